@@ -22,11 +22,11 @@ func near(got, want float64) bool { return math.Abs(got-want) <= tol }
 // 1.959963984540054, for 90 % 1.644853626951472, for 99 % 2.575829303548901.
 func TestEstimate(t *testing.T) {
 	tests := []struct {
-		name                         string
-		h                            Histogram
-		o                            Options
-		nps, se, low, high, margin   float64
-		shown                        string
+		name                       string
+		h                          Histogram
+		o                          Options
+		nps, se, low, high, margin float64
+		shown                      string
 	}{
 		{
 			// n = 100, P = 40, D = 22: NPS = 100·18/100 = 18.
