@@ -30,7 +30,7 @@ func Compare(a, b Result) (Comparison, error) {
 		return Comparison{}, fmt.Errorf("nps: compare: %w", ErrNoResponses)
 	}
 	if a.Confidence != b.Confidence {
-		return Comparison{}, &ValidationError{Field: "confidence", Message: fmt.Sprintf("cannot compare results at confidence %v and %v", a.Confidence, b.Confidence)}
+		return Comparison{}, fieldError("confidence", "cannot compare results at confidence %v and %v", a.Confidence, b.Confidence)
 	}
 	c := Comparison{Difference: b.NPS - a.NPS, SE: math.Hypot(a.SE, b.SE), Confidence: a.Confidence}
 	switch {
@@ -60,11 +60,11 @@ func MinimumDetectableChange(n1, n2 int64, v, confidence, power float64) (float6
 	case n1 <= 0 || n2 <= 0:
 		return 0, fmt.Errorf("nps: minimum detectable change: %w", ErrNoResponses)
 	case !(v >= 0 && v <= 1):
-		return 0, &ValidationError{Field: "variance", Message: fmt.Sprintf("variance %v must lie between 0 and 1", v)}
+		return 0, fieldError("variance", "%v must lie between 0 and 1", v)
 	case !(confidence > 0 && confidence < 1):
-		return 0, &ValidationError{Field: "confidence", Message: fmt.Sprintf("confidence %v must lie strictly between 0 and 1", confidence)}
+		return 0, fieldError("confidence", "%v must lie strictly between 0 and 1", confidence)
 	case !(power > 0 && power < 1):
-		return 0, &ValidationError{Field: "power", Message: fmt.Sprintf("power %v must lie strictly between 0 and 1", power)}
+		return 0, fieldError("power", "%v must lie strictly between 0 and 1", power)
 	}
 	z := criticalValue(confidence) + normalQuantile(power)
 	return z * 100 * math.Sqrt(v/float64(n1)+v/float64(n2)), nil

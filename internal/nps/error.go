@@ -56,7 +56,7 @@ func (e *ValidationError) Error() string {
 	return e.Field + ": " + e.Message
 }
 
-// invalid returns a *ValidationError as an error.
-func invalid(field, format string, args ...any) error {
+// fieldError returns a *ValidationError as an error.
+func fieldError(field, format string, args ...any) error {
 	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
 }

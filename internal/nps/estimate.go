@@ -1,7 +1,6 @@
 package nps
 
 import (
-	"fmt"
 	"math"
 )
 
@@ -24,7 +23,7 @@ func ParseMethod(s string) (Method, error) {
 	case AdjustedWald, Wald:
 		return m, nil
 	}
-	return "", &ValidationError{Field: "method", Message: fmt.Sprintf("unknown interval method %q (want adjusted-wald or wald)", s)}
+	return "", fieldError("method", "unknown interval method %q (want adjusted-wald or wald)", s)
 }
 
 // DefaultConfidence is the confidence level used when none is chosen.
@@ -51,10 +50,10 @@ func (o Options) withDefaults() (Options, error) {
 		o.Confidence = DefaultConfidence
 	}
 	if !(o.Confidence > 0 && o.Confidence < 1) {
-		return o, &ValidationError{Field: "confidence", Message: fmt.Sprintf("confidence %v must lie strictly between 0 and 1", o.Confidence)}
+		return o, fieldError("confidence", "%v must lie strictly between 0 and 1", o.Confidence)
 	}
 	if o.Population < 0 {
-		return o, &ValidationError{Field: "population", Message: fmt.Sprintf("population %d must not be negative", o.Population)}
+		return o, fieldError("population", "%d must not be negative", o.Population)
 	}
 	return o, nil
 }
@@ -97,7 +96,7 @@ func Estimate(h Histogram, o Options) (Result, error) {
 	}
 	for s, c := range h {
 		if c < 0 {
-			return Result{}, &ValidationError{Field: "histogram", Message: fmt.Sprintf("negative count %d for score %d", c, s)}
+			return Result{}, fieldError("histogram", "negative count %d for score %d", c, s)
 		}
 	}
 	r := Result{N: h.N(), Promoters: h.Promoters(), Passives: h.Passives(), Detractors: h.Detractors()}
@@ -117,7 +116,7 @@ func Estimate(h Histogram, o Options) (Result, error) {
 // size nEff whose counts and shares are set.
 func interval(r Result, nEff float64, o Options) (Result, error) {
 	if o.Population > 0 && o.Population < r.N {
-		return Result{}, &ValidationError{Field: "population", Message: fmt.Sprintf("population %d is smaller than the %d responses", o.Population, r.N)}
+		return Result{}, fieldError("population", "%d is smaller than the %d responses", o.Population, r.N)
 	}
 	r.EffectiveN = nEff
 	r.Method, r.Confidence, r.Population = o.Method, o.Confidence, o.Population

@@ -284,3 +284,25 @@ func TestEstimateWeightedInvalid(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkEstimate(b *testing.B) {
+	h := Histogram{250, 120, 130, 200, 300, 400, 1100, 2100, 2400, 1500, 1500}
+	for b.Loop() {
+		if _, err := Estimate(h, Options{Population: 20000}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEstimateWeighted(b *testing.B) {
+	var h WeightedHistogram
+	for s := range 11 {
+		h.Add(s, 1.5)
+		h.Add(s, 0.5)
+	}
+	for b.Loop() {
+		if _, err := EstimateWeighted(h, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -44,7 +44,7 @@ func EstimateWeighted(h WeightedHistogram, o Options) (Result, error) {
 	for s := range h.Weight {
 		w, w2 := h.Weight[s], h.Square[s]
 		if !finiteNonNegative(w) || !finiteNonNegative(w2) || h.Count[s] < 0 {
-			return Result{}, &ValidationError{Field: "weights", Message: fmt.Sprintf("invalid weights for score %d", s)}
+			return Result{}, fieldError("weights", "invalid weights for score %d", s)
 		}
 		sum += w
 		sq += w2
@@ -63,7 +63,7 @@ func EstimateWeighted(h WeightedHistogram, o Options) (Result, error) {
 		return interval(r, 0, o)
 	}
 	if sum == 0 {
-		return Result{}, &ValidationError{Field: "weights", Message: "the weights of the responses add up to zero"}
+		return Result{}, fieldError("weights", "the weights of the responses add up to zero")
 	}
 	r.PromoterShare, r.PassiveShare, r.DetractorShare = wP/sum, wA/sum, wD/sum
 	r.NPS = 100 * (wP - wD) / sum

@@ -1,0 +1,137 @@
+package store
+
+import (
+	"errors"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+)
+
+// This file is the one place where SQLite and PostgreSQL differ, apart
+// from the per-dialect migration files: drivers, connection settings,
+// migration dialects, row locks and error codes.
+
+// Dialect names a supported database.
+type Dialect string
+
+// The supported databases.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// String returns the dialect's name.
+func (d Dialect) String() string { return string(d) }
+
+// dialectOf picks the database a DSN names.
+func dialectOf(dsn string) Dialect {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return Postgres
+	}
+	return SQLite
+}
+
+func (d Dialect) driver() string {
+	if d == Postgres {
+		return "pgx"
+	}
+	return "sqlite"
+}
+
+// sqliteParams make SQLite durable and safe for concurrent use: WAL lets
+// readers run beside the writer, synchronous=FULL makes an acknowledged
+// commit survive power loss, foreign keys are enforced, and BEGIN
+// IMMEDIATE takes the write lock at the start of a transaction, so that two
+// writers queue on busy_timeout instead of failing with SQLITE_BUSY when
+// the first one upgrades from reading to writing. Times are written in
+// SQLite's own format, which sorts and parses back.
+var sqliteParams = strings.Join([]string{
+	"_pragma=busy_timeout(10000)",
+	"_pragma=journal_mode(WAL)",
+	"_pragma=synchronous(FULL)",
+	"_pragma=foreign_keys(1)",
+	"_pragma=cache_size(-16000)",
+	"_txlock=immediate",
+	"_time_format=sqlite",
+}, "&")
+
+// sqliteTimeFormat is how modernc.org/sqlite writes times under
+// _time_format=sqlite. It parses them back itself where a column is
+// declared TIMESTAMP, but a RETURNING clause loses the declaration.
+const sqliteTimeFormat = "2006-01-02 15:04:05.999999999-07:00"
+
+func (d Dialect) dsn(dsn string) string {
+	if d == Postgres {
+		return dsn
+	}
+	if strings.Contains(dsn, "?") {
+		return dsn + "&" + sqliteParams
+	}
+	return dsn + "?" + sqliteParams
+}
+
+// configure sizes the connection pool. SQLite readers each want a
+// connection (WAL runs them in parallel) while writes take turns in
+// writeSlot; PostgreSQL gets a pool that a few serve processes can share
+// under the default max_connections of 100.
+func (d Dialect) configure(db *DB) {
+	n := max(4, runtime.NumCPU())
+	if d == SQLite {
+		db.sql.SetMaxOpenConns(n)
+		db.sql.SetMaxIdleConns(n)
+		db.writeSlot = make(chan struct{}, 1)
+		return
+	}
+	db.sql.SetMaxOpenConns(4 * n)
+	db.sql.SetMaxIdleConns(n)
+	db.sql.SetConnMaxIdleTime(5 * time.Minute)
+}
+
+func (d Dialect) goose() goose.Dialect {
+	if d == Postgres {
+		return goose.DialectPostgres
+	}
+	return goose.DialectSQLite3
+}
+
+// forUpdate locks the rows a SELECT reads until the transaction ends.
+// SQLite needs no row locks: a write transaction holds the database.
+func (d Dialect) forUpdate() string {
+	if d == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// isUniqueViolation reports whether err is a unique or primary key
+// violation, on either database.
+func isUniqueViolation(err error) bool {
+	var pg interface{ SQLState() string }
+	if errors.As(err, &pg) {
+		return pg.SQLState() == "23505"
+	}
+	const (
+		sqliteConstraintPrimaryKey = 1555
+		sqliteConstraintUnique     = 2067
+	)
+	var lite interface{ Code() int }
+	if errors.As(err, &lite) {
+		return lite.Code() == sqliteConstraintUnique || lite.Code() == sqliteConstraintPrimaryKey
+	}
+	return false
+}
+
+// redact hides a PostgreSQL URL's password in error messages.
+func redact(dsn string) string {
+	if dialectOf(dsn) != Postgres {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}

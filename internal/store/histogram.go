@@ -1,0 +1,207 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/promotor/promotor/internal/nps"
+)
+
+// The dashboards' aggregates, summed from the score rollup (rollup.go): a
+// query that does not look at accounts reads the few rows of
+// score_totals, one that does reads score_rollup within the key's prefix.
+
+// HistogramFilter selects the responses a histogram counts; its zero value
+// counts all of a workspace's responses.
+type HistogramFilter struct {
+	SurveyID  int64
+	WaveID    int64
+	AccountID int64
+	// FromMonth and ToMonth bound the months of the responses' first
+	// answers, inclusive; 0 leaves the range open on that side.
+	FromMonth, ToMonth nps.Month
+}
+
+func (f HistogramFilter) validate() error {
+	for _, m := range []struct {
+		field string
+		month nps.Month
+	}{{"from_month", f.FromMonth}, {"to_month", f.ToMonth}} {
+		if m.month != 0 && !m.month.Valid() {
+			return &nps.ValidationError{Field: m.field, Message: fmt.Sprintf("%d is not a month written as yyyymm", int(m.month))}
+		}
+	}
+	if f.FromMonth != 0 && f.ToMonth != 0 && f.FromMonth > f.ToMonth {
+		return &nps.ValidationError{Field: "to_month", Message: "must not be before from_month"}
+	}
+	return nil
+}
+
+// table returns the rollup table that answers f grouped by d: the totals
+// unless accounts matter.
+func (f HistogramFilter) table(d Dimension) string {
+	if f.AccountID != 0 || d == GroupAccount || d == GroupSegment {
+		return "score_rollup"
+	}
+	return "score_totals"
+}
+
+// where returns the conditions on the rollup r for the workspace.
+func (f HistogramFilter) where(workspaceID int64) *where {
+	w := &where{}
+	ws := w.arg(workspaceID)
+	w.and("r.workspace_id = " + ws)
+	switch {
+	case f.SurveyID != 0:
+		w.and("r.survey_id = " + w.arg(f.SurveyID))
+	case f.WaveID != 0:
+		// The wave's survey narrows the search to the key's prefix.
+		w.and("r.survey_id = (SELECT survey_id FROM waves WHERE workspace_id = " + ws + " AND id = " + w.arg(f.WaveID) + ")")
+	}
+	if f.WaveID != 0 {
+		w.and("r.wave_id = " + w.arg(f.WaveID))
+	}
+	if f.AccountID != 0 {
+		w.and("r.account_id = " + w.arg(f.AccountID))
+	}
+	if f.FromMonth != 0 {
+		w.and("r.month >= " + w.arg(int(f.FromMonth)))
+	}
+	if f.ToMonth != 0 {
+		w.and("r.month <= " + w.arg(int(f.ToMonth)))
+	}
+	return w
+}
+
+// Histogram returns the score histogram of the workspace's responses that
+// f selects, summed from the rollup.
+func (db *DB) Histogram(ctx context.Context, workspaceID int64, f HistogramFilter) (nps.Histogram, error) {
+	var h nps.Histogram
+	if err := f.validate(); err != nil {
+		return h, fmt.Errorf("store: histogram: %w", err)
+	}
+	w := f.where(workspaceID)
+	err := db.sql.QueryRowContext(ctx,
+		`SELECT `+scoreList("COALESCE(SUM(r.%[1]s), 0)", 0)+` FROM `+f.table("")+` r`+w.String(),
+		w.args...).Scan(histogramDest(&h)...)
+	if err != nil {
+		return h, fmt.Errorf("store: histogram: %w", err)
+	}
+	return h, nil
+}
+
+// Dimension is what Histograms groups by.
+type Dimension string
+
+// The dimensions.
+const (
+	// GroupWave groups by wave; a Group's Key is the wave ID.
+	GroupWave Dimension = "wave"
+	// GroupMonth groups by the month of the first answer; Key is
+	// "2025-03".
+	GroupMonth Dimension = "month"
+	// GroupAccount groups by account; Key is the account ID, "0" for
+	// responses without one.
+	GroupAccount Dimension = "account"
+	// GroupSegment groups by an attribute of the accounts, as they are
+	// now; Key is its value, "" for responses without an account or
+	// accounts without the attribute.
+	GroupSegment Dimension = "segment"
+)
+
+// GroupBy chooses the groups of Histograms.
+type GroupBy struct {
+	Dimension Dimension
+	// Attribute names the account attribute of GroupSegment: "industry",
+	// "region", "size" or a custom attribute's name.
+	Attribute string
+}
+
+// Group is the histogram of one group.
+type Group struct {
+	Key       string
+	Histogram nps.Histogram
+}
+
+// Histograms returns the histograms of the workspace's responses that f
+// selects, one per group of g, ordered by key; groups without responses
+// are left out.
+func (db *DB) Histograms(ctx context.Context, workspaceID int64, f HistogramFilter, g GroupBy) ([]Group, error) {
+	if err := f.validate(); err != nil {
+		return nil, fmt.Errorf("store: histograms: %w", err)
+	}
+	w := f.where(workspaceID)
+	var query string
+	keyText := groupKey
+	switch g.Dimension {
+	case GroupWave, GroupMonth, GroupAccount:
+		col := "r." + string(g.Dimension) + "_id"
+		if g.Dimension == GroupMonth {
+			col, keyText = "r.month", monthKey
+		}
+		query = `SELECT ` + col + `, ` + scoreList("SUM(r.%[1]s)", 0) + ` FROM ` + f.table(g.Dimension) + ` r` + w.String() +
+			` GROUP BY ` + col + ` ORDER BY ` + col
+	case GroupSegment:
+		if g.Attribute == "" {
+			return nil, fmt.Errorf("store: histograms: %w", &nps.ValidationError{Field: "attribute", Message: "must name the account attribute to group by"})
+		}
+		// Sum per account first, then look each account up once.
+		key := "a." + g.Attribute
+		if !nps.IsSegmentField(g.Attribute) {
+			key = "a.attributes ->> CAST(" + w.arg(g.Attribute) + " AS text)"
+		}
+		query = `SELECT COALESCE(` + key + `, '') AS segment_key, ` + scoreList("CAST(SUM(t.%[1]s) AS bigint)", 0) + `
+			FROM (SELECT r.account_id, ` + scoreList("SUM(r.%[1]s) AS %[1]s", 0) + ` FROM score_rollup r` + w.String() + `
+				GROUP BY r.account_id) t
+			LEFT JOIN accounts a ON a.workspace_id = $1 AND a.id = t.account_id
+			GROUP BY segment_key ORDER BY segment_key`
+	default:
+		return nil, fmt.Errorf("store: histograms: %w", &nps.ValidationError{Field: "group_by", Message: fmt.Sprintf("%q is not a dimension; use wave, month, account or segment", string(g.Dimension))})
+	}
+	rows, err := db.sql.QueryContext(ctx, query, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: histograms: %w", err)
+	}
+	groups, err := collect(rows, func(row rowScanner) (Group, error) {
+		var g Group
+		var key any
+		err := row.Scan(append([]any{&key}, histogramDest(&g.Histogram)...)...)
+		g.Key = keyText(key)
+		return g, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: histograms: %w", err)
+	}
+	// Cells emptied by changed answers stay in the rollup at zero.
+	return slices.DeleteFunc(groups, func(g Group) bool { return g.Histogram.N() == 0 }), nil
+}
+
+// groupKey renders a scanned group key, a number or a text.
+func groupKey(v any) string {
+	switch v := v.(type) {
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case []byte:
+		return string(v)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// monthKey renders a scanned month as "2025-03".
+func monthKey(v any) string {
+	n, _ := v.(int64)
+	return nps.Month(n).String()
+}
+
+// histogramDest returns scan destinations for the eleven counts of h.
+func histogramDest(h *nps.Histogram) []any {
+	dest := make([]any, len(h))
+	for i := range h {
+		dest[i] = &h[i]
+	}
+	return dest
+}

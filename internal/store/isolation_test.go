@@ -1,0 +1,165 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
+	"github.com/promotor/promotor/internal/store/storetest"
+)
+
+// unscoped are the DB's methods that do not take a workspace: the
+// database itself, workspaces and users (which span workspaces), and the
+// token lookup that finds a workspace.
+var unscoped = map[string]bool{
+	"Close": true, "Ping": true, "Dialect": true, "Migrate": true, "MigrationStatus": true, "CheckSchema": true,
+	"CreateWorkspace": true, "Workspace": true, "WorkspaceBySlug": true,
+	"CreateUser": true, "User": true, "UserByEmail": true, "InvitationByToken": true,
+}
+
+// refersToNothing are the workspace-scoped methods whose input names no
+// other row, so that they cannot reach another workspace; AddMember is
+// checked on its own.
+var refersToNothing = map[string]bool{"CreateSurvey": true, "AddMember": true}
+
+// TestWorkspaceIsolation calls every workspace-scoped method with workspace
+// A's ID and workspace B's rows: each must act as if B's rows did not
+// exist, and B must be unchanged afterwards.
+func TestWorkspaceIsolation(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		b := newFixture(t, db, "tenant-b")
+		bInv := must(db.CreateInvitation(ctx, b.ws.ID, b.wave.ID, b.contact.ID))(t)
+		bResp := must(db.RecordResponse(ctx, b.ws.ID, nps.Response{WaveID: b.wave.ID, InvitationID: bInv.ID, Score: 2, Channel: nps.ChannelEmail}))(t)
+		must(db.RecordResponse(ctx, b.ws.ID, nps.Response{WaveID: b.wave.ID, InvitationID: bInv.ID, Score: 4, Channel: nps.ChannelEmail}))(t)
+		a := newFixture(t, db, "tenant-a")
+		b.clock = a.clock
+		before := dumpWorkspace(t, db, b)
+		A := a.ws.ID
+
+		notFound := map[string]func() error{
+			"Membership": func() error { _, err := db.Membership(ctx, A, b.owner.ID); return err },
+			"CreateAccount": func() error {
+				_, err := db.CreateAccount(ctx, A, nps.Account{Name: "Steal", OwnerID: b.owner.ID})
+				return err
+			},
+			"UpsertAccount": func() error {
+				_, err := db.UpsertAccount(ctx, A, nps.Account{ExternalID: "X", Name: "Steal", OwnerID: b.owner.ID})
+				return err
+			},
+			"Account": func() error { _, err := db.Account(ctx, A, b.account.ID); return err },
+			"CreateContact": func() error {
+				_, err := db.CreateContact(ctx, A, nps.Contact{Email: "spy@a.example", AccountID: b.account.ID})
+				return err
+			},
+			"UpsertContact": func() error {
+				_, err := db.UpsertContact(ctx, A, nps.Contact{Email: "spy@a.example", AccountID: b.account.ID})
+				return err
+			},
+			"Contact":       func() error { _, err := db.Contact(ctx, A, b.contact.ID); return err },
+			"OptOutContact": func() error { _, err := db.OptOutContact(ctx, A, b.contact.ID); return err },
+			"Survey":        func() error { _, err := db.Survey(ctx, A, b.survey.ID); return err },
+			"CreateWave": func() error {
+				_, err := db.CreateWave(ctx, A, nps.Wave{SurveyID: b.survey.ID, Name: "x", OpensAt: t0})
+				return err
+			},
+			"Wave":                       func() error { _, err := db.Wave(ctx, A, b.wave.ID); return err },
+			"CreateInvitation":           func() error { _, err := db.CreateInvitation(ctx, A, b.wave.ID, a.contact.ID); return err },
+			"CreateInvitation (contact)": func() error { _, err := db.CreateInvitation(ctx, A, a.wave.ID, b.contact.ID); return err },
+			"Invitation":                 func() error { _, err := db.Invitation(ctx, A, bInv.ID); return err },
+			"UpdateInvitationStatus":     func() error { _, err := db.UpdateInvitationStatus(ctx, A, bInv.ID, nps.InvitationOpened); return err },
+			"RecordReminder":             func() error { _, err := db.RecordReminder(ctx, A, bInv.ID); return err },
+			"RecordResponse": func() error {
+				_, err := db.RecordResponse(ctx, A, nps.Response{WaveID: b.wave.ID, Score: 10, Channel: nps.ChannelLink})
+				return err
+			},
+			"RecordResponse (invitation)": func() error {
+				_, err := db.RecordResponse(ctx, A, nps.Response{WaveID: a.wave.ID, InvitationID: bInv.ID, Score: 10, Channel: nps.ChannelLink})
+				return err
+			},
+			"RecordResponse (contact)": func() error {
+				_, err := db.RecordResponse(ctx, A, nps.Response{WaveID: a.wave.ID, ContactID: b.contact.ID, Score: 10, Channel: nps.ChannelLink})
+				return err
+			},
+			"RecordResponse (account)": func() error {
+				_, err := db.RecordResponse(ctx, A, nps.Response{WaveID: a.wave.ID, AccountID: b.account.ID, Score: 10, Channel: nps.ChannelLink})
+				return err
+			},
+			"Response":          func() error { _, err := db.Response(ctx, A, bResp.ID); return err },
+			"ResponseRevisions": func() error { _, err := db.ResponseRevisions(ctx, A, bResp.ID); return err },
+		}
+		empty := map[string]func() (int, error){
+			"Accounts": func() (int, error) {
+				v, err := db.Accounts(ctx, A, store.AccountFilter{OwnerID: b.owner.ID})
+				return len(v), err
+			},
+			"Surveys": func() (int, error) {
+				v, err := db.Surveys(ctx, A)
+				return len(v) - 1, err // A's own survey
+			},
+			"Waves": func() (int, error) { v, err := db.Waves(ctx, A, b.survey.ID); return len(v), err },
+			"Histogram": func() (int, error) {
+				h, err := db.Histogram(ctx, A, store.HistogramFilter{WaveID: b.wave.ID})
+				return int(h.N()), err
+			},
+			"Histograms": func() (int, error) {
+				g, err := db.Histograms(ctx, A, store.HistogramFilter{SurveyID: b.survey.ID}, store.GroupBy{Dimension: store.GroupAccount})
+				return len(g), err
+			},
+		}
+
+		for name, call := range notFound {
+			if err := call(); !errors.Is(err, nps.ErrNotFound) {
+				t.Errorf("%s with workspace B's rows from A: got %v, want ErrNotFound", name, err)
+			}
+		}
+		for name, call := range empty {
+			if n, err := call(); err != nil || n != 0 {
+				t.Errorf("%s with workspace B's rows from A: got %d rows, %v, want none", name, n, err)
+			}
+		}
+		// Users span workspaces: B's user may join A, which gives them
+		// nothing in B.
+		must(db.AddMember(ctx, A, b.owner.ID, nps.RoleViewer))(t)
+		if after := dumpWorkspace(t, db, b); !reflect.DeepEqual(after, before) {
+			t.Errorf("workspace B after A's calls: got %+v, want %+v", after, before)
+		}
+
+		// Every workspace-scoped method is in one of the tables above.
+		typ := reflect.TypeOf(db)
+		for i := range typ.NumMethod() {
+			name := typ.Method(i).Name
+			if _, ok := notFound[name]; !ok && empty[name] == nil && !unscoped[name] && !refersToNothing[name] {
+				t.Errorf("method %s is not checked for workspace isolation", name)
+			}
+		}
+	})
+}
+
+// workspaceDump is what a workspace holds, as its owner sees it.
+type workspaceDump struct {
+	Account   nps.Account
+	Contact   nps.Contact
+	Survey    nps.Survey
+	Wave      nps.Wave
+	Accounts  []nps.Account
+	Histogram nps.Histogram
+	Responses map[cell]nps.Histogram
+}
+
+func dumpWorkspace(t *testing.T, db *store.DB, f *fixture) workspaceDump {
+	t.Helper()
+	ctx := context.Background()
+	return workspaceDump{
+		Account:   must(db.Account(ctx, f.ws.ID, f.account.ID))(t),
+		Contact:   must(db.Contact(ctx, f.ws.ID, f.contact.ID))(t),
+		Survey:    must(db.Survey(ctx, f.ws.ID, f.survey.ID))(t),
+		Wave:      must(db.Wave(ctx, f.ws.ID, f.wave.ID))(t),
+		Accounts:  must(db.Accounts(ctx, f.ws.ID, store.AccountFilter{}))(t),
+		Histogram: must(db.Histogram(ctx, f.ws.ID, store.HistogramFilter{}))(t),
+		Responses: rollupFromResponses(t, db, f.ws.ID),
+	}
+}

@@ -1,0 +1,291 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/promotor/promotor/internal/nps"
+)
+
+const responseColumns = `id, workspace_id, survey_id, wave_id, invitation_id, contact_id, account_id,
+	score, comment, answers, language, channel, revision, created_at, updated_at`
+
+func scanResponse(row rowScanner) (nps.Response, error) {
+	var r nps.Response
+	err := row.Scan(&r.ID, &r.WorkspaceID, &r.SurveyID, &r.WaveID, idCol{&r.InvitationID},
+		idCol{&r.ContactID}, idCol{&r.AccountID}, &r.Score, &r.Comment, jsonCol{&r.Answers},
+		&r.Language, &r.Channel, &r.Revision, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt})
+	return r, err
+}
+
+// RecordResponse records an answer in one of the workspace's waves and
+// returns it as stored.
+//
+// A named respondent (an invitation, or a contact) has one response per
+// wave: their first answer inserts it, a later one replaces it while the
+// wave is open, keeping the previous version as a revision; an identical
+// resubmission changes nothing. The survey and account follow from the
+// wave and the contact when left 0; an anonymous survey drops the
+// identity. The score rollup changes in the same transaction, so the
+// dashboards always agree with the responses.
+//
+// Outside the wave's open period the answer is nps.ErrWaveClosed, except
+// that an import may add history to a closed wave, with its original
+// CreatedAt; other channels are stamped with the store's clock.
+func (db *DB) RecordResponse(ctx context.Context, workspaceID int64, r nps.Response) (nps.Response, error) {
+	if err := r.Validate(); err != nil {
+		return nps.Response{}, fmt.Errorf("store: record response: %w", err)
+	}
+	now := db.now()
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		r, err = recordResponse(ctx, tx, db.dialect, workspaceID, r, now)
+		return err
+	})
+	if err != nil {
+		return nps.Response{}, fmt.Errorf("store: record response: %w", err)
+	}
+	return r, nil
+}
+
+func recordResponse(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, r nps.Response, now time.Time) (nps.Response, error) {
+	r.WorkspaceID = workspaceID
+	w, err := wave(ctx, tx, workspaceID, r.WaveID)
+	if err != nil {
+		return r, err
+	}
+	if r.SurveyID != 0 && r.SurveyID != w.SurveyID {
+		return r, &nps.ValidationError{Field: "survey_id", Message: "is not the survey of the wave"}
+	}
+	r.SurveyID = w.SurveyID
+	s, err := survey(ctx, tx, workspaceID, w.SurveyID)
+	if err != nil {
+		return r, err
+	}
+	if r.Language == "" {
+		r.Language = s.DefaultLanguage
+	}
+	if err := s.ValidateResponse(r); err != nil {
+		return r, err
+	}
+	if s.Anonymous {
+		r.InvitationID, r.ContactID, r.AccountID = 0, 0, 0
+	}
+	inv, err := resolveRespondent(ctx, tx, d, &r)
+	if err != nil {
+		return r, err
+	}
+	if r.CreatedAt = normTime(r.CreatedAt); r.Channel != nps.ChannelImport || r.CreatedAt.IsZero() {
+		r.CreatedAt = now
+	} else if r.CreatedAt.After(now) {
+		return r, &nps.ValidationError{Field: "created_at", Message: "must not be in the future"}
+	}
+	r.UpdatedAt, r.Revision = now, 1
+	open := w.OpenAt(now)
+
+	prev, err := previousResponse(ctx, tx, d, r)
+	if errors.Is(err, nps.ErrNotFound) {
+		if !open && r.Channel != nps.ChannelImport {
+			return r, nps.ErrWaveClosed
+		}
+		var inserted bool
+		if inserted, err = insertResponse(ctx, tx, &r); err != nil {
+			return r, err
+		}
+		if inserted {
+			change := rollupChange{}
+			change.add(keyOf(r), r.Score, 1)
+			if err := change.apply(ctx, tx, workspaceID); err != nil {
+				return r, err
+			}
+			return r, markResponded(ctx, tx, inv, now)
+		}
+		// A concurrent first answer of the same contact committed after
+		// the lookup (PostgreSQL): this answer replaces it.
+		prev, err = previousResponse(ctx, tx, d, r)
+	}
+	if err != nil {
+		return r, err
+	}
+	if !open {
+		return r, nps.ErrWaveClosed
+	}
+	if r, err = replaceResponse(ctx, tx, prev, r, now); err != nil {
+		return r, err
+	}
+	return r, markResponded(ctx, tx, inv, now)
+}
+
+// resolveRespondent checks the respondent's identity against the
+// workspace and fills in what follows from it: the contact from the
+// invitation, the account from the contact. It returns the invitation,
+// locked, or nil.
+func resolveRespondent(ctx context.Context, tx *sql.Tx, d Dialect, r *nps.Response) (*nps.Invitation, error) {
+	var inv *nps.Invitation
+	if r.InvitationID != 0 {
+		i, err := invitation(ctx, tx, r.WorkspaceID, r.InvitationID, d.forUpdate())
+		if err != nil {
+			return nil, err
+		}
+		if i.WaveID != r.WaveID {
+			return nil, &nps.ValidationError{Field: "invitation_id", Message: "is an invitation to another wave"}
+		}
+		if r.ContactID != 0 && r.ContactID != i.ContactID {
+			return nil, &nps.ValidationError{Field: "contact_id", Message: "is not the invited contact"}
+		}
+		r.ContactID, inv = i.ContactID, &i
+	}
+	if r.ContactID != 0 {
+		c, err := contact(ctx, tx, r.WorkspaceID, r.ContactID)
+		if err != nil {
+			return nil, err
+		}
+		if r.AccountID == 0 {
+			r.AccountID = c.AccountID
+		} else if c.AccountID != 0 && c.AccountID != r.AccountID {
+			return nil, &nps.ValidationError{Field: "account_id", Message: "is not the contact's account"}
+		}
+	}
+	if r.AccountID != 0 {
+		if _, err := account(ctx, tx, r.WorkspaceID, r.AccountID); err != nil {
+			return nil, err
+		}
+	}
+	return inv, nil
+}
+
+// previousResponse returns, locked, the response of r's contact in r's
+// wave; nps.ErrNotFound when there is none or r has no contact.
+func previousResponse(ctx context.Context, tx *sql.Tx, d Dialect, r nps.Response) (nps.Response, error) {
+	if r.ContactID == 0 {
+		return nps.Response{}, nps.ErrNotFound
+	}
+	prev, err := scanResponse(tx.QueryRowContext(ctx, `
+		SELECT `+responseColumns+` FROM responses
+		WHERE workspace_id = $1 AND wave_id = $2 AND contact_id = $3`+d.forUpdate(),
+		r.WorkspaceID, r.WaveID, r.ContactID))
+	return prev, notFound(err, "response of contact", r.ContactID)
+}
+
+// insertResponse inserts r unless a response of its respondent exists,
+// and reports whether it did.
+func insertResponse(ctx context.Context, tx *sql.Tx, r *nps.Response) (bool, error) {
+	answers, err := jsonArg(r.Answers)
+	if err != nil {
+		return false, err
+	}
+	err = tx.QueryRowContext(ctx, `
+		INSERT INTO responses (workspace_id, survey_id, wave_id, invitation_id, contact_id, account_id,
+			score, comment, answers, language, channel, revision, month, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		ON CONFLICT DO NOTHING RETURNING id`,
+		r.WorkspaceID, r.SurveyID, r.WaveID, nullID(r.InvitationID), nullID(r.ContactID), nullID(r.AccountID),
+		r.Score, r.Comment, answers, r.Language, r.Channel, r.Revision, nps.MonthOf(r.CreatedAt),
+		r.CreatedAt, r.UpdatedAt).Scan(&r.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// replaceResponse makes r the current version of prev: prev becomes a
+// revision, and the rollup moves the response from prev's cell and score
+// to r's.
+func replaceResponse(ctx context.Context, tx *sql.Tx, prev, r nps.Response, now time.Time) (nps.Response, error) {
+	r.ID, r.CreatedAt, r.Revision = prev.ID, prev.CreatedAt, prev.Revision+1
+	if r.InvitationID == 0 {
+		r.InvitationID = prev.InvitationID
+	}
+	if sameAnswer(prev, r) {
+		return prev, nil
+	}
+	answers, err := jsonArg(prev.Answers)
+	if err != nil {
+		return r, err
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO response_revisions (workspace_id, response_id, revision, score, comment, answers,
+			language, channel, answered_at, replaced_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		prev.WorkspaceID, prev.ID, prev.Revision, prev.Score, prev.Comment, answers,
+		prev.Language, prev.Channel, prev.UpdatedAt, now)
+	if err != nil {
+		return r, err
+	}
+	if answers, err = jsonArg(r.Answers); err != nil {
+		return r, err
+	}
+	_, err = tx.ExecContext(ctx, `
+		UPDATE responses SET invitation_id = $3, account_id = $4, score = $5, comment = $6, answers = $7,
+			language = $8, channel = $9, revision = $10, updated_at = $11
+		WHERE workspace_id = $1 AND id = $2`,
+		r.WorkspaceID, r.ID, nullID(r.InvitationID), nullID(r.AccountID), r.Score, r.Comment, answers,
+		r.Language, r.Channel, r.Revision, r.UpdatedAt)
+	if err != nil {
+		return r, err
+	}
+	change := rollupChange{}
+	change.add(keyOf(prev), prev.Score, -1)
+	change.add(keyOf(r), r.Score, 1)
+	return r, change.apply(ctx, tx, r.WorkspaceID)
+}
+
+// sameAnswer reports whether r repeats prev, as a double click or a link
+// scanner does: nothing to record.
+func sameAnswer(prev, r nps.Response) bool {
+	return prev.Score == r.Score && prev.Comment == r.Comment && prev.Answers.Equal(r.Answers) &&
+		prev.Language == r.Language && prev.Channel == r.Channel &&
+		prev.AccountID == r.AccountID && prev.InvitationID == r.InvitationID
+}
+
+// markResponded moves the answered invitation, if any, to responded.
+func markResponded(ctx context.Context, tx *sql.Tx, inv *nps.Invitation, now time.Time) error {
+	if inv == nil {
+		return nil
+	}
+	return setInvitationStatus(ctx, tx, inv, nps.InvitationResponded, now)
+}
+
+// Response returns the workspace's response with the given ID.
+func (db *DB) Response(ctx context.Context, workspaceID, id int64) (nps.Response, error) {
+	r, err := response(ctx, db.sql, workspaceID, id)
+	if err != nil {
+		return nps.Response{}, fmt.Errorf("store: %w", err)
+	}
+	return r, nil
+}
+
+func response(ctx context.Context, q querier, workspaceID, id int64) (nps.Response, error) {
+	r, err := scanResponse(q.QueryRowContext(ctx,
+		`SELECT `+responseColumns+` FROM responses WHERE workspace_id = $1 AND id = $2`, workspaceID, id))
+	return r, notFound(err, "response", id)
+}
+
+// ResponseRevisions returns the earlier versions of one of the workspace's
+// responses, oldest first; none when it was never changed.
+func (db *DB) ResponseRevisions(ctx context.Context, workspaceID, responseID int64) ([]nps.ResponseRevision, error) {
+	if _, err := response(ctx, db.sql, workspaceID, responseID); err != nil {
+		return nil, fmt.Errorf("store: response revisions: %w", err)
+	}
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT workspace_id, response_id, revision, score, comment, answers, language, channel,
+			answered_at, replaced_at
+		FROM response_revisions WHERE workspace_id = $1 AND response_id = $2 ORDER BY revision`,
+		workspaceID, responseID)
+	if err != nil {
+		return nil, fmt.Errorf("store: response revisions: %w", err)
+	}
+	revs, err := collect(rows, func(row rowScanner) (nps.ResponseRevision, error) {
+		var v nps.ResponseRevision
+		err := row.Scan(&v.WorkspaceID, &v.ResponseID, &v.Revision, &v.Score, &v.Comment,
+			jsonCol{&v.Answers}, &v.Language, &v.Channel, timeCol{&v.AnsweredAt}, timeCol{&v.ReplacedAt})
+		return v, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: response revisions: %w", err)
+	}
+	return revs, nil
+}

@@ -1,0 +1,148 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/promotor/promotor/internal/nps"
+)
+
+// The score rollup holds one 11-bucket histogram per workspace, survey,
+// wave, account (0 for none) and month in score_rollup, and the same summed
+// over accounts in score_totals. RecordResponse keeps both in step with the
+// responses, in its transaction; the dashboards read only them (see
+// histogram.go), so their cost grows with the number of groups, not of
+// responses.
+
+// rollupKey is a cell of score_rollup within a workspace; with accountID
+// 0 it also names a cell of score_totals.
+type rollupKey struct {
+	surveyID, waveID, accountID int64
+	month                       nps.Month
+}
+
+func keyOf(r nps.Response) rollupKey {
+	return rollupKey{r.SurveyID, r.WaveID, r.AccountID, nps.MonthOf(r.CreatedAt)}
+}
+
+func (k rollupKey) compare(o rollupKey) int {
+	return cmp.Or(cmp.Compare(k.surveyID, o.surveyID), cmp.Compare(k.waveID, o.waveID),
+		cmp.Compare(k.accountID, o.accountID), cmp.Compare(k.month, o.month))
+}
+
+// rollupChange collects signed counts per cell.
+type rollupChange map[rollupKey]nps.Histogram
+
+// add counts n (+1 or −1) responses with the score in cell k.
+func (c rollupChange) add(k rollupKey, score int, n int64) {
+	h := c[k]
+	h[score] += n
+	c[k] = h
+}
+
+// apply writes the change to both rollup tables. Cells are written in key
+// order, so that concurrent transactions on PostgreSQL lock rows in the
+// same order and cannot deadlock.
+func (c rollupChange) apply(ctx context.Context, tx *sql.Tx, workspaceID int64) error {
+	totals := rollupChange{}
+	for k, h := range c {
+		t := totals[rollupKey{k.surveyID, k.waveID, 0, k.month}]
+		t.Merge(h)
+		totals[rollupKey{k.surveyID, k.waveID, 0, k.month}] = t
+	}
+	for _, step := range []struct {
+		change rollupChange
+		sql    rollupSQL
+	}{{c, cellSQL}, {totals, totalSQL}} {
+		keys := slices.SortedFunc(maps.Keys(step.change), rollupKey.compare)
+		for _, k := range keys {
+			if err := step.sql.bump(ctx, tx, workspaceID, k, step.change[k]); err != nil {
+				return fmt.Errorf("update score rollup: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// rollupSQL adds counts to the cells of one rollup table.
+type rollupSQL struct {
+	// upsert adds counts to a cell, creating it when missing, in one
+	// statement that works on both databases and is atomic under
+	// concurrency on PostgreSQL. Both check the new row's constraints
+	// before they look for a conflict, so it adds only; a change that
+	// takes a count away updates a cell that must exist.
+	upsert, update string
+	accounts       bool // whether account_id is a key column
+}
+
+var (
+	cellSQL  = newRollupSQL("score_rollup", "workspace_id", "survey_id", "wave_id", "account_id", "month")
+	totalSQL = newRollupSQL("score_totals", "workspace_id", "survey_id", "wave_id", "month")
+)
+
+func newRollupSQL(table string, keys ...string) rollupSQL {
+	n := len(keys)
+	places := make([]string, n)
+	match := make([]string, n)
+	for i, k := range keys {
+		places[i] = "$" + strconv.Itoa(i+1)
+		match[i] = k + " = " + places[i]
+	}
+	return rollupSQL{
+		upsert: `INSERT INTO ` + table + ` (` + strings.Join(keys, ", ") + `, ` + scoreList("%[1]s", 0) + `)
+			VALUES (` + strings.Join(places, ", ") + `, ` + scoreList("$%[2]d", n+1) + `)
+			ON CONFLICT (` + strings.Join(keys, ", ") + `) DO UPDATE SET ` +
+			scoreList("%[1]s = "+table+".%[1]s + excluded.%[1]s", 0),
+		update: `UPDATE ` + table + ` SET ` + scoreList("%[1]s = %[1]s + $%[2]d", n+1) +
+			` WHERE ` + strings.Join(match, " AND "),
+		accounts: slices.Contains(keys, "account_id"),
+	}
+}
+
+// bump adds delta, signed counts per score, to a cell. The columns' CHECK
+// constraints refuse a count below zero, which would mean the rollup had
+// lost step with the responses.
+func (q rollupSQL) bump(ctx context.Context, tx *sql.Tx, workspaceID int64, k rollupKey, delta nps.Histogram) error {
+	if delta == (nps.Histogram{}) {
+		return nil
+	}
+	args := []any{workspaceID, k.surveyID, k.waveID}
+	if q.accounts {
+		args = append(args, k.accountID)
+	}
+	args = append(args, int(k.month))
+	query := q.upsert
+	for _, d := range delta {
+		args = append(args, d)
+		if d < 0 {
+			query = q.update
+		}
+	}
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if query == q.update {
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return cmp.Or(err, fmt.Errorf("cell %+v is missing", k))
+		}
+	}
+	return nil
+}
+
+// scoreList returns the eleven score columns s0 … s10 joined by commas,
+// each written as format, in which %[1]s is the column's name and %[2]d
+// is first plus the score, to number placeholders.
+func scoreList(format string, first int) string {
+	cols := make([]string, 0, nps.MaxScore+1)
+	for s := nps.MinScore; s <= nps.MaxScore; s++ {
+		cols = append(cols, fmt.Sprintf(format, "s"+strconv.Itoa(s), first+s))
+	}
+	return strings.Join(cols, ", ")
+}

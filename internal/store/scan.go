@@ -1,0 +1,164 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/promotor/promotor/internal/nps"
+)
+
+// Helpers to build queries and scan rows. The nps types use zero values
+// for "none" (an ID of 0, a zero time); the database uses NULL. These
+// helpers translate both ways.
+
+// nullID stores an optional reference: 0 becomes NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// nullTime stores an optional time: zero becomes NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+// normTime brings a caller's time to what the databases keep: UTC at
+// microsecond precision, so that it reads back equal.
+func normTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// jsonArg encodes a value stored as JSON.
+func jsonArg(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("encode JSON: %w", err)
+	}
+	return string(b), nil
+}
+
+// idCol scans an optional reference: NULL becomes 0.
+type idCol struct{ dst *int64 }
+
+func (c idCol) Scan(v any) error {
+	var n sql.NullInt64
+	if err := n.Scan(v); err != nil {
+		return err
+	}
+	*c.dst = n.Int64
+	return nil
+}
+
+// timeCol scans a time in UTC; NULL becomes the zero time. SQLite hands
+// over text where it lost the column's type (see sqliteTimeFormat).
+type timeCol struct{ dst *time.Time }
+
+func (c timeCol) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*c.dst = time.Time{}
+	case time.Time:
+		*c.dst = v.UTC()
+	case string:
+		t, err := time.Parse(sqliteTimeFormat, v)
+		if err != nil {
+			return fmt.Errorf("parse time %q: %w", v, err)
+		}
+		*c.dst = t.UTC()
+	default:
+		return fmt.Errorf("cannot scan %T into a time", v)
+	}
+	return nil
+}
+
+// jsonCol scans a JSON column into dst.
+type jsonCol struct{ dst any }
+
+func (c jsonCol) Scan(v any) error {
+	var b []byte
+	switch v := v.(type) {
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("cannot scan %T as JSON", v)
+	}
+	if err := json.Unmarshal(b, c.dst); err != nil {
+		return fmt.Errorf("decode JSON: %w", err)
+	}
+	return nil
+}
+
+// notFound turns sql.ErrNoRows into nps.ErrNotFound, naming what was
+// looked for; other errors pass unchanged.
+func notFound(err error, what string, id any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s %v: %w", what, id, nps.ErrNotFound)
+	}
+	return err
+}
+
+// conflict wraps nps.ErrConflict with what clashed when err is a unique
+// violation; other errors pass unchanged.
+func conflict(err error, what string) error {
+	if isUniqueViolation(err) {
+		return fmt.Errorf("%s already exists: %w", what, nps.ErrConflict)
+	}
+	return err
+}
+
+// rowScanner is a *sql.Row or *sql.Rows.
+type rowScanner interface {
+	Scan(dest ...any) error
+}
+
+// collect scans every row and closes rows.
+func collect[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var all []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, v)
+	}
+	return all, rows.Err()
+}
+
+// where builds a WHERE clause with numbered placeholders.
+type where struct {
+	clauses []string
+	args    []any
+}
+
+// arg adds an argument and returns its placeholder.
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
+}
+
+// and adds a condition.
+func (w *where) and(clause string) { w.clauses = append(w.clauses, clause) }
+
+// String returns the clause, with a leading space.
+func (w *where) String() string {
+	if len(w.clauses) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.clauses, " AND ")
+}

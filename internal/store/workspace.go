@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/promotor/promotor/internal/nps"
+)
+
+const workspaceColumns = `id, slug, name, retention_days, fatigue_days, created_at`
+
+func scanWorkspace(row rowScanner) (nps.Workspace, error) {
+	var w nps.Workspace
+	err := row.Scan(&w.ID, &w.Slug, &w.Name, &w.RetentionDays, &w.FatigueDays, timeCol{&w.CreatedAt})
+	return w, err
+}
+
+// CreateWorkspace stores a new workspace and returns it with its ID. A
+// taken slug is nps.ErrConflict.
+func (db *DB) CreateWorkspace(ctx context.Context, w nps.Workspace) (nps.Workspace, error) {
+	if err := w.Validate(); err != nil {
+		return nps.Workspace{}, fmt.Errorf("store: create workspace: %w", err)
+	}
+	w.CreatedAt = db.now()
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `
+			INSERT INTO workspaces (slug, name, retention_days, fatigue_days, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			w.Slug, w.Name, w.RetentionDays, w.FatigueDays, w.CreatedAt).Scan(&w.ID)
+	})
+	if err != nil {
+		return nps.Workspace{}, fmt.Errorf("store: create workspace: %w", conflict(err, "a workspace with slug "+w.Slug))
+	}
+	return w, nil
+}
+
+// Workspace returns the workspace with the given ID.
+func (db *DB) Workspace(ctx context.Context, id int64) (nps.Workspace, error) {
+	w, err := workspace(ctx, db.sql, id)
+	if err != nil {
+		return nps.Workspace{}, fmt.Errorf("store: %w", err)
+	}
+	return w, nil
+}
+
+// WorkspaceBySlug returns the workspace with the given slug.
+func (db *DB) WorkspaceBySlug(ctx context.Context, slug string) (nps.Workspace, error) {
+	w, err := scanWorkspace(db.sql.QueryRowContext(ctx,
+		`SELECT `+workspaceColumns+` FROM workspaces WHERE slug = $1`, slug))
+	if err != nil {
+		return nps.Workspace{}, fmt.Errorf("store: %w", notFound(err, "workspace", fmt.Sprintf("%q", slug)))
+	}
+	return w, nil
+}
+
+const userColumns = `id, email, name, password_hash, created_at`
+
+func scanUser(row rowScanner) (nps.User, error) {
+	var u nps.User
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, timeCol{&u.CreatedAt})
+	return u, err
+}
+
+// CreateUser stores a new user, with the email lower-cased, and returns it
+// with its ID. A taken email is nps.ErrConflict.
+func (db *DB) CreateUser(ctx context.Context, u nps.User) (nps.User, error) {
+	u.Email = nps.NormalizeEmail(u.Email)
+	if err := u.Validate(); err != nil {
+		return nps.User{}, fmt.Errorf("store: create user: %w", err)
+	}
+	u.CreatedAt = db.now()
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `
+			INSERT INTO users (email, name, password_hash, created_at)
+			VALUES ($1, $2, $3, $4) RETURNING id`,
+			u.Email, u.Name, u.PasswordHash, u.CreatedAt).Scan(&u.ID)
+	})
+	if err != nil {
+		return nps.User{}, fmt.Errorf("store: create user: %w", conflict(err, "a user with this email"))
+	}
+	return u, nil
+}
+
+// User returns the user with the given ID. Users are not part of a
+// workspace; use Membership to learn their role in one.
+func (db *DB) User(ctx context.Context, id int64) (nps.User, error) {
+	u, err := user(ctx, db.sql, id)
+	if err != nil {
+		return nps.User{}, fmt.Errorf("store: %w", err)
+	}
+	return u, nil
+}
+
+// UserByEmail returns the user with the given email, in any case, for
+// signing in.
+func (db *DB) UserByEmail(ctx context.Context, email string) (nps.User, error) {
+	u, err := scanUser(db.sql.QueryRowContext(ctx,
+		`SELECT `+userColumns+` FROM users WHERE email = $1`, nps.NormalizeEmail(email)))
+	if err != nil {
+		return nps.User{}, fmt.Errorf("store: %w", notFound(err, "user", "with this email"))
+	}
+	return u, nil
+}
+
+// AddMember gives a user a role in a workspace. A user who is a member
+// already is nps.ErrConflict; a missing workspace or user is
+// nps.ErrNotFound.
+func (db *DB) AddMember(ctx context.Context, workspaceID, userID int64, role nps.Role) (nps.Membership, error) {
+	m := nps.Membership{WorkspaceID: workspaceID, UserID: userID, Role: role, CreatedAt: db.now()}
+	if err := m.Validate(); err != nil {
+		return nps.Membership{}, fmt.Errorf("store: add member: %w", err)
+	}
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		if _, err := workspace(ctx, tx, workspaceID); err != nil {
+			return err
+		}
+		if _, err := user(ctx, tx, userID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO memberships (workspace_id, user_id, role, created_at)
+			VALUES ($1, $2, $3, $4)`,
+			m.WorkspaceID, m.UserID, m.Role, m.CreatedAt)
+		return conflict(err, "this membership")
+	})
+	if err != nil {
+		return nps.Membership{}, fmt.Errorf("store: add member: %w", err)
+	}
+	return m, nil
+}
+
+// Membership returns the user's membership of the workspace;
+// nps.ErrNotFound when the user is not a member.
+func (db *DB) Membership(ctx context.Context, workspaceID, userID int64) (nps.Membership, error) {
+	m, err := membership(ctx, db.sql, workspaceID, userID)
+	if err != nil {
+		return nps.Membership{}, fmt.Errorf("store: %w", err)
+	}
+	return m, nil
+}
+
+func membership(ctx context.Context, q querier, workspaceID, userID int64) (nps.Membership, error) {
+	m := nps.Membership{WorkspaceID: workspaceID, UserID: userID}
+	err := q.QueryRowContext(ctx, `
+		SELECT role, created_at FROM memberships WHERE workspace_id = $1 AND user_id = $2`,
+		workspaceID, userID).Scan(&m.Role, timeCol{&m.CreatedAt})
+	if err != nil {
+		return nps.Membership{}, notFound(err, "membership of user", userID)
+	}
+	return m, nil
+}
+
+func workspace(ctx context.Context, q querier, id int64) (nps.Workspace, error) {
+	w, err := scanWorkspace(q.QueryRowContext(ctx,
+		`SELECT `+workspaceColumns+` FROM workspaces WHERE id = $1`, id))
+	return w, notFound(err, "workspace", id)
+}
+
+func user(ctx context.Context, q querier, id int64) (nps.User, error) {
+	u, err := scanUser(q.QueryRowContext(ctx,
+		`SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	return u, notFound(err, "user", id)
+}
