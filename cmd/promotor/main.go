@@ -1,0 +1,107 @@
+// Command promotor runs the Promotor NPS platform and its analyst tools.
+// main only wires: each subcommand parses its own flags and calls into the
+// internal packages; tests drive everything through run.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "promotor:", err)
+		os.Exit(exitCode(err))
+	}
+}
+
+// usageError marks a problem with what the user typed or supplied (flags,
+// input files): exit status 2, as for flag parse errors.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func exitCode(err error) int {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+const usage = `Promotor: Net Promoter Score feedback programmes.
+
+Usage: promotor <command> [flags]
+
+Commands:
+  serve     run the web server (dashboard, surveys, API, job workers)
+  migrate   apply database migrations
+  calc      compute NPS and its interval from a file of scores; compare two
+  version   print the version
+
+Run "promotor <command> -h" for a command's flags.
+`
+
+// run executes one invocation of the CLI; getenv reads the environment.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError{errors.New("no command given")}
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(ctx, args, getenv, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args, getenv, stdout)
+	case "calc":
+		return runCalc(args, stdin, stdout, stderr)
+	case "version":
+		fmt.Fprintf(stdout, "promotor %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return nil
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError{fmt.Errorf("unknown command %q", cmd)}
+}
+
+// parseFlags parses a subcommand's flags, which may stand before, between
+// or after its arguments, and returns the arguments. Flag errors are usage
+// errors; -h prints the flags to stdout and reports help.
+func parseFlags(fs *flag.FlagSet, synopsis string, args []string, stdout io.Writer) (rest []string, help bool, err error) {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {} // errors are reported once, by main
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stdout, "Usage: promotor %s\n\nFlags:\n", synopsis)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return nil, true, nil
+		}
+		if err != nil {
+			return nil, false, usageError{fmt.Errorf("%s: %w (see promotor %s -h)", fs.Name(), err, fs.Name())}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return rest, false, nil
+		}
+		rest, args = append(rest, args[0]), args[1:]
+	}
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/promotor/promotor/internal/store"
+	"github.com/promotor/promotor/internal/web"
+)
+
+const (
+	defaultDatabase = "promotor.db"
+	defaultAddr     = "localhost:8080"
+	// shutdownGrace is how long in-flight requests may take to finish
+	// after a stop signal.
+	shutdownGrace = 10 * time.Second
+)
+
+// databaseFlag registers --database, defaulting to $PROMOTOR_DATABASE and
+// then to the embedded SQLite file.
+func databaseFlag(fs *flag.FlagSet, getenv func(string) string) *string {
+	return fs.String("database", envOr(getenv, "PROMOTOR_DATABASE", defaultDatabase),
+		"SQLite file path, or postgres:// URL (env PROMOTOR_DATABASE)")
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// runServe opens and migrates the database, then serves HTTP until ctx
+// ends, letting in-flight requests finish.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	dsn := databaseFlag(fs, getenv)
+	addr := fs.String("addr", envOr(getenv, "PROMOTOR_ADDR", defaultAddr), "address to listen on (env PROMOTOR_ADDR)")
+	rest, help, err := parseFlags(fs, "serve [flags]\n\nRuns the web server; applies pending database migrations first.", args, stdout)
+	if help || err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError{fmt.Errorf("serve: unexpected argument %q", rest[0])}
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+
+	db, err := store.Open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range applied {
+		log.Info("migration applied", "name", m)
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           web.New(db, log).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "database", db.Dialect().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// freeAddr returns a loopback address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestServe(t *testing.T) {
+	addr := freeAddr(t)
+	dsn := filepath.Join(t.TempDir(), "p.db")
+	env := map[string]string{"PROMOTOR_ADDR": addr, "PROMOTOR_DATABASE": dsn}
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, nil, &logs, &logs)
+	}()
+	var status int
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			status = resp.StatusCode
+			resp.Body.Close()
+			break
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v\n%s", err, logs.String())
+	}
+	if status != http.StatusOK {
+		t.Fatalf("GET /readyz: got %d, want 200\n%s", status, logs.String())
+	}
+	for _, want := range []string{"migration applied", "serving", "shutting down"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("serve log lacks %q:\n%s", want, logs.String())
+		}
+	}
+	// The database the environment named was created and migrated.
+	out, _, code := runCLI(t, "", "migrate", "--status", "--database", dsn)
+	if code != 0 || !strings.Contains(out, "schema version 1 of 1") {
+		t.Errorf("migrate --status after serve: got exit %d, %q", code, out)
+	}
+}
+
+func TestServeBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"serve", "extra"}, {"serve", "--port", "1"}, {"migrate", "--database"}} {
+		if _, errOut, code := runCLI(t, "", args...); code != 2 {
+			t.Errorf("%v: got exit %d (%s), want 2", args, code, errOut)
+		}
+	}
+	dir := t.TempDir()
+	if _, errOut, code := runCLI(t, "", "serve", "--database", filepath.Join(dir, "no", "such", "dir.db")); code != 1 || !strings.Contains(errOut, "store: open sqlite database") {
+		t.Errorf("serve on an impossible path: got exit %d, %q", code, errOut)
+	}
+}
+
+func TestMigrate(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "m.db")
+	steps := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"migrate", "--status"}, "schema version 0 of 1 (sqlite)\npending  00001_init.sql\n"},
+		{[]string{"migrate"}, "applied  00001_init.sql\n"},
+		{[]string{"migrate"}, "schema is up to date\n"},
+		{[]string{"migrate", "--status"}, "schema version 1 of 1 (sqlite)\n"},
+	}
+	for _, s := range steps {
+		out, errOut, code := runCLI(t, "", append(s.args, "--database", dsn)...)
+		if code != 0 || out != s.want {
+			t.Errorf("%v: got exit %d, %q %s; want %q", s.args, code, out, errOut, s.want)
+		}
+	}
+}
