@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/promotor/promotor/internal/store/storetest"
 )
 
 // freeAddr returns a loopback address with a port that was free a moment ago.
@@ -23,40 +25,44 @@ func freeAddr(t *testing.T) string {
 }
 
 func TestServe(t *testing.T) {
-	addr := freeAddr(t)
-	dsn := filepath.Join(t.TempDir(), "p.db")
-	env := map[string]string{"PROMOTOR_ADDR": addr, "PROMOTOR_DATABASE": dsn}
-	ctx, cancel := context.WithCancel(context.Background())
-	var logs bytes.Buffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, nil, &logs, &logs)
-	}()
-	var status int
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		resp, err := http.Get("http://" + addr + "/readyz")
-		if err == nil {
-			status = resp.StatusCode
-			resp.Body.Close()
-			break
-		}
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("serve: %v\n%s", err, logs.String())
-	}
-	if status != http.StatusOK {
-		t.Fatalf("GET /readyz: got %d, want 200\n%s", status, logs.String())
-	}
-	for _, want := range []string{"migration applied", "serving", "shutting down"} {
-		if !strings.Contains(logs.String(), want) {
-			t.Errorf("serve log lacks %q:\n%s", want, logs.String())
-		}
-	}
-	// The database the environment named was created and migrated.
-	out, _, code := runCLI(t, "", "migrate", "--status", "--database", dsn)
-	if code != 0 || !strings.Contains(out, "schema version 1 of 1") {
-		t.Errorf("migrate --status after serve: got exit %d, %q", code, out)
+	for _, d := range storetest.Dialects() {
+		t.Run(d.String(), func(t *testing.T) {
+			addr := freeAddr(t)
+			dsn := storetest.DSN(t, d)
+			env := map[string]string{"PROMOTOR_ADDR": addr, "PROMOTOR_DATABASE": dsn}
+			ctx, cancel := context.WithCancel(context.Background())
+			var logs bytes.Buffer
+			done := make(chan error, 1)
+			go func() {
+				done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, nil, &logs, &logs)
+			}()
+			var status int
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				resp, err := http.Get("http://" + addr + "/readyz")
+				if err == nil {
+					status = resp.StatusCode
+					resp.Body.Close()
+					break
+				}
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatalf("serve: %v\n%s", err, logs.String())
+			}
+			if status != http.StatusOK {
+				t.Fatalf("GET /readyz: got %d, want 200\n%s", status, logs.String())
+			}
+			for _, want := range []string{"migration applied", "serving", "database=" + d.String(), "shutting down"} {
+				if !strings.Contains(logs.String(), want) {
+					t.Errorf("serve log lacks %q:\n%s", want, logs.String())
+				}
+			}
+			// The database the environment named was created and migrated.
+			out, _, code := runCLI(t, "", "migrate", "--status", "--database", dsn)
+			if code != 0 || !strings.Contains(out, "schema version 1 of 1") {
+				t.Errorf("migrate --status after serve: got exit %d, %q", code, out)
+			}
+		})
 	}
 }
 
@@ -73,20 +79,24 @@ func TestServeBadFlags(t *testing.T) {
 }
 
 func TestMigrate(t *testing.T) {
-	dsn := filepath.Join(t.TempDir(), "m.db")
-	steps := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"migrate", "--status"}, "schema version 0 of 1 (sqlite)\npending  00001_init.sql\n"},
-		{[]string{"migrate"}, "applied  00001_init.sql\n"},
-		{[]string{"migrate"}, "schema is up to date\n"},
-		{[]string{"migrate", "--status"}, "schema version 1 of 1 (sqlite)\n"},
-	}
-	for _, s := range steps {
-		out, errOut, code := runCLI(t, "", append(s.args, "--database", dsn)...)
-		if code != 0 || out != s.want {
-			t.Errorf("%v: got exit %d, %q %s; want %q", s.args, code, out, errOut, s.want)
-		}
+	for _, d := range storetest.Dialects() {
+		t.Run(d.String(), func(t *testing.T) {
+			dsn := storetest.DSN(t, d)
+			steps := []struct {
+				args []string
+				want string
+			}{
+				{[]string{"migrate", "--status"}, "schema version 0 of 1 (" + d.String() + ")\npending  00001_init.sql\n"},
+				{[]string{"migrate"}, "applied  00001_init.sql\n"},
+				{[]string{"migrate"}, "schema is up to date\n"},
+				{[]string{"migrate", "--status"}, "schema version 1 of 1 (" + d.String() + ")\n"},
+			}
+			for _, s := range steps {
+				out, errOut, code := runCLI(t, "", append(s.args, "--database", dsn)...)
+				if code != 0 || out != s.want {
+					t.Errorf("%v: got exit %d, %q %s; want %q", s.args, code, out, errOut, s.want)
+				}
+			}
+		})
 	}
 }

@@ -49,19 +49,26 @@ func Run(t *testing.T, body func(t *testing.T, db *store.DB)) {
 	}
 }
 
+// DSN returns the name of a fresh, empty database of dialect d, removed
+// when tb's test ends, for tests that open and migrate it themselves (the
+// CLI's). The PostgreSQL one is skipped or fails as Run describes.
+func DSN(tb testing.TB, d store.Dialect) string {
+	tb.Helper()
+	switch d {
+	case store.SQLite:
+		return filepath.Join(tb.TempDir(), "promotor.db")
+	case store.Postgres:
+		return postgresSchema(tb)
+	}
+	tb.Fatalf("storetest: unknown dialect %q", d)
+	return ""
+}
+
 // Open returns a fresh migrated database of dialect d that is closed and
 // removed when tb's test ends.
 func Open(tb testing.TB, d store.Dialect) *store.DB {
 	tb.Helper()
-	var dsn string
-	switch d {
-	case store.SQLite:
-		dsn = filepath.Join(tb.TempDir(), "promotor.db")
-	case store.Postgres:
-		dsn = postgresSchema(tb)
-	default:
-		tb.Fatalf("storetest: unknown dialect %q", d)
-	}
+	dsn := DSN(tb, d)
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
