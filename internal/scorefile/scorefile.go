@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -189,19 +190,6 @@ func notAScore(field []byte) string {
 	return fmt.Sprintf("%q is not a score: want a whole number from 0 to 10", s)
 }
 
-// readCSV reads a CSV whose first record, the header, starts at line
-// offset of the input.
-func readCSV(r io.Reader, name string, offset int, delim rune, o Options) (Scores, error) {
-	cr := csv.NewReader(r)
-	cr.Comma = delim
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err != nil {
-		return Scores{}, csvError(err, name, offset)
-	}
-	return readRecords(cr, name, offset, o, header, delim)
-}
-
 // sniffDelimiter picks the delimiter the header line uses most: Dutch
 // Excel writes ';', other tools write tabs; a tie means ','.
 func sniffDelimiter(header []byte) rune {
@@ -214,15 +202,25 @@ func sniffDelimiter(header []byte) rune {
 	return best
 }
 
-func readRecords(cr *csv.Reader, name string, offset int, o Options, header []string, delim rune) (Scores, error) {
+// readCSV reads a CSV whose first record, the header, starts at line
+// offset of the input.
+func readCSV(r io.Reader, name string, offset int, delim rune, o Options) (Scores, error) {
+	cr := csv.NewReader(r)
+	cr.Comma = delim
+	cr.FieldsPerRecord = -1 // checked below, after skipping blank lines
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		return Scores{}, csvError(err, name, offset)
+	}
+	header = slices.Clone(header) // ReuseRecord recycles the slice
 	column := o.Column
 	if column == "" {
 		column = "score"
 	}
-	header = append([]string(nil), header...) // ReuseRecord recycles the slice
 	si := columnIndex(header, column)
 	if si < 0 {
-		return Scores{}, &Error{name, offset, fmt.Sprintf("no %q column in the header (columns: %s)", column, strings.Join(header, ", "))}
+		return Scores{}, &Error{name, offset, fmt.Sprintf("no %q column in the header (columns: %s; --column chooses one)", column, strings.Join(header, ", "))}
 	}
 	wi := -1
 	if o.Weight != "" {
@@ -230,35 +228,54 @@ func readRecords(cr *csv.Reader, name string, offset int, o Options, header []st
 			return Scores{}, &Error{name, offset, fmt.Sprintf("no %q weight column in the header (columns: %s)", o.Weight, strings.Join(header, ", "))}
 		}
 	}
-	var s Scores
-	s.Weighted = wi >= 0
+	s := Scores{Weighted: wi >= 0}
+	// lineOf is the input line of field i of the record just read, which
+	// differs between fields when a quoted field spans lines.
+	lineOf := func(i int) int {
+		l, _ := cr.FieldPos(i)
+		return l + offset - 1
+	}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			break
+			return s, nil
 		}
 		if err != nil {
 			return Scores{}, csvError(err, name, offset)
 		}
-		line, _ := cr.FieldPos(si)
-		line += offset - 1
+		if blank(rec) {
+			continue
+		}
+		if len(rec) != len(header) {
+			return Scores{}, &Error{name, lineOf(0), fmt.Sprintf("%d fields where the header has %d", len(rec), len(header))}
+		}
 		field := strings.TrimSpace(rec[si])
 		score, ok := parseScore([]byte(field))
 		if !ok {
 			if field == "" {
-				return Scores{}, &Error{name, line, "the score is empty"}
+				return Scores{}, &Error{name, lineOf(si), "the score is empty"}
 			}
-			return Scores{}, &Error{name, line, notAScore([]byte(field))}
+			return Scores{}, &Error{name, lineOf(si), notAScore([]byte(field))}
 		}
 		w := 1.0
 		if wi >= 0 {
 			if w, err = parseWeight(rec[wi], delim); err != nil {
-				return Scores{}, &Error{name, line, err.Error()}
+				return Scores{}, &Error{name, lineOf(wi), err.Error()}
 			}
 		}
 		s.Histogram.Add(score, w)
 	}
-	return s, nil
+}
+
+// blank reports whether a record holds nothing but white space: a blank
+// line, which is skipped like one in a plain file.
+func blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func columnIndex(header []string, name string) int {
@@ -287,11 +304,7 @@ func parseWeight(field string, delim rune) (float64, error) {
 func csvError(err error, name string, offset int) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		msg := pe.Err.Error()
-		if errors.Is(pe.Err, csv.ErrFieldCount) {
-			msg = "wrong number of fields: every row needs as many as the header"
-		}
-		return &Error{name, pe.Line + offset - 1, msg}
+		return &Error{name, pe.Line + offset - 1, pe.Err.Error()}
 	}
 	return &Error{name, 0, fmt.Sprintf("read: %v", err)}
 }
