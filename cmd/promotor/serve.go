@@ -64,6 +64,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	for _, m := range applied {
 		log.Info("migration applied", "name", m)
 	}
+	// A database migrated by a newer promotor has tables this one does not
+	// know how to keep consistent: refuse it rather than serve from it.
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

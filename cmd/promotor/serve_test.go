@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -98,5 +99,30 @@ func TestMigrate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestServeRefusesNewerSchema(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "newer.db")
+	if _, errOut, code := runCLI(t, "", "migrate", "--database", dsn); code != 0 {
+		t.Fatalf("migrate: exit %d, %s", code, errOut)
+	}
+	// Pretend a newer promotor applied a migration this one does not know.
+	raw, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = raw.Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (9999, true)`)
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Were it not refused, serve would run until the deadline and succeed.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var logs bytes.Buffer
+	err = run(ctx, []string{"serve", "--database", dsn, "--addr", freeAddr(t)}, func(string) string { return "" }, nil, &logs, &logs)
+	if err == nil || !strings.Contains(err.Error(), "newer than this program") {
+		t.Errorf("serve on a newer schema: got %v; want a refusal\n%s", err, logs.String())
 	}
 }

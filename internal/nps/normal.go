@@ -2,11 +2,6 @@ package nps
 
 import "math"
 
-// normalCDF is Φ, the standard normal distribution function.
-func normalCDF(x float64) float64 {
-	return 0.5 * math.Erfc(-x/math.Sqrt2)
-}
-
 // twoSidedP is the two-sided p-value of a standard normal statistic z,
 // computed from the upper tail so that tiny p-values keep their precision.
 func twoSidedP(z float64) float64 {

@@ -24,6 +24,11 @@ func TestNormalQuantile(t *testing.T) {
 	}
 }
 
+// normalCDF is Φ, the standard normal distribution function.
+func normalCDF(x float64) float64 {
+	return 0.5 * math.Erfc(-x/math.Sqrt2)
+}
+
 func TestNormalRoundTrip(t *testing.T) {
 	for x := -8.0; x <= 5; x += 0.01 {
 		if got := normalQuantile(normalCDF(x)); math.Abs(got-x) > 1e-7*math.Max(1, math.Abs(x)) {
