@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 
 	"github.com/promotor/promotor/internal/nps"
@@ -111,66 +110,20 @@ func estimate(s scorefile.Scores, o nps.Options) (nps.Result, error) {
 	return nps.Estimate(s.Histogram.Count, o)
 }
 
-// resultJSON is the stable JSON contract of one result. Figures are
-// unrounded points on the NPS scale; they are null when there are no
-// responses.
-type resultJSON struct {
-	N          int64    `json:"n"`
-	Promoters  int64    `json:"promoters"`
-	Passives   int64    `json:"passives"`
-	Detractors int64    `json:"detractors"`
-	NPS        *float64 `json:"nps"`
-	SE         *float64 `json:"se"`
-	Method     string   `json:"method"`
-	Confidence float64  `json:"confidence"`
-	Low        *float64 `json:"low"`
-	High       *float64 `json:"high"`
-	Margin     *float64 `json:"margin"`
-	EffectiveN *float64 `json:"effective_n,omitempty"`
-	Population int64    `json:"population,omitempty"`
-}
-
-// comparisonJSON is the stable JSON contract of two results: b − a.
-type comparisonJSON struct {
-	A           resultJSON `json:"a"`
-	B           resultJSON `json:"b"`
-	Difference  *float64   `json:"difference"`
-	SE          *float64   `json:"se"`
-	Z           *float64   `json:"z"`
-	P           *float64   `json:"p"`
-	Significant bool       `json:"significant"`
-}
-
-// finite returns a pointer to v, or nil (JSON null) for ±Inf and NaN.
-func finite(v float64) *float64 {
-	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return nil
-	}
-	return &v
-}
-
-func toJSON(r nps.Result) resultJSON {
-	j := resultJSON{N: r.N, Promoters: r.Promoters, Passives: r.Passives, Detractors: r.Detractors,
-		Method: string(r.Method), Confidence: r.Confidence, Population: r.Population}
-	if r.Weighted {
-		j.EffectiveN = finite(r.EffectiveN)
-	}
-	if !r.Empty() {
-		j.NPS, j.SE, j.Low, j.High, j.Margin = finite(r.NPS), finite(r.SE), finite(r.Low), finite(r.High), finite(r.Margin)
-	}
-	return j
-}
+// resultJSON and comparisonJSON are calc's JSON contract, the one the
+// REST API shares (see nps.ResultJSON).
+type (
+	resultJSON     = nps.ResultJSON
+	comparisonJSON = nps.ComparisonJSON
+)
 
 func writeCalcJSON(w io.Writer, results []nps.Result, cmp *nps.Comparison) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if len(results) == 1 {
-		return enc.Encode(toJSON(results[0]))
+		var j resultJSON = results[0].JSON()
+		return enc.Encode(j)
 	}
-	j := comparisonJSON{A: toJSON(results[0]), B: toJSON(results[1])}
-	if cmp != nil {
-		j.Difference, j.SE, j.Z, j.P = finite(cmp.Difference), finite(cmp.SE), finite(cmp.Z), finite(cmp.P)
-		j.Significant = cmp.Significant
-	}
+	var j comparisonJSON = nps.NewComparisonJSON(results[0], results[1], cmp)
 	return enc.Encode(j)
 }

@@ -51,6 +51,9 @@ Commands:
   serve     run the web server (dashboard, surveys, API, job workers)
   migrate   apply database migrations
   calc      compute NPS and its interval from a file of scores; compare two
+  demo      create the demo workspace (three yearly waves, -10 to +18); --serve serves it
+  token     create, list and revoke a workspace's API tokens
+  user      create users and workspaces; reset a password
   version   print the version
 
 Run "promotor <command> -h" for a command's flags.
@@ -70,6 +73,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMigrate(ctx, args, getenv, stdout)
 	case "calc":
 		return runCalc(args, stdin, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, args, getenv, stdout, stderr)
+	case "token":
+		return runToken(ctx, args, getenv, stdout)
+	case "user":
+		return runUser(ctx, args, getenv, stdin, stdout)
 	case "version":
 		fmt.Fprintf(stdout, "promotor %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return nil

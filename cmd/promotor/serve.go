@@ -43,6 +43,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	dsn := databaseFlag(fs, getenv)
 	addr := fs.String("addr", envOr(getenv, "PROMOTOR_ADDR", defaultAddr), "address to listen on (env PROMOTOR_ADDR)")
+	baseURL := fs.String("base-url", getenv("PROMOTOR_BASE_URL"), "public address of the server, for links in QR codes and emails (env PROMOTOR_BASE_URL; default: the address requests come to)")
 	rest, help, err := parseFlags(fs, "serve [flags]\n\nRuns the web server; applies pending database migrations first.", args, stdout)
 	if help || err != nil {
 		return err
@@ -70,12 +71,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 
+	app, err := web.New(db, log, web.Options{BaseURL: *baseURL})
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           web.New(db, log).Handler(),
+		Handler:           app.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -83,8 +83,12 @@ func (d Dialect) configure(db *DB) {
 		db.sql.SetMaxOpenConns(n)
 		db.sql.SetMaxIdleConns(n)
 		db.writeSlot = make(chan struct{}, 1)
+		db.committer = newCommitter(db, 1)
 		return
 	}
+	// Several committers let PostgreSQL work on one group while another
+	// waits for its WAL flush.
+	db.committer = newCommitter(db, 2)
 	db.sql.SetMaxOpenConns(4 * n)
 	db.sql.SetMaxIdleConns(n)
 	db.sql.SetConnMaxIdleTime(5 * time.Minute)

@@ -150,7 +150,7 @@ func (db *DB) UpdateInvitationStatus(ctx context.Context, workspaceID, id int64,
 
 // setInvitationStatus applies an event to inv, which the transaction has
 // read (and locked), and reads it back.
-func setInvitationStatus(ctx context.Context, tx *sql.Tx, inv *nps.Invitation, event nps.InvitationStatus, now time.Time) error {
+func setInvitationStatus(ctx context.Context, tx querier, inv *nps.Invitation, event nps.InvitationStatus, now time.Time) error {
 	status := inv.Status
 	if status.Precedes(event) {
 		status = event

@@ -16,7 +16,8 @@ import (
 // token lookup that finds a workspace.
 var unscoped = map[string]bool{
 	"Close": true, "Ping": true, "Dialect": true, "Migrate": true, "MigrationStatus": true, "CheckSchema": true,
-	"CreateWorkspace": true, "Workspace": true, "WorkspaceBySlug": true,
+	"SurveyByPublicToken": true,
+	"CreateWorkspace":     true, "Workspace": true, "WorkspaceBySlug": true,
 	"CreateUser": true, "User": true, "UserByEmail": true, "InvitationByToken": true,
 }
 
@@ -82,6 +83,21 @@ func TestWorkspaceIsolation(t *testing.T) {
 			},
 			"RecordResponse (contact)": func() error {
 				_, err := db.RecordResponse(ctx, A, nps.Response{WaveID: a.wave.ID, ContactID: b.contact.ID, Score: 10, Channel: nps.ChannelLink})
+				return err
+			},
+			"SurveyLink":           func() error { _, err := db.SurveyLink(ctx, A, b.survey.ID); return err },
+			"OpenWaveOf":           func() error { _, err := db.OpenWaveOf(ctx, A, b.survey.ID, t0); return err },
+			"ResponseOfInvitation": func() error { _, err := db.ResponseOfInvitation(ctx, A, bInv.ID); return err },
+			"RecordOneClick":       func() error { _, _, err := db.RecordOneClick(ctx, A, bInv.ID, 9, "nl"); return err },
+			"RecordAnonymousAnswer": func() error {
+				_, err := db.RecordAnonymousAnswer(ctx, A, bInv.ID, nps.Response{Score: 9, Channel: nps.ChannelEmail})
+				return err
+			},
+			"RecordResponses": func() error {
+				_, err := db.RecordResponses(ctx, A, []nps.Response{
+					{WaveID: a.wave.ID, Score: 10, Channel: nps.ChannelAPI},
+					{WaveID: a.wave.ID, ContactID: b.contact.ID, Score: 10, Channel: nps.ChannelAPI},
+				})
 				return err
 			},
 			"RecordResponse (account)": func() error {

@@ -21,39 +21,20 @@ func scanResponse(row rowScanner) (nps.Response, error) {
 	return r, err
 }
 
-// RecordResponse records an answer in one of the workspace's waves and
-// returns it as stored.
+// record records one answer in the recorder's transaction and returns it
+// as stored; RecordResponse says what that means. Its rollup change is
+// collected in the recorder and written by flush before the commit.
 //
-// A named respondent (an invitation, or a contact) has one response per
-// wave: their first answer inserts it, a later one replaces it while the
-// wave is open, keeping the previous version as a revision; an identical
-// resubmission changes nothing. The survey and account follow from the
-// wave and the contact when left 0; an anonymous survey drops the
-// identity. The score rollup changes in the same transaction, so the
-// dashboards always agree with the responses.
-//
-// Outside the wave's open period the answer is nps.ErrWaveClosed, except
-// that an import may add history to a closed wave, with its original
-// CreatedAt; other channels are stamped with the store's clock.
-func (db *DB) RecordResponse(ctx context.Context, workspaceID int64, r nps.Response) (nps.Response, error) {
+// Every domain error (validation, not found, closed wave) is returned
+// before the first write, so that a batch can drop the item and go on in
+// the same transaction; any other error leaves the transaction unusable.
+func (rec *recorder) record(ctx context.Context, workspaceID int64, r nps.Response) (nps.Response, error) {
 	if err := r.Validate(); err != nil {
-		return nps.Response{}, fmt.Errorf("store: record response: %w", err)
+		return r, err
 	}
-	now := db.now()
-	err := db.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		r, err = recordResponse(ctx, tx, db.dialect, workspaceID, r, now)
-		return err
-	})
-	if err != nil {
-		return nps.Response{}, fmt.Errorf("store: record response: %w", err)
-	}
-	return r, nil
-}
-
-func recordResponse(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, r nps.Response, now time.Time) (nps.Response, error) {
+	tx, d, now := rec.tx, rec.dialect, rec.now
 	r.WorkspaceID = workspaceID
-	w, err := wave(ctx, tx, workspaceID, r.WaveID)
+	w, s, err := rec.waveSurvey(ctx, workspaceID, r.WaveID)
 	if err != nil {
 		return r, err
 	}
@@ -61,10 +42,6 @@ func recordResponse(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int6
 		return r, &nps.ValidationError{Field: "survey_id", Message: "is not the survey of the wave"}
 	}
 	r.SurveyID = w.SurveyID
-	s, err := survey(ctx, tx, workspaceID, w.SurveyID)
-	if err != nil {
-		return r, err
-	}
 	if r.Language == "" {
 		r.Language = s.DefaultLanguage
 	}
@@ -96,11 +73,7 @@ func recordResponse(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int6
 			return r, err
 		}
 		if inserted {
-			change := rollupChange{}
-			change.add(keyOf(r), r.Score, 1)
-			if err := change.apply(ctx, tx, workspaceID); err != nil {
-				return r, err
-			}
+			rec.change(workspaceID).add(keyOf(r), r.Score, 1)
 			return r, markResponded(ctx, tx, inv, now)
 		}
 		// A concurrent first answer of the same contact committed after
@@ -113,7 +86,7 @@ func recordResponse(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int6
 	if !open {
 		return r, nps.ErrWaveClosed
 	}
-	if r, err = replaceResponse(ctx, tx, prev, r, now); err != nil {
+	if r, err = replaceResponse(ctx, tx, prev, r, now, rec.change(workspaceID)); err != nil {
 		return r, err
 	}
 	return r, markResponded(ctx, tx, inv, now)
@@ -123,7 +96,7 @@ func recordResponse(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int6
 // workspace and fills in what follows from it: the contact from the
 // invitation, the account from the contact. It returns the invitation,
 // locked, or nil.
-func resolveRespondent(ctx context.Context, tx *sql.Tx, d Dialect, r *nps.Response) (*nps.Invitation, error) {
+func resolveRespondent(ctx context.Context, tx querier, d Dialect, r *nps.Response) (*nps.Invitation, error) {
 	var inv *nps.Invitation
 	if r.InvitationID != 0 {
 		i, err := invitation(ctx, tx, r.WorkspaceID, r.InvitationID, d.forUpdate())
@@ -159,7 +132,7 @@ func resolveRespondent(ctx context.Context, tx *sql.Tx, d Dialect, r *nps.Respon
 
 // previousResponse returns, locked, the response of r's contact in r's
 // wave; nps.ErrNotFound when there is none or r has no contact.
-func previousResponse(ctx context.Context, tx *sql.Tx, d Dialect, r nps.Response) (nps.Response, error) {
+func previousResponse(ctx context.Context, tx querier, d Dialect, r nps.Response) (nps.Response, error) {
 	if r.ContactID == 0 {
 		return nps.Response{}, nps.ErrNotFound
 	}
@@ -172,7 +145,7 @@ func previousResponse(ctx context.Context, tx *sql.Tx, d Dialect, r nps.Response
 
 // insertResponse inserts r unless a response of its respondent exists,
 // and reports whether it did.
-func insertResponse(ctx context.Context, tx *sql.Tx, r *nps.Response) (bool, error) {
+func insertResponse(ctx context.Context, tx querier, r *nps.Response) (bool, error) {
 	answers, err := jsonArg(r.Answers)
 	if err != nil {
 		return false, err
@@ -192,9 +165,9 @@ func insertResponse(ctx context.Context, tx *sql.Tx, r *nps.Response) (bool, err
 }
 
 // replaceResponse makes r the current version of prev: prev becomes a
-// revision, and the rollup moves the response from prev's cell and score
-// to r's.
-func replaceResponse(ctx context.Context, tx *sql.Tx, prev, r nps.Response, now time.Time) (nps.Response, error) {
+// revision, and change moves the response from prev's cell and score to
+// r's.
+func replaceResponse(ctx context.Context, tx querier, prev, r nps.Response, now time.Time, change rollupChange) (nps.Response, error) {
 	r.ID, r.CreatedAt, r.Revision = prev.ID, prev.CreatedAt, prev.Revision+1
 	if r.InvitationID == 0 {
 		r.InvitationID = prev.InvitationID
@@ -227,10 +200,9 @@ func replaceResponse(ctx context.Context, tx *sql.Tx, prev, r nps.Response, now 
 	if err != nil {
 		return r, err
 	}
-	change := rollupChange{}
 	change.add(keyOf(prev), prev.Score, -1)
 	change.add(keyOf(r), r.Score, 1)
-	return r, change.apply(ctx, tx, r.WorkspaceID)
+	return r, nil
 }
 
 // sameAnswer reports whether r repeats prev, as a double click or a link
@@ -242,7 +214,7 @@ func sameAnswer(prev, r nps.Response) bool {
 }
 
 // markResponded moves the answered invitation, if any, to responded.
-func markResponded(ctx context.Context, tx *sql.Tx, inv *nps.Invitation, now time.Time) error {
+func markResponded(ctx context.Context, tx querier, inv *nps.Invitation, now time.Time) error {
 	if inv == nil {
 		return nil
 	}

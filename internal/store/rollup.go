@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
@@ -49,7 +48,7 @@ func (c rollupChange) add(k rollupKey, score int, n int64) {
 // apply writes the change to both rollup tables. Cells are written in key
 // order, so that concurrent transactions on PostgreSQL lock rows in the
 // same order and cannot deadlock.
-func (c rollupChange) apply(ctx context.Context, tx *sql.Tx, workspaceID int64) error {
+func (c rollupChange) apply(ctx context.Context, tx querier, workspaceID int64) error {
 	totals := rollupChange{}
 	for k, h := range c {
 		t := totals[rollupKey{k.surveyID, k.waveID, 0, k.month}]
@@ -108,7 +107,7 @@ func newRollupSQL(table string, keys ...string) rollupSQL {
 // bump adds delta, signed counts per score, to a cell. The columns' CHECK
 // constraints refuse a count below zero, which would mean the rollup had
 // lost step with the responses.
-func (q rollupSQL) bump(ctx context.Context, tx *sql.Tx, workspaceID int64, k rollupKey, delta nps.Histogram) error {
+func (q rollupSQL) bump(ctx context.Context, tx querier, workspaceID int64, k rollupKey, delta nps.Histogram) error {
 	if delta == (nps.Histogram{}) {
 		return nil
 	}

@@ -31,6 +31,10 @@ type DB struct {
 	// Now is the clock for every time the store sets. It defaults to the
 	// current time in UTC; tests replace it before using the DB.
 	Now func() time.Time
+	// GroupCommit lets concurrent RecordResponse calls share transactions
+	// and so commits; it is on by default. Off, each answer commits alone:
+	// the baseline that benchmarks compare with.
+	GroupCommit bool
 
 	sql     *sql.DB
 	dialect Dialect
@@ -39,6 +43,8 @@ type DB struct {
 	// soon as the previous one commits, where SQLite's busy handler would
 	// poll. It is nil on PostgreSQL.
 	writeSlot chan struct{}
+	committer *committer
+	stmts     statements
 }
 
 // querier is what both *sql.DB and *sql.Tx offer: reads that need no
@@ -64,9 +70,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s database: %w", d, err)
 	}
 	db := &DB{
-		Now:     func() time.Time { return time.Now().UTC() },
-		sql:     sqldb,
-		dialect: d,
+		Now:         func() time.Time { return time.Now().UTC() },
+		GroupCommit: true,
+		sql:         sqldb,
+		dialect:     d,
 	}
 	d.configure(db)
 	if err := sqldb.PingContext(ctx); err != nil {
@@ -78,6 +85,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes the database's connections.
 func (db *DB) Close() error {
+	db.committer.close()
+	db.stmts.close()
 	if err := db.sql.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}

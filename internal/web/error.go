@@ -1,8 +1,12 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+
+	"github.com/promotor/promotor/internal/nps"
 )
 
 // httpError is an error with the status and the message safe to show;
@@ -13,27 +17,67 @@ type httpError struct {
 	cause   error
 }
 
-func (e *httpError) Error() string { return e.message + ": " + e.cause.Error() }
+func (e *httpError) Error() string {
+	if e.cause == nil {
+		return e.message
+	}
+	return e.message + ": " + e.cause.Error()
+}
 func (e *httpError) Unwrap() error { return e.cause }
 
 func unavailable(message string, cause error) error {
 	return &httpError{status: http.StatusServiceUnavailable, message: message, cause: cause}
 }
 
+// errorStatus maps an error to the status and the message that may be
+// shown for it. Domain errors say what went wrong in the user's terms;
+// anything else is an internal error whose detail only the log sees.
+func errorStatus(err error) (int, string) {
+	var he *httpError
+	var ve *nps.ValidationError
+	switch {
+	case errors.As(err, &he):
+		return he.status, he.message
+	case errors.As(err, &ve):
+		return http.StatusUnprocessableEntity, ve.Error()
+	case errors.Is(err, nps.ErrNotFound):
+		return http.StatusNotFound, "not found"
+	case errors.Is(err, nps.ErrConflict):
+		return http.StatusConflict, "conflict"
+	case errors.Is(err, nps.ErrWaveClosed):
+		return http.StatusConflict, "the wave is closed"
+	case errors.Is(err, nps.ErrOptedOut):
+		return http.StatusGone, "the contact opted out"
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, "the server is busy; try again"
+	}
+	return http.StatusInternalServerError, "internal error"
+}
+
 // handle adapts a handler that returns an error: the one place where
-// errors become a status, a safe message and a log line.
+// errors of plain-text and HTML routes become a status, a safe message and
+// a log line. Server errors are logged as errors, client errors at debug.
 func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		err := h(w, r)
 		if err == nil {
 			return
 		}
-		status, message := http.StatusInternalServerError, "internal error"
-		var he *httpError
-		if errors.As(err, &he) {
-			status, message = he.status, he.message
-		}
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+		status, message := errorStatus(err)
+		s.logError(r, status, err)
 		http.Error(w, message, status)
 	})
+}
+
+// logError logs a failed request once, at a level that fits its status.
+func (s *Server) logError(r *http.Request, status int, err error) {
+	level := slogLevel(status)
+	s.log.Log(r.Context(), level, "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+}
+
+func slogLevel(status int) slog.Level {
+	if status >= 500 {
+		return slog.LevelError
+	}
+	return slog.LevelDebug
 }

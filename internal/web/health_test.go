@@ -14,7 +14,7 @@ import (
 
 func TestHealth(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
-		h := New(db, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()
+		h := newTestServer(t, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		tests := []struct {
 			method, path string
 			status       int
@@ -38,7 +38,7 @@ func TestHealth(t *testing.T) {
 func TestReadyWithoutDatabase(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		var logs strings.Builder
-		h := New(db, slog.New(slog.NewTextHandler(&logs, nil))).Handler()
+		h := newTestServer(t, db, slog.New(slog.NewTextHandler(&logs, nil)))
 		db.Close()
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
@@ -54,4 +54,14 @@ func TestReadyWithoutDatabase(t *testing.T) {
 			t.Errorf("GET /healthz on a closed database: got %d, want 200", rec.Code)
 		}
 	})
+}
+
+// newTestServer returns the handler of a server on db.
+func newTestServer(t testing.TB, db *store.DB, log *slog.Logger) http.Handler {
+	t.Helper()
+	s, err := New(db, log, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Handler()
 }

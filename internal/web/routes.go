@@ -4,27 +4,128 @@
 package web
 
 import (
+	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
+	"sync"
 
+	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 )
 
+// Options configures a Server.
+type Options struct {
+	// BaseURL is the public address of the server ("https://nps.example.com"),
+	// used where a link leaves the request: QR codes, API documents, emails.
+	// Empty means the address the request came to.
+	BaseURL string
+}
+
 // Server serves Promotor's pages and API from one database.
 type Server struct {
-	db  *store.DB
-	log *slog.Logger
+	db    *store.DB
+	log   *slog.Logger
+	opts  Options
+	pages map[string]*template.Template
+
+	// limiter counts failed sign-ins; dummyHash is the password hash that
+	// sign-ins of unknown emails are checked against, made once.
+	limiter   *loginLimiter
+	dummyHash func() (string, error)
+	// apiRoutes is the REST API's route table, set by Handler.
+	apiRoutes []apiRoute
 }
 
 // New returns a server on db that logs to log.
-func New(db *store.DB, log *slog.Logger) *Server {
-	return &Server{db: db, log: log}
+func New(db *store.DB, log *slog.Logger, opts Options) (*Server, error) {
+	s := &Server{db: db, log: log, opts: opts}
+	s.limiter, s.dummyHash = newLoginLimiter(), sync.OnceValues(newDummyHash)
+	// Made now, off the request path, so that the first sign-in of an
+	// unknown email takes no longer than any other.
+	go s.dummyHash()
+	pages, err := parsePages()
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s.pages = pages
+	return s, nil
 }
 
-// Handler returns the router with every route Promotor serves.
+// Handler returns the router with every route Promotor serves, behind the
+// security headers and the cross-origin protection that guards every
+// state-changing request.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+
+	// Operations.
 	mux.Handle("GET /healthz", s.handle(s.handleHealth))
 	mux.Handle("GET /readyz", s.handle(s.handleReady))
-	return mux
+	mux.Handle("GET /assets/{name}", http.HandlerFunc(handleAsset))
+
+	// Survey pages: what respondents see (survey.go explains why GET never
+	// writes and what the one-click POST may do).
+	mux.Handle("GET /s/{token}", s.surveyHandler(s.handleSurveyForm))
+	mux.Handle("POST /s/{token}", s.surveyHandler(s.handleSurveySubmit))
+	mux.Handle("GET /s/{token}/thanks", s.surveyHandler(s.handleSurveyThanks))
+	mux.Handle("GET /s/{token}/{score}", s.surveyHandler(s.handleSurveyOneClick))
+	mux.Handle("POST /s/{token}/{score}", s.surveyHandler(s.handleSurveyOneClickSave))
+	mux.Handle("GET /p/{token}", s.surveyHandler(s.handlePublicForm))
+	mux.Handle("POST /p/{token}", s.surveyHandler(s.handlePublicSubmit))
+	mux.Handle("GET /p/{token}/thanks", s.surveyHandler(s.handlePublicThanks))
+	mux.Handle("GET /p/{token}/qr.png", s.surveyHandler(s.handlePublicQRPNG))
+	mux.Handle("GET /p/{token}/qr.svg", s.surveyHandler(s.handlePublicQRSVG))
+
+	// Signed-in area. Each page of a workspace (/w/{slug}/…) names the
+	// least role that may use it; app.go has the whole matrix.
+	mux.Handle("GET /{$}", s.htmlPage(s.handleAppHome))
+	mux.Handle("GET /login", s.htmlPage(s.handleLoginForm))
+	mux.Handle("POST /login", s.htmlPage(s.handleLogin))
+	mux.Handle("POST /logout", s.htmlPage(s.handleLogout))
+	for _, rt := range []struct {
+		pattern string
+		min     nps.Role
+		handler appHandler
+	}{
+		{"GET /w/{slug}/{$}", nps.RoleViewer, s.handleAppWorkspace},
+		{"GET /w/{slug}/surveys", nps.RoleViewer, s.handleAppSurveyList},
+		{"GET /w/{slug}/surveys/new", nps.RoleAnalyst, s.handleAppSurveyNew},
+		{"POST /w/{slug}/surveys", nps.RoleAnalyst, s.handleAppSurveyCreate},
+		{"GET /w/{slug}/surveys/{survey}", nps.RoleViewer, s.handleAppSurvey},
+		{"GET /w/{slug}/surveys/{survey}/edit", nps.RoleAnalyst, s.handleAppSurveyEdit},
+		{"POST /w/{slug}/surveys/{survey}", nps.RoleAnalyst, s.handleAppSurveyUpdate},
+		{"GET /w/{slug}/surveys/{survey}/waves/new", nps.RoleAnalyst, s.handleAppWaveNew},
+		{"POST /w/{slug}/surveys/{survey}/waves", nps.RoleAnalyst, s.handleAppWaveCreate},
+		{"GET /w/{slug}/waves/{wave}", nps.RoleViewer, s.handleAppWave}, // a member sees own accounts only
+		{"POST /w/{slug}/waves/{wave}/open", nps.RoleAnalyst, s.handleAppWaveOpen},
+		{"POST /w/{slug}/waves/{wave}/close", nps.RoleAnalyst, s.handleAppWaveClose},
+		{"GET /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokens},
+		{"POST /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokenCreate},
+		{"POST /w/{slug}/tokens/{token}/revoke", nps.RoleOwner, s.handleAppTokenRevoke},
+	} {
+		mux.Handle(rt.pattern, s.inWorkspace(rt.min, rt.handler))
+	}
+
+	// REST API: every authenticated route in one table, which
+	// TestOpenAPIDocument checks against openapi.json; other requests
+	// under /api/v1/ get a problem document too.
+	s.apiRoutes = []apiRoute{
+		{"GET", "/api/v1/surveys", s.handleAPISurveyList},
+		{"POST", "/api/v1/surveys", s.handleAPISurveyCreate},
+		{"GET", "/api/v1/surveys/{id}", s.handleAPISurveyGet},
+		{"PUT", "/api/v1/surveys/{id}", s.handleAPISurveyUpdate},
+		{"GET", "/api/v1/surveys/{id}/waves", s.handleAPIWaveList},
+		{"POST", "/api/v1/surveys/{id}/waves", s.handleAPIWaveCreate},
+		{"GET", "/api/v1/surveys/{id}/nps", s.handleAPINPS},
+		{"GET", "/api/v1/waves/{id}", s.handleAPIWaveGet},
+		{"PATCH", "/api/v1/waves/{id}", s.handleAPIWavePatch},
+		{"POST", "/api/v1/responses", s.handleAPIResponseCreate},
+	}
+	for _, rt := range s.apiRoutes {
+		mux.Handle(rt.method+" "+rt.pattern, s.authenticated(rt.handler))
+	}
+	mux.Handle("GET /api/v1/openapi.json", http.HandlerFunc(handleOpenAPI))
+	mux.Handle("/api/v1/", s.apiNoRoute(s.apiRoutes))
+
+	return secure(mux)
 }

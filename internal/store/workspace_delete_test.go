@@ -1,0 +1,150 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
+	"github.com/promotor/promotor/internal/store/storetest"
+)
+
+// tablesWithWorkspace lists the tables of the schema that have a
+// workspace_id column, read from the database's own catalogue.
+func tablesWithWorkspace(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	query := `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+		WHERE m.type = 'table' AND c.name = 'workspace_id' ORDER BY m.name`
+	if db.Dialect() == store.Postgres {
+		query = `SELECT table_name FROM information_schema.columns
+			WHERE table_schema = current_schema() AND column_name = 'workspace_id' ORDER BY table_name`
+	}
+	rows, err := store.RawSQL(db).Query(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, name)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return tables
+}
+
+// TestWorkspaceTablesComplete fails when a migration adds a table with a
+// workspace_id column that DeleteWorkspace does not clear: add it to
+// workspaceTables, before the tables it refers to.
+func TestWorkspaceTablesComplete(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		schema := tablesWithWorkspace(t, db)
+		for _, table := range schema {
+			if !slices.Contains(store.WorkspaceTables, table) {
+				t.Errorf("table %s has a workspace_id column but is not in workspaceTables (workspace_delete.go)", table)
+			}
+		}
+		for _, table := range store.WorkspaceTables {
+			if !slices.Contains(schema, table) {
+				t.Errorf("workspaceTables names %s, which is not a table with a workspace_id column", table)
+			}
+		}
+	})
+}
+
+// fillWorkspace gives the fixture's workspace a row in every table it can
+// reach through the store: a changed answer (a revision and rollup cells),
+// an opted-out contact, a reminder and an API token.
+func fillWorkspace(t *testing.T, f *fixture) {
+	t.Helper()
+	ctx := context.Background()
+	db := f.db
+	inv := must(db.CreateInvitation(ctx, f.ws.ID, f.wave.ID, f.contact.ID))(t)
+	must(db.RecordReminder(ctx, f.ws.ID, inv.ID))(t)
+	must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: f.wave.ID, InvitationID: inv.ID, Score: 3, Channel: nps.ChannelEmail}))(t)
+	f.clock.add(time.Hour)
+	must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: f.wave.ID, InvitationID: inv.ID, Score: 9, Comment: "Beter", Channel: nps.ChannelLink}))(t)
+	other := f.addContact(t, "bob@"+f.ws.Slug+".example")
+	must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: f.wave.ID, ContactID: other.ID, Score: 6, Channel: nps.ChannelImport, CreatedAt: t0}))(t)
+	quiet := f.addContact(t, "carol@"+f.ws.Slug+".example")
+	must(db.CreateInvitation(ctx, f.ws.ID, f.wave.ID, quiet.ID))(t)
+	must(db.OptOutContact(ctx, f.ws.ID, quiet.ID))(t)
+	if _, _, err := db.CreateAPIToken(ctx, f.ws.ID, "CRM", f.owner.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// countRows counts the rows of every workspace table that belong to the
+// workspace.
+func countRows(t *testing.T, db *store.DB, workspaceID int64) map[string]int {
+	t.Helper()
+	counts := map[string]int{}
+	for _, table := range tablesWithWorkspace(t, db) {
+		var n int
+		err := store.RawSQL(db).QueryRow(`SELECT count(*) FROM `+table+` WHERE workspace_id = $1`, workspaceID).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[table] = n
+	}
+	return counts
+}
+
+func TestDeleteWorkspace(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		doomed := newFixture(t, db, "doomed")
+		fillWorkspace(t, doomed)
+		kept := newFixture(t, db, "kept")
+		fillWorkspace(t, kept)
+		// A user of both workspaces keeps the other membership.
+		must(db.AddMember(ctx, kept.ws.ID, doomed.owner.ID, nps.RoleViewer))(t)
+
+		keptBefore := dumpWorkspace(t, db, kept)
+		keptRows := countRows(t, db, kept.ws.ID)
+		for table, n := range countRows(t, db, doomed.ws.ID) {
+			if n == 0 && table != "idempotency_keys" {
+				t.Errorf("fixture of the doomed workspace has no rows in %s: the test would prove nothing for it", table)
+			}
+		}
+
+		if err := db.DeleteWorkspace(ctx, doomed.ws.ID); err != nil {
+			t.Fatalf("DeleteWorkspace: %v", err)
+		}
+
+		for table, n := range countRows(t, db, doomed.ws.ID) {
+			if n != 0 {
+				t.Errorf("after DeleteWorkspace: got %d rows in %s, want none", n, table)
+			}
+		}
+		if _, err := db.Workspace(ctx, doomed.ws.ID); !errors.Is(err, nps.ErrNotFound) {
+			t.Errorf("Workspace after DeleteWorkspace: got %v, want ErrNotFound", err)
+		}
+		if after := dumpWorkspace(t, db, kept); !reflect.DeepEqual(after, keptBefore) {
+			t.Errorf("the other workspace after DeleteWorkspace: got %+v, want %+v", after, keptBefore)
+		}
+		if after := countRows(t, db, kept.ws.ID); !reflect.DeepEqual(after, keptRows) {
+			t.Errorf("the other workspace's rows after DeleteWorkspace: got %v, want %v", after, keptRows)
+		}
+		// Users outlive the workspace; only their membership goes.
+		must(db.User(ctx, doomed.owner.ID))(t)
+		if m := must(db.Membership(ctx, kept.ws.ID, doomed.owner.ID))(t); m.Role != nps.RoleViewer {
+			t.Errorf("membership of the other workspace: got role %s, want viewer", m.Role)
+		}
+
+		if err := db.DeleteWorkspace(ctx, doomed.ws.ID); !errors.Is(err, nps.ErrNotFound) {
+			t.Errorf("DeleteWorkspace twice: got %v, want ErrNotFound", err)
+		}
+		// The slug is free again.
+		must(db.CreateWorkspace(ctx, nps.Workspace{Slug: "doomed", Name: "Again"}))(t)
+	})
+}

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
+	"github.com/promotor/promotor/internal/store/storetest"
+)
+
+// BenchmarkAPIBatch posts batches of 1,000 responses to
+// POST /api/v1/responses over real HTTP on loopback, from apiBenchClients
+// clients at once, on a SQLite file and on PostgreSQL, and reports
+// responses per second. The responses follow the benchmark workload
+// (../shared/perf/WORKLOAD.md): 30 % carry a comment of 5 to 40 words,
+// and half name one of 200 accounts.
+//
+//	go test ./internal/web -run '^$' -bench BenchmarkAPIBatch -benchtime 20x
+func BenchmarkAPIBatch(b *testing.B) {
+	for _, d := range storetest.Dialects() {
+		b.Run(d.String(), func(b *testing.B) {
+			ctx := context.Background()
+			db := storetest.Open(b, d)
+			ws, err := db.CreateWorkspace(ctx, nps.Workspace{Slug: "bench", Name: "Bench"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			sv, err := db.CreateSurvey(ctx, ws.ID, apiSampleSurvey("Bench"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			wv, err := db.CreateWave(ctx, ws.ID, nps.Wave{SurveyID: sv.ID, Name: "2025", OpensAt: time.Now().Add(-time.Hour)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var accounts []int64
+			for i := range 200 {
+				a, err := db.CreateAccount(ctx, ws.ID, nps.Account{Name: fmt.Sprintf("Account %d", i)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				accounts = append(accounts, a.ID)
+			}
+			_, token, err := db.CreateAPIToken(ctx, ws.ID, "bench", 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			s, err := New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			srv := httptest.NewServer(s.Handler())
+			defer srv.Close()
+			body := benchBatch(wv.ID, accounts, 1000)
+
+			b.SetParallelism(apiBenchClients)
+			b.ResetTimer()
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req, _ := http.NewRequest("POST", srv.URL+"/api/v1/responses", bytes.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Authorization", "Bearer "+token)
+					resp, err := srv.Client().Do(req)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusCreated {
+						b.Errorf("POST a batch: got %d", resp.StatusCode)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(1000*b.N)/time.Since(start).Seconds(), "responses/s")
+			b.StopTimer()
+			if h, err := db.Histogram(ctx, ws.ID, store.HistogramFilter{WaveID: wv.ID}); err != nil || h.N() != int64(1000*b.N) {
+				b.Errorf("after %d batches: %d responses (%v), want %d", b.N, h.N(), err, 1000*b.N)
+			}
+		})
+	}
+}
+
+// apiBenchClients is how many clients per CPU post batches at once: while
+// one batch commits, the server reads and checks the next.
+const apiBenchClients = 2
+
+// benchBatch returns the JSON of a batch of n responses in wave waveID.
+func benchBatch(waveID int64, accounts []int64, n int) []byte {
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := strings.Fields("the support team answered quickly and the account manager knows our business " +
+		"but the price went up again and invoices are often late while the expertise is excellent")
+	type item struct {
+		WaveID    int64  `json:"wave_id"`
+		Score     int    `json:"score"`
+		Comment   string `json:"comment,omitempty"`
+		AccountID int64  `json:"account_id,omitempty"`
+	}
+	items := make([]item, n)
+	for i := range items {
+		it := item{WaveID: waveID}
+		switch p := rng.Float64(); {
+		case p < 0.30:
+			it.Score = 9 + rng.IntN(2)
+		case p < 0.75:
+			it.Score = 7 + rng.IntN(2)
+		default:
+			it.Score = rng.IntN(7)
+		}
+		if rng.Float64() < 0.3 {
+			c := make([]string, 5+rng.IntN(36))
+			for j := range c {
+				c[j] = words[rng.IntN(len(words))]
+			}
+			it.Comment = strings.Join(c, " ")
+		}
+		if rng.IntN(2) == 0 {
+			it.AccountID = accounts[rng.IntN(len(accounts))]
+		}
+		items[i] = it
+	}
+	body, err := json.Marshal(map[string]any{"responses": items})
+	if err != nil {
+		panic(err)
+	}
+	return body
+}

@@ -1,0 +1,202 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
+)
+
+// The signed-in area. Its URLs carry the workspace (/w/{slug}/…); every
+// route names the least role that may use it (the table in routes.go),
+// and inWorkspace checks the session, the membership and the role before
+// the handler runs.
+//
+// The roles, as the routes and handlers enforce them:
+//
+//	                              viewer  member  analyst  owner
+//	surveys, waves, public link     yes     yes     yes     yes
+//	responses of a wave             all     own¹    all     all
+//	create and edit surveys          -       -      yes     yes
+//	create, open and close waves     -       -      yes     yes
+//	API tokens                       -       -       -      yes
+//
+// ¹ A member is typically an account manager and sees the responses of
+// the accounts they own only, so none of an anonymous survey. A viewer
+// (management, say) reads everything but changes nothing. For route
+// checks the roles rank viewer < member < analyst < owner.
+
+// roleRank orders the roles for route checks.
+func roleRank(r nps.Role) int {
+	switch r {
+	case nps.RoleOwner:
+		return 4
+	case nps.RoleAnalyst:
+		return 3
+	case nps.RoleMember:
+		return 2
+	case nps.RoleViewer:
+		return 1
+	}
+	return 0
+}
+
+// roleAllows reports whether role may use a route whose least role is min.
+func roleAllows(role, min nps.Role) bool { return roleRank(role) >= roleRank(min) && roleRank(min) > 0 }
+
+// appRequest is what inWorkspace resolved for a request: the signed-in
+// user, the workspace of the URL and the user's role in it.
+type appRequest struct {
+	User       nps.User
+	Workspace  nps.Workspace
+	Role       nps.Role
+	Workspaces []store.WorkspaceRole
+}
+
+// appHandler is a handler of a workspace's pages.
+type appHandler func(w http.ResponseWriter, r *http.Request, a *appRequest) error
+
+// appLayout is the part of every signed-in page's data that the layout
+// reads: the title, the user and the workspace switcher.
+type appLayout struct {
+	Title      string
+	User       nps.User
+	Workspace  nps.Workspace
+	Role       nps.Role
+	Workspaces []store.WorkspaceRole
+}
+
+// layout returns the layout data of a page titled title.
+func (a *appRequest) layout(title string) appLayout {
+	return appLayout{Title: title, User: a.User, Workspace: a.Workspace, Role: a.Role, Workspaces: a.Workspaces}
+}
+
+// SignedIn reports whether the page is shown to a signed-in user.
+func (l appLayout) SignedIn() bool { return l.User.ID != 0 }
+
+// Can reports whether the user's role allows what needs role min, so that
+// a page shows only the buttons its reader may use.
+func (l appLayout) Can(min nps.Role) bool { return l.Workspace.ID != 0 && roleAllows(l.Role, min) }
+
+// Base is the path of the workspace's pages: "/w/{slug}".
+func (l appLayout) Base() string { return "/w/" + l.Workspace.Slug }
+
+// FormatTime shows a time to the minute, in UTC, which the forms use too.
+func (l appLayout) FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04") + " UTC"
+}
+
+// inWorkspace guards the route of a workspace's page: a visitor who is not
+// signed in is sent to sign in and back; a user who is not a member of the
+// URL's workspace, or when there is no such workspace, gets the same 404,
+// so that the answer does not tell which workspaces exist; a member whose
+// role is below min gets 403.
+func (s *Server) inWorkspace(min nps.Role, h appHandler) http.Handler {
+	return s.htmlPage(func(w http.ResponseWriter, r *http.Request) error {
+		u, ok, err := s.sessionUser(r)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			target := "/login"
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+			}
+			http.Redirect(w, r, target, http.StatusSeeOther)
+			return nil
+		}
+		a := &appRequest{User: u}
+		if a.Workspaces, err = s.db.Memberships(r.Context(), u.ID); err != nil {
+			return err
+		}
+		slug := r.PathValue("slug")
+		for _, m := range a.Workspaces {
+			if m.Workspace.Slug == slug {
+				a.Workspace, a.Role = m.Workspace, m.Role
+			}
+		}
+		if a.Workspace.ID == 0 {
+			return s.appError(w, r, appLayout{User: u, Workspaces: a.Workspaces}, nps.ErrNotFound)
+		}
+		if !roleAllows(a.Role, min) {
+			return s.appError(w, r, a.layout(""), &httpError{status: http.StatusForbidden,
+				message: "Your role in this workspace (" + string(a.Role) + ") does not allow this."})
+		}
+		if err := h(w, r, a); err != nil {
+			return s.appError(w, r, a.layout(""), err)
+		}
+		return nil
+	})
+}
+
+// appErrorPage is the data of the page that shows an error.
+type appErrorPage struct {
+	appLayout
+	Status  int
+	Message string
+}
+
+// htmlPage adapts a handler of the signed-in area: an error it returns is
+// shown as a page in the area's layout, with the status and safe message
+// that errorStatus gives it, and logged once.
+func (s *Server) htmlPage(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			if rerr := s.appError(w, r, appLayout{}, err); rerr != nil {
+				s.logError(r, http.StatusInternalServerError, rerr)
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}
+	})
+}
+
+// appError renders the error page for err in layout l and logs err. It
+// returns an error only when the page cannot be rendered.
+func (s *Server) appError(w http.ResponseWriter, r *http.Request, l appLayout, err error) error {
+	status, message := errorStatus(err)
+	s.logError(r, status, err)
+	switch status {
+	case http.StatusNotFound:
+		message = "This page does not exist, or you have no access to it."
+	case http.StatusInternalServerError:
+		message = "Something went wrong on our side. Please try again; if it keeps happening, tell your administrator."
+	}
+	l.Title = http.StatusText(status)
+	return s.render(w, status, "app/error", appErrorPage{appLayout: l, Status: status, Message: message})
+}
+
+// appPathID reads a numeric ID from the URL path; anything else is not
+// found, like an ID of another workspace.
+func appPathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, nps.ErrNotFound
+	}
+	return id, nil
+}
+
+// parseAppForm reads a form body of at most appMaxFormBytes.
+func parseAppForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, appMaxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &httpError{status: http.StatusRequestEntityTooLarge, message: "The form is too large.", cause: err}
+		}
+		return &httpError{status: http.StatusBadRequest, message: "The form could not be read.", cause: err}
+	}
+	return nil
+}
+
+// handleAppWorkspace sends a workspace's home to its surveys.
+func (s *Server) handleAppWorkspace(w http.ResponseWriter, r *http.Request, a *appRequest) error {
+	http.Redirect(w, r, a.layout("").Base()+"/surveys", http.StatusSeeOther)
+	return nil
+}

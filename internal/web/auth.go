@@ -1,0 +1,216 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/promotor/promotor/internal/auth"
+	"github.com/promotor/promotor/internal/nps"
+)
+
+// appMaxFormBytes bounds a signed-in form's body: a survey with all its texts
+// in two languages is well under it, and a huge post is refused before it
+// is parsed.
+const appMaxFormBytes = 256 << 10
+
+// errLoginWrong is the one message for every failed sign-in, so that the
+// page does not tell whether an email has an account.
+const errLoginWrong = "Email or password is wrong."
+
+// loginPage is the data of the sign-in page.
+type loginPage struct {
+	appLayout
+	Email string
+	Next  string
+	Error string
+}
+
+// handleLoginForm shows the sign-in form; a signed-in visitor goes on to
+// where they were going.
+func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
+	next := loginNextPath(r.URL.Query().Get("next"))
+	if _, ok, err := s.sessionUser(r); err != nil {
+		return err
+	} else if ok {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	return s.render(w, http.StatusOK, "app/login", loginPage{appLayout: appLayout{Title: "Sign in"}, Next: next})
+}
+
+// handleLogin checks an email and password and signs the browser in.
+//
+// It does the same work whether or not the email has an account (an
+// unknown email is checked against a dummy hash) and answers both with
+// the same message, so that neither the page nor its timing tells which
+// emails have accounts. Failures are limited per email and per client
+// address (see loginLimiter).
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
+	if err := parseAppForm(w, r); err != nil {
+		return err
+	}
+	email := nps.NormalizeEmail(r.PostFormValue("email"))
+	password := r.PostFormValue("password")
+	page := loginPage{appLayout: appLayout{Title: "Sign in"}, Email: email, Next: loginNextPath(r.PostFormValue("next"))}
+
+	now := s.db.Now()
+	// No account has an email over 254 bytes; cutting the key there keeps
+	// made-up long emails from filling the limiter's memory.
+	emailKey, ipKey := "email:"+email[:min(len(email), 254)], "ip:"+loginClientIP(r)
+	wait := max(s.limiter.retryAfter(emailKey, loginFailuresEmail, now), s.limiter.retryAfter(ipKey, loginFailuresIP, now))
+	if wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+		page.Error = fmt.Sprintf("Too many failed attempts to sign in. Please wait %s and try again.", loginWaitText(wait))
+		return s.render(w, http.StatusTooManyRequests, "app/login", page)
+	}
+
+	u, err := s.db.UserByEmail(r.Context(), email)
+	if err != nil && !errors.Is(err, nps.ErrNotFound) {
+		return err
+	}
+	ok, err := s.checkLogin(u, password)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		s.limiter.fail(emailKey, now)
+		s.limiter.fail(ipKey, now)
+		page.Error = errLoginWrong
+		return s.render(w, http.StatusUnprocessableEntity, "app/login", page)
+	}
+	s.limiter.reset(emailKey)
+
+	if auth.NeedsRehash(u.PasswordHash) {
+		s.rehash(r, u, password)
+	}
+	// A new session on every sign-in, and the old one ended: a session
+	// secret planted before sign-in (session fixation) is never promoted.
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	secret, _, err := s.db.CreateSession(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(w, r, secret)
+	http.Redirect(w, r, page.Next, http.StatusSeeOther)
+	return nil
+}
+
+// checkLogin reports whether password is u's. For a user that does not
+// exist (zero ID) or has no password, the password is checked against the
+// dummy hash all the same, so that the time taken tells nothing.
+func (s *Server) checkLogin(u nps.User, password string) (bool, error) {
+	if len(password) > auth.MaxPasswordBytes {
+		// Longer than any password that can be set: no hash needed to
+		// know it is wrong, and an attacker's megabyte is not hashed.
+		return false, nil
+	}
+	if u.ID == 0 || u.PasswordHash == "" {
+		dummy, err := s.dummyHash()
+		if err != nil {
+			return false, err
+		}
+		_, err = auth.CheckPassword(dummy, password)
+		return false, err
+	}
+	return auth.CheckPassword(u.PasswordHash, password)
+}
+
+// rehash stores a new hash of the user's password, made with the current
+// parameters, once the user proved to know it: raised parameters reach
+// every user who signs in. A failure only delays that, so it is logged and
+// the sign-in goes on.
+func (s *Server) rehash(r *http.Request, u nps.User, password string) {
+	h, err := auth.HashPassword(password)
+	if err == nil {
+		err = s.db.RehashPassword(r.Context(), u.ID, u.PasswordHash, h)
+	}
+	if err != nil {
+		s.log.WarnContext(r.Context(), "rehash password", "user_id", u.ID, "err", err)
+	}
+}
+
+// handleLogout ends the session and clears the cookie.
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	s.clearSessionCookie(w, r)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// appHomePage is the data of the page of a signed-in user who belongs to no
+// workspace.
+type appHomePage struct{ appLayout }
+
+// handleAppHome sends a signed-in user to their first workspace, and anyone
+// else to the sign-in page.
+func (s *Server) handleAppHome(w http.ResponseWriter, r *http.Request) error {
+	u, ok, err := s.sessionUser(r)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return nil
+	}
+	ms, err := s.db.Memberships(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	if len(ms) == 0 {
+		return s.render(w, http.StatusOK, "app/home", appHomePage{appLayout{Title: "No workspace", User: u}})
+	}
+	http.Redirect(w, r, "/w/"+ms[0].Workspace.Slug+"/surveys", http.StatusSeeOther)
+	return nil
+}
+
+// loginNextPath returns next when it is a path on this server, and "/"
+// otherwise, so that a link to the sign-in page cannot send the user on
+// to another site (an open redirect). "//evil.example" and "/\evil" are
+// read by browsers as other hosts, so they are refused too.
+func loginNextPath(next string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n\t") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Path == "/login" {
+		return "/"
+	}
+	return next
+}
+
+// loginClientIP is the address the request came from, without the port.
+func loginClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// loginWaitText says a wait in whole minutes, rounded up.
+func loginWaitText(d time.Duration) string {
+	m := int((d + time.Minute - 1) / time.Minute)
+	if m <= 1 {
+		return "a minute"
+	}
+	return strconv.Itoa(m) + " minutes"
+}
+
+// newDummyHash returns the hash of a random password, made with the
+// current parameters so that checking it costs what checking a user's
+// hash costs.
+func newDummyHash() (string, error) { return auth.HashPassword(auth.GeneratePassword()) }
