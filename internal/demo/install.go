@@ -192,31 +192,45 @@ func (in *installer) measurements(ctx context.Context) error {
 // wave stores one wave: its invitations; the first version of every
 // answer, imported; where the unanswered invitations ended; and the
 // changed answers.
-//
-// Only the open wave's invitations are marked sent, for the reminders
-// that count the days since: the store stamps every event with the
-// current time, so a sending time of a past wave would be made up, and
-// its invitations keep only how they ended, as an import of them would.
 func (in *installer) wave(ctx context.Context, w Wave) error {
-	db, ws := in.db, in.res.Workspace.ID
 	nw := w.Wave
 	nw.SurveyID = in.res.Survey.ID
-	stored, err := db.CreateWave(ctx, ws, nw)
+	stored, err := in.db.CreateWave(ctx, in.res.Workspace.ID, nw)
 	if err != nil {
 		return err
 	}
 	in.res.Waves = append(in.res.Waves, stored)
 	in.res.Invited = append(in.res.Invited, len(w.Invitations))
+	invitations, err := in.invite(ctx, w, stored.ID)
+	if err != nil {
+		return err
+	}
+	if err := in.answers(ctx, w, stored.ID, invitations); err != nil {
+		return err
+	}
+	if err := in.settle(ctx, w, invitations); err != nil {
+		return err
+	}
+	return in.changes(ctx, w, stored.ID, invitations)
+}
 
-	invitations := make([]int64, len(w.Invitations))
+// invite stores the wave's invitations and returns their IDs, in the
+// order of w.Invitations.
+//
+// Only the open wave's invitations are marked sent, for the reminders
+// that count the days since: the store stamps every event with the
+// current time, so a sending time of a past wave would be made up, and
+// its invitations keep only how they ended, as an import of them would.
+func (in *installer) invite(ctx context.Context, w Wave, waveID int64) ([]int64, error) {
+	db, ws := in.db, in.res.Workspace.ID
+	ids := make([]int64, len(w.Invitations))
 	tokens := make([]string, len(w.Invitations))
-	err = parallel(ctx, len(invitations), in.workers, func(ctx context.Context, i int) error {
-		created, err := db.CreateInvitation(ctx, ws, stored.ID, in.contacts[w.Invitations[i].Contact])
+	err := parallel(ctx, len(ids), in.workers, func(ctx context.Context, i int) error {
+		created, err := db.CreateInvitation(ctx, ws, waveID, in.contacts[w.Invitations[i].Contact])
 		if err != nil {
 			return err
 		}
-		invitations[i] = created.ID
-		tokens[i] = created.Token
+		ids[i], tokens[i] = created.ID, created.Token
 		if !w.Open() {
 			return nil
 		}
@@ -224,15 +238,20 @@ func (in *installer) wave(ctx context.Context, w Wave) error {
 		return err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	in.res.Invitations += len(invitations)
+	in.res.Invitations += len(ids)
 	if i := slices.IndexFunc(w.Invitations, func(inv Invitation) bool {
 		return inv.Status == nps.InvitationOpened || inv.Status == nps.InvitationDelivered
 	}); i >= 0 && w.Open() {
 		in.res.SurveyToken = tokens[i]
 	}
+	return ids, nil
+}
 
+// answers imports the first version of every answer of the wave, with the
+// time it was given, in batches.
+func (in *installer) answers(ctx context.Context, w Wave, waveID int64, invitations []int64) error {
 	first := make([]nps.Response, len(w.Responses))
 	for i, r := range w.Responses {
 		a := r.Answer
@@ -240,21 +259,24 @@ func (in *installer) wave(ctx context.Context, w Wave) error {
 			a = r.Earlier[0]
 		}
 		first[i] = nps.Response{
-			WaveID: stored.ID, InvitationID: invitations[r.Invitation],
+			WaveID: waveID, InvitationID: invitations[r.Invitation],
 			Score: a.Score, Comment: a.Comment, Answers: a.Answers,
 			Language: r.Language, Channel: nps.ChannelImport, CreatedAt: r.At,
 		}
 	}
-	for len(first) > 0 {
-		n := min(len(first), store.MaxBatch)
-		if _, err := db.RecordResponses(ctx, ws, first[:n]); err != nil {
+	for batch := range slices.Chunk(first, store.MaxBatch) {
+		if _, err := in.db.RecordResponses(ctx, in.res.Workspace.ID, batch); err != nil {
 			return err
 		}
-		first = first[n:]
 	}
 	in.res.Responses += len(w.Responses)
+	return nil
+}
 
-	err = parallel(ctx, len(invitations), in.workers, func(ctx context.Context, i int) error {
+// settle records where the unanswered invitations ended.
+func (in *installer) settle(ctx context.Context, w Wave, invitations []int64) error {
+	db, ws := in.db, in.res.Workspace.ID
+	return parallel(ctx, len(invitations), in.workers, func(ctx context.Context, i int) error {
 		inv := w.Invitations[i]
 		var err error
 		switch inv.Status {
@@ -267,10 +289,6 @@ func (in *installer) wave(ctx context.Context, w Wave) error {
 		}
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	return in.changes(ctx, w, stored.ID, invitations)
 }
 
 // changes records the later versions of the changed answers as a

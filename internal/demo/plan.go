@@ -5,8 +5,8 @@
 //
 // Build is pure: a seed in, a Plan out, the same plan for the same seed.
 // Install writes a plan through the store's exported methods, so that the
-// demo's data obeys every rule real data does. Nothing here is used by the
-// product itself.
+// demo's data obeys every rule real data does. Only `promotor demo` uses
+// this package.
 package demo
 
 import (

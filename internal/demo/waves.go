@@ -54,7 +54,8 @@ func (g *generator) waves(p *Plan) []Wave {
 	r := g.rand("waves")
 	cr := g.rand("comments")
 	waves := make([]Wave, len(waveSpecs))
-	// detracted[w][a] says that account a had a detractor in wave w.
+	// detracted[w] holds the accounts with a detractor in wave w, with the
+	// time of their last such answer.
 	detracted := make([]map[int]time.Time, len(waveSpecs))
 	// answered holds the accounts with any answer so far.
 	answered := map[int]bool{}
@@ -64,63 +65,27 @@ func (g *generator) waves(p *Plan) []Wave {
 		if end.IsZero() {
 			end = p.Today
 		}
+		var previous map[int]time.Time
+		if wi > 0 {
+			previous = detracted[wi-1]
+		}
 		// The critical customers of the year before worked out an
 		// improvement plan with the company; it shows in the last wave.
 		planned := func(ai int) bool {
-			_, ok := detracted[max(wi-1, 0)][ai]
+			_, ok := previous[ai]
 			return wi == last && ok
 		}
 
-		var invitees []int
-		for ci, c := range p.Contacts {
-			if c.FirstWave <= wi && p.Accounts[c.Account].ActiveAt(wi, spec.opens) {
-				invitees = append(invitees, ci)
-			}
-		}
-		if len(invitees) < spec.responses {
-			panic("demo: fewer contacts than responses in wave " + strconv.Itoa(wi))
-		}
-
-		// Draw exactly spec.responses respondents, weighted by how
-		// responsive they are (Efraimidis–Spirakis: the largest keys
-		// log(u)/w win).
-		keys := make([]float64, len(invitees))
-		for i, ci := range invitees {
-			ai := p.Contacts[ci].Account
-			w := g.accountTraits[ai].engagement * g.contactTraits[ci].engagement
-			if planned(ai) {
-				w *= 1.6 // customers who were heard answer more often
-			}
-			keys[i] = math.Log(r.Float64()) / w
-		}
-		order := make([]int, len(invitees))
-		for i := range order {
-			order[i] = i
-		}
-		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(keys[b], keys[a]) })
-		respondents := order[:spec.responses]
-
-		// Rank the respondents by satisfaction: the least satisfied are
-		// the detractors, the most satisfied the promoters, in the exact
-		// numbers of the spec.
-		sat := map[int]float64{}
-		for _, i := range respondents {
-			ci := invitees[i]
-			ai := p.Contacts[ci].Account
-			s := g.accountTraits[ai].satisfaction + g.contactTraits[ci].satisfaction + 0.6*r.NormFloat64()
-			if planned(ai) {
-				s += 1.3
-			}
-			sat[i] = s
-		}
-		slices.SortStableFunc(respondents, func(a, b int) int { return cmp.Compare(sat[a], sat[b]) })
+		invited := invitees(p, wi, spec.opens)
+		respondents := g.draw(r, p, invited, spec.responses, planned)
+		g.rank(r, p, invited, respondents, planned)
 
 		wave := Wave{Wave: nps.Wave{
 			Name: strconv.Itoa(spec.opens.Year()), OpensAt: spec.opens, ClosesAt: spec.closes,
-			Population: int64(len(invitees)),
+			Population: int64(len(invited)),
 		}}
-		wave.Invitations = make([]Invitation, len(invitees))
-		for i, ci := range invitees {
+		wave.Invitations = make([]Invitation, len(invited))
+		for i, ci := range invited {
 			wave.Invitations[i] = Invitation{Contact: ci, Status: silentStatus(r)}
 		}
 		detracted[wi] = map[int]time.Time{}
@@ -132,10 +97,10 @@ func (g *generator) waves(p *Plan) []Wave {
 			case rank < spec.responses-spec.promoters:
 				cat = nps.Passive
 			}
-			c := p.Contacts[invitees[i]]
+			c := p.Contacts[invited[i]]
 			a := p.Accounts[c.Account]
 			at := responseTime(r, spec.opens, end)
-			_, repeat := detracted[max(wi-1, 0)][c.Account]
+			_, repeat := previous[c.Account]
 			comment := commentFor(cr, commentCase{
 				category:    cat,
 				lang:        c.Language,
@@ -143,7 +108,7 @@ func (g *generator) waves(p *Plan) []Wave {
 				last:        wi == last,
 				planned:     planned(c.Account),
 				newCustomer: a.FirstWave == wi,
-				repeat:      wi > 0 && repeat && cat == nps.Detractor,
+				repeat:      repeat && cat == nps.Detractor,
 			})
 			wave.Invitations[i].Status = nps.InvitationResponded
 			wave.Responses = append(wave.Responses, Response{
@@ -165,13 +130,66 @@ func (g *generator) waves(p *Plan) []Wave {
 
 		if wi == last {
 			optOuts(r, p, waves[:wi], &wave)
-			changedAnswers(r, &wave, p.Today)
+			changedAnswers(r, &wave)
 		} else {
 			g.churn(r, p, wi, detracted[wi], answered, waveSpecs[wi+1].opens)
 		}
 		waves[wi] = wave
 	}
 	return waves
+}
+
+// invitees returns the contacts invited to wave wi, which opens at
+// opens: those of the customers at that time, who had joined them.
+func invitees(p *Plan, wi int, opens time.Time) []int {
+	var invited []int
+	for ci, c := range p.Contacts {
+		if c.FirstWave <= wi && p.Accounts[c.Account].ActiveAt(wi, opens) {
+			invited = append(invited, ci)
+		}
+	}
+	return invited
+}
+
+// draw returns n of the invitees (as indices into invitees), chosen by
+// how responsive they are, with the Efraimidis–Spirakis method: the
+// largest keys log(u)/weight win.
+func (g *generator) draw(r *rand.Rand, p *Plan, invitees []int, n int, planned func(int) bool) []int {
+	if len(invitees) < n {
+		panic("demo: fewer invitees than responses")
+	}
+	keys := make([]float64, len(invitees))
+	for i, ci := range invitees {
+		ai := p.Contacts[ci].Account
+		w := g.accountTraits[ai].engagement * g.contactTraits[ci].engagement
+		if planned(ai) {
+			w *= 1.6 // customers who were heard answer more often
+		}
+		keys[i] = math.Log(r.Float64()) / w
+	}
+	order := make([]int, len(invitees))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(keys[b], keys[a]) })
+	return order[:n]
+}
+
+// rank sorts the respondents from the least to the most satisfied, so
+// that the first ones become the detractors and the last the promoters,
+// in the exact numbers of the wave.
+func (g *generator) rank(r *rand.Rand, p *Plan, invitees, respondents []int, planned func(int) bool) {
+	sat := make(map[int]float64, len(respondents))
+	for _, i := range respondents {
+		ci := invitees[i]
+		ai := p.Contacts[ci].Account
+		s := g.accountTraits[ai].satisfaction + g.contactTraits[ci].satisfaction + 0.6*r.NormFloat64()
+		if planned(ai) {
+			s += 1.3
+		}
+		sat[i] = s
+	}
+	slices.SortStableFunc(respondents, func(a, b int) int { return cmp.Compare(sat[a], sat[b]) })
 }
 
 // silentStatus is where an unanswered invitation ended.
@@ -275,7 +293,7 @@ func optOuts(r *rand.Rand, p *Plan, earlier []Wave, w *Wave) {
 // changedAnswers gives some respondents of the open wave earlier versions
 // of their answer: a score clicked in the invitation email, then the full
 // answer on the survey page.
-func changedAnswers(r *rand.Rand, w *Wave, today time.Time) {
+func changedAnswers(r *rand.Rand, w *Wave) {
 	for n, i := range r.Perm(len(w.Responses)) {
 		if n >= revisions {
 			return

@@ -119,7 +119,7 @@ func writeAccount(ctx context.Context, tx *sql.Tx, a *nps.Account, onConflict st
 
 // Account returns the workspace's account with the given ID.
 func (db *DB) Account(ctx context.Context, workspaceID, id int64) (nps.Account, error) {
-	a, err := account(ctx, db.sql, workspaceID, id)
+	a, err := account(ctx, db.read, workspaceID, id)
 	if err != nil {
 		return nps.Account{}, fmt.Errorf("store: %w", err)
 	}
@@ -146,7 +146,7 @@ func (db *DB) Accounts(ctx context.Context, workspaceID int64, f AccountFilter) 
 	if f.Limit > 0 {
 		query += " LIMIT " + w.arg(f.Limit) + " OFFSET " + w.arg(max(f.Offset, 0))
 	}
-	rows, err := db.sql.QueryContext(ctx, query, w.args...)
+	rows, err := db.read.QueryContext(ctx, query, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: accounts: %w", err)
 	}

@@ -73,7 +73,7 @@ func findKeys(ctx context.Context, db *DB, workspaceID int64, table, column stri
 		marks[i] = w.arg(k)
 	}
 	w.and(column + " IN (" + strings.Join(marks, ", ") + ")")
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+column+`, id FROM `+table+w.String(), w.args...)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+column+`, id FROM `+table+w.String(), w.args...)
 	if err != nil {
 		return err
 	}

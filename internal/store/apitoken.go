@@ -64,7 +64,7 @@ func (db *DB) APITokenBySecret(ctx context.Context, secret string) (nps.APIToken
 	if !nps.PlausibleAPISecret(secret) {
 		return nps.APIToken{}, fmt.Errorf("store: API token: %w", nps.ErrNotFound)
 	}
-	t, err := scanAPIToken(db.sql.QueryRowContext(ctx,
+	t, err := scanAPIToken(db.read.QueryRowContext(ctx,
 		`SELECT `+apiTokenColumns+` FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL`,
 		nps.HashAPISecret(secret)))
 	if err != nil {
@@ -93,7 +93,7 @@ func (db *DB) APITokenBySecret(ctx context.Context, secret string) (nps.APIToken
 // APITokens returns the workspace's API tokens, revoked ones included,
 // oldest first.
 func (db *DB) APITokens(ctx context.Context, workspaceID int64) ([]nps.APIToken, error) {
-	rows, err := db.sql.QueryContext(ctx,
+	rows, err := db.read.QueryContext(ctx,
 		`SELECT `+apiTokenColumns+` FROM api_tokens WHERE workspace_id = $1 ORDER BY id`, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("store: API tokens: %w", err)

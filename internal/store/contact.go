@@ -108,7 +108,7 @@ func writeContact(ctx context.Context, tx *sql.Tx, c *nps.Contact, onConflict st
 
 // Contact returns the workspace's contact with the given ID.
 func (db *DB) Contact(ctx context.Context, workspaceID, id int64) (nps.Contact, error) {
-	c, err := contact(ctx, db.sql, workspaceID, id)
+	c, err := contact(ctx, db.read, workspaceID, id)
 	if err != nil {
 		return nps.Contact{}, fmt.Errorf("store: %w", err)
 	}

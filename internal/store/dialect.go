@@ -84,11 +84,13 @@ func (d Dialect) configure(db *DB) {
 		db.sql.SetMaxIdleConns(n)
 		db.writeSlot = make(chan struct{}, 1)
 		db.committer = newCommitter(db, 1)
+		db.read = prepared{db: db}
 		return
 	}
 	// Several committers let PostgreSQL work on one group while another
 	// waits for its WAL flush.
 	db.committer = newCommitter(db, 2)
+	db.read = db.sql
 	db.sql.SetMaxOpenConns(4 * n)
 	db.sql.SetMaxIdleConns(n)
 	db.sql.SetConnMaxIdleTime(5 * time.Minute)
@@ -124,6 +126,18 @@ func isUniqueViolation(err error) bool {
 	var lite interface{ Code() int }
 	if errors.As(err, &lite) {
 		return lite.Code() == sqliteConstraintUnique || lite.Code() == sqliteConstraintPrimaryKey
+	}
+	return false
+}
+
+// isTransient reports whether err is PostgreSQL aborting a transaction
+// to break a deadlock or a serialization conflict, which a new attempt
+// resolves. SQLite's single writer meets neither.
+func isTransient(err error) bool {
+	var pg interface{ SQLState() string }
+	if errors.As(err, &pg) {
+		code := pg.SQLState()
+		return code == "40P01" || code == "40001"
 	}
 	return false
 }

@@ -83,7 +83,7 @@ func (db *DB) Histogram(ctx context.Context, workspaceID int64, f HistogramFilte
 		return h, fmt.Errorf("store: histogram: %w", err)
 	}
 	w := f.where(workspaceID)
-	err := db.sql.QueryRowContext(ctx,
+	err := db.read.QueryRowContext(ctx,
 		`SELECT `+scoreList("COALESCE(SUM(r.%[1]s), 0)", 0)+` FROM `+f.table("")+` r`+w.String(),
 		w.args...).Scan(histogramDest(&h)...)
 	if err != nil {
@@ -160,7 +160,7 @@ func (db *DB) Histograms(ctx context.Context, workspaceID int64, f HistogramFilt
 	default:
 		return nil, fmt.Errorf("store: histograms: %w", &nps.ValidationError{Field: "group_by", Message: fmt.Sprintf("%q is not a dimension; use wave, month, account or segment", string(g.Dimension))})
 	}
-	rows, err := db.sql.QueryContext(ctx, query, w.args...)
+	rows, err := db.read.QueryContext(ctx, query, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: histograms: %w", err)
 	}

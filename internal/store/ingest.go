@@ -133,7 +133,7 @@ func (e *BatchError) Unwrap() []error {
 // written. See RecordResponse for what recording an answer means.
 func (db *DB) RecordResponses(ctx context.Context, workspaceID int64, rs []nps.Response) ([]nps.Response, error) {
 	var out []nps.Response
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.writeRetry(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = recordBatch(ctx, db.hot(tx), db.dialect, workspaceID, rs, db.now())
 		return err
@@ -193,7 +193,7 @@ func (db *DB) RecordResponse(ctx context.Context, workspaceID int64, r nps.Respo
 	}
 	if !db.GroupCommit {
 		var stored nps.Response
-		err := db.write(ctx, func(tx *sql.Tx) error {
+		err := db.writeRetry(ctx, func(tx *sql.Tx) error {
 			rec := newRecorder(db.hot(tx), db.dialect, db.now())
 			var err error
 			if stored, err = rec.record(ctx, workspaceID, r); err != nil {
@@ -332,7 +332,7 @@ func (c *committer) commit(group []*pendingAnswer) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
-	err := c.db.write(ctx, func(tx *sql.Tx) error {
+	err := c.db.writeRetry(ctx, func(tx *sql.Tx) error {
 		rec := newRecorder(c.db.hot(tx), c.db.dialect, c.db.now())
 		for _, p := range live {
 			p.stored, p.err = rec.record(ctx, p.workspaceID, p.r)

@@ -94,7 +94,7 @@ func (db *DB) CreateInvitation(ctx context.Context, workspaceID, waveID, contact
 
 // Invitation returns the workspace's invitation with the given ID.
 func (db *DB) Invitation(ctx context.Context, workspaceID, id int64) (nps.Invitation, error) {
-	inv, err := invitation(ctx, db.sql, workspaceID, id, "")
+	inv, err := invitation(ctx, db.read, workspaceID, id, "")
 	if err != nil {
 		return nps.Invitation{}, fmt.Errorf("store: %w", err)
 	}
@@ -117,7 +117,7 @@ func (db *DB) InvitationByToken(ctx context.Context, token string) (nps.Invitati
 	if !plausibleToken(token) {
 		return nps.Invitation{}, fmt.Errorf("store: invitation by token: %w", nps.ErrNotFound)
 	}
-	inv, err := scanInvitation(db.sql.QueryRowContext(ctx,
+	inv, err := scanInvitation(db.read.QueryRowContext(ctx,
 		`SELECT `+invitationColumns+` FROM invitations WHERE token = $1`, token))
 	if err != nil {
 		return nps.Invitation{}, fmt.Errorf("store: invitation by token: %w", notFound(err, "invitation", "with this token"))

@@ -223,7 +223,7 @@ func markResponded(ctx context.Context, tx querier, inv *nps.Invitation, now tim
 
 // Response returns the workspace's response with the given ID.
 func (db *DB) Response(ctx context.Context, workspaceID, id int64) (nps.Response, error) {
-	r, err := response(ctx, db.sql, workspaceID, id)
+	r, err := response(ctx, db.read, workspaceID, id)
 	if err != nil {
 		return nps.Response{}, fmt.Errorf("store: %w", err)
 	}
@@ -239,10 +239,10 @@ func response(ctx context.Context, q querier, workspaceID, id int64) (nps.Respon
 // ResponseRevisions returns the earlier versions of one of the workspace's
 // responses, oldest first; none when it was never changed.
 func (db *DB) ResponseRevisions(ctx context.Context, workspaceID, responseID int64) ([]nps.ResponseRevision, error) {
-	if _, err := response(ctx, db.sql, workspaceID, responseID); err != nil {
+	if _, err := response(ctx, db.read, workspaceID, responseID); err != nil {
 		return nil, fmt.Errorf("store: response revisions: %w", err)
 	}
-	rows, err := db.sql.QueryContext(ctx, `
+	rows, err := db.read.QueryContext(ctx, `
 		SELECT workspace_id, response_id, revision, score, comment, answers, language, channel,
 			answered_at, replaced_at
 		FROM response_revisions WHERE workspace_id = $1 AND response_id = $2 ORDER BY revision`,

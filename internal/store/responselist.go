@@ -87,7 +87,7 @@ func (db *DB) LatestResponses(ctx context.Context, workspaceID int64, f Response
 	}
 	// The joins repeat the workspace so that a name can only come from
 	// the response's own workspace.
-	rows, err := db.sql.QueryContext(ctx, `
+	rows, err := db.read.QueryContext(ctx, `
 		SELECT r.id, r.workspace_id, r.survey_id, r.wave_id, r.invitation_id, r.contact_id, r.account_id,
 			r.score, r.comment, r.answers, r.language, r.channel, r.revision, r.created_at, r.updated_at,
 			COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(a.name, '')

@@ -61,7 +61,7 @@ func (db *DB) SessionUser(ctx context.Context, secret string) (nps.User, error) 
 	now := db.now()
 	hash := auth.HashSessionSecret(secret)
 	var lastSeen time.Time
-	u, err := scanUserSeen(db.sql.QueryRowContext(ctx, `
+	u, err := scanUserSeen(db.read.QueryRowContext(ctx, `
 		SELECT u.id, u.email, u.name, u.password_hash, u.created_at, s.last_seen_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.secret_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3`,
@@ -160,7 +160,7 @@ type WorkspaceRole struct {
 // Memberships returns the workspaces the user is a member of, with the
 // roles, in order of name, for the workspace switcher.
 func (db *DB) Memberships(ctx context.Context, userID int64) ([]WorkspaceRole, error) {
-	rows, err := db.sql.QueryContext(ctx, `
+	rows, err := db.read.QueryContext(ctx, `
 		SELECT w.id, w.slug, w.name, w.retention_days, w.fatigue_days, w.created_at, m.role
 		FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
 		WHERE m.user_id = $1

@@ -45,6 +45,8 @@ type DB struct {
 	writeSlot chan struct{}
 	committer *committer
 	stmts     statements
+	// read is where reads outside transactions run (see prepare.go).
+	read querier
 }
 
 // querier is what both *sql.DB and *sql.Tx offer: reads that need no
@@ -127,6 +129,22 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return errors.Join(err, ignoreDone(tx.Rollback()))
 	}
 	return tx.Commit()
+}
+
+// maxAttempts bounds how often writeRetry runs a transaction that
+// PostgreSQL aborted to resolve a deadlock or a serialization conflict.
+const maxAttempts = 4
+
+// writeRetry is write for transactions that may meet a concurrent one on
+// the same rows: when the database aborts one to break a deadlock, it is
+// run again. fn must set its results afresh on every run.
+func (db *DB) writeRetry(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.write(ctx, fn)
+		if err == nil || attempt == maxAttempts || !isTransient(err) {
+			return err
+		}
+	}
 }
 
 // ignoreDone drops the error of rolling back a transaction that a

@@ -56,7 +56,7 @@ func (db *DB) CreateSurvey(ctx context.Context, workspaceID int64, s nps.Survey)
 
 // Survey returns the workspace's survey with the given ID.
 func (db *DB) Survey(ctx context.Context, workspaceID, id int64) (nps.Survey, error) {
-	s, err := survey(ctx, db.sql, workspaceID, id)
+	s, err := survey(ctx, db.read, workspaceID, id)
 	if err != nil {
 		return nps.Survey{}, fmt.Errorf("store: %w", err)
 	}
@@ -71,7 +71,7 @@ func survey(ctx context.Context, q querier, workspaceID, id int64) (nps.Survey, 
 
 // Surveys returns the workspace's surveys, oldest first.
 func (db *DB) Surveys(ctx context.Context, workspaceID int64) ([]nps.Survey, error) {
-	rows, err := db.sql.QueryContext(ctx,
+	rows, err := db.read.QueryContext(ctx,
 		`SELECT `+surveyColumns+` FROM surveys WHERE workspace_id = $1 ORDER BY id`, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("store: surveys: %w", err)
@@ -120,7 +120,7 @@ func (db *DB) CreateWave(ctx context.Context, workspaceID int64, w nps.Wave) (np
 
 // Wave returns the workspace's wave with the given ID.
 func (db *DB) Wave(ctx context.Context, workspaceID, id int64) (nps.Wave, error) {
-	w, err := wave(ctx, db.sql, workspaceID, id)
+	w, err := wave(ctx, db.read, workspaceID, id)
 	if err != nil {
 		return nps.Wave{}, fmt.Errorf("store: %w", err)
 	}
@@ -141,7 +141,7 @@ func (db *DB) Waves(ctx context.Context, workspaceID, surveyID int64) ([]nps.Wav
 	if surveyID != 0 {
 		w.and("survey_id = " + w.arg(surveyID))
 	}
-	rows, err := db.sql.QueryContext(ctx,
+	rows, err := db.read.QueryContext(ctx,
 		`SELECT `+waveColumns+` FROM waves`+w.String()+` ORDER BY opens_at, id`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: waves: %w", err)

@@ -21,7 +21,7 @@ import (
 // invitation's and stays the same once made.
 func (db *DB) SurveyLink(ctx context.Context, workspaceID, surveyID int64) (string, error) {
 	var token sql.NullString
-	err := db.sql.QueryRowContext(ctx,
+	err := db.read.QueryRowContext(ctx,
 		`SELECT public_token FROM surveys WHERE workspace_id = $1 AND id = $2`, workspaceID, surveyID).Scan(&token)
 	if err != nil {
 		return "", fmt.Errorf("store: survey link: %w", notFound(err, "survey", surveyID))
@@ -50,7 +50,7 @@ func (db *DB) SurveyByPublicToken(ctx context.Context, token string) (nps.Survey
 	if !plausibleToken(token) {
 		return nps.Survey{}, fmt.Errorf("store: survey by public token: %w", nps.ErrNotFound)
 	}
-	s, err := scanSurvey(db.sql.QueryRowContext(ctx,
+	s, err := scanSurvey(db.read.QueryRowContext(ctx,
 		`SELECT `+surveyColumns+` FROM surveys WHERE public_token = $1`, token))
 	if err != nil {
 		return nps.Survey{}, fmt.Errorf("store: survey by public token: %w", notFound(err, "survey", "with this token"))
@@ -63,7 +63,7 @@ func (db *DB) SurveyByPublicToken(ctx context.Context, token string) (nps.Survey
 // when none is.
 func (db *DB) OpenWaveOf(ctx context.Context, workspaceID, surveyID int64, at time.Time) (nps.Wave, error) {
 	at = normTime(at)
-	rows, err := db.sql.QueryContext(ctx, `
+	rows, err := db.read.QueryContext(ctx, `
 		SELECT `+waveColumns+` FROM waves
 		WHERE workspace_id = $1 AND survey_id = $2 AND opens_at <= $3 AND (closes_at IS NULL OR closes_at > $3)
 		ORDER BY opens_at DESC, id DESC LIMIT 1`,
@@ -86,7 +86,7 @@ func (db *DB) OpenWaveOf(ctx context.Context, workspaceID, surveyID int64, at ti
 // nps.ErrNotFound when there is none. An anonymous survey keeps no link
 // from an invitation to its answer, so there it is always not found.
 func (db *DB) ResponseOfInvitation(ctx context.Context, workspaceID, invitationID int64) (nps.Response, error) {
-	r, err := scanResponse(db.sql.QueryRowContext(ctx, `
+	r, err := scanResponse(db.read.QueryRowContext(ctx, `
 		SELECT `+responseColumns+` FROM responses
 		WHERE workspace_id = $1
 			AND wave_id = (SELECT wave_id FROM invitations WHERE workspace_id = $1 AND id = $2)

@@ -37,7 +37,7 @@ func (db *DB) CreateWorkspace(ctx context.Context, w nps.Workspace) (nps.Workspa
 
 // Workspace returns the workspace with the given ID.
 func (db *DB) Workspace(ctx context.Context, id int64) (nps.Workspace, error) {
-	w, err := workspace(ctx, db.sql, id)
+	w, err := workspace(ctx, db.read, id)
 	if err != nil {
 		return nps.Workspace{}, fmt.Errorf("store: %w", err)
 	}
@@ -46,7 +46,7 @@ func (db *DB) Workspace(ctx context.Context, id int64) (nps.Workspace, error) {
 
 // WorkspaceBySlug returns the workspace with the given slug.
 func (db *DB) WorkspaceBySlug(ctx context.Context, slug string) (nps.Workspace, error) {
-	w, err := scanWorkspace(db.sql.QueryRowContext(ctx,
+	w, err := scanWorkspace(db.read.QueryRowContext(ctx,
 		`SELECT `+workspaceColumns+` FROM workspaces WHERE slug = $1`, slug))
 	if err != nil {
 		return nps.Workspace{}, fmt.Errorf("store: %w", notFound(err, "workspace", fmt.Sprintf("%q", slug)))
@@ -85,7 +85,7 @@ func (db *DB) CreateUser(ctx context.Context, u nps.User) (nps.User, error) {
 // User returns the user with the given ID. Users are not part of a
 // workspace; use Membership to learn their role in one.
 func (db *DB) User(ctx context.Context, id int64) (nps.User, error) {
-	u, err := user(ctx, db.sql, id)
+	u, err := user(ctx, db.read, id)
 	if err != nil {
 		return nps.User{}, fmt.Errorf("store: %w", err)
 	}
@@ -95,7 +95,7 @@ func (db *DB) User(ctx context.Context, id int64) (nps.User, error) {
 // UserByEmail returns the user with the given email, in any case, for
 // signing in.
 func (db *DB) UserByEmail(ctx context.Context, email string) (nps.User, error) {
-	u, err := scanUser(db.sql.QueryRowContext(ctx,
+	u, err := scanUser(db.read.QueryRowContext(ctx,
 		`SELECT `+userColumns+` FROM users WHERE email = $1`, nps.NormalizeEmail(email)))
 	if err != nil {
 		return nps.User{}, fmt.Errorf("store: %w", notFound(err, "user", "with this email"))
@@ -133,7 +133,7 @@ func (db *DB) AddMember(ctx context.Context, workspaceID, userID int64, role nps
 // Membership returns the user's membership of the workspace;
 // nps.ErrNotFound when the user is not a member.
 func (db *DB) Membership(ctx context.Context, workspaceID, userID int64) (nps.Membership, error) {
-	m, err := membership(ctx, db.sql, workspaceID, userID)
+	m, err := membership(ctx, db.read, workspaceID, userID)
 	if err != nil {
 		return nps.Membership{}, fmt.Errorf("store: %w", err)
 	}

@@ -138,3 +138,19 @@ func benchBatch(waveID int64, accounts []int64, n int) []byte {
 	}
 	return body
 }
+
+// BenchmarkParseResponses measures the strict parsing of a batch of 1,000
+// responses, the API's own share of ingestion before the store's.
+func BenchmarkParseResponses(b *testing.B) {
+	accounts := make([]int64, 200)
+	for i := range accounts {
+		accounts[i] = int64(i + 1)
+	}
+	body := benchBatch(1, accounts, 1000)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, _, err := parseResponses(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -31,12 +31,12 @@ func (p itemParser) bad(field, format string, args ...any) {
 var responseFields = []string{"wave_id", "score", "comment", "answers", "language", "contact_id", "contact_email",
 	"account_id", "account_external_id", "channel", "created_at"}
 
-// parse reads a response object. Fields that are null count as absent.
-func (p itemParser) parse(raw json.RawMessage) responseItem {
+// parse reads a response object, nil when the item was not an object.
+// Fields that are null count as absent.
+func (p itemParser) parse(obj map[string]json.RawMessage) responseItem {
 	var it responseItem
 	start := len(*p.problems)
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
+	if obj == nil {
 		p.bad("", "must be a response object")
 		return it
 	}
@@ -114,8 +114,20 @@ func (p itemParser) parse(raw json.RawMessage) responseItem {
 	return it
 }
 
-// jsonInteger is a JSON number without fraction or exponent.
-var jsonInteger = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
+// jsonInteger reports whether s is a JSON number without fraction or
+// exponent.
+func jsonInteger(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" || (s[0] == '0' && len(s) > 1) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // integer reads a whole JSON number. A string, a fraction or an exponent
 // is refused, even where its value is whole (7.0, 1e1), so that a client's
@@ -126,7 +138,7 @@ func (p itemParser) integer(field string, raw json.RawMessage) (int64, bool) {
 	case len(s) > 0 && s[0] == '"':
 		p.bad(field, "must be a JSON number, not the string %s", s)
 		return 0, false
-	case !jsonInteger.MatchString(s):
+	case !jsonInteger(s):
 		var f float64
 		if json.Unmarshal(raw, &f) == nil {
 			p.bad(field, "must be a whole number without fraction or exponent, got %s", s)
@@ -157,6 +169,12 @@ func (p itemParser) id(field string, raw json.RawMessage) int64 {
 func (p itemParser) text(field string, raw json.RawMessage) string {
 	if raw == nil || string(raw) == "null" {
 		return ""
+	}
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+		// Without escapes the quoted bytes are the text: the body was
+		// checked to be valid JSON in valid UTF-8, so they hold no raw
+		// control character.
+		return string(raw[1 : n-1])
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {

@@ -74,6 +74,7 @@ func (s *Server) handleAPIResponseCreate(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
+	sum := sha256.Sum256(body)
 	items, batch, err := parseResponses(body)
 	if err != nil {
 		return err
@@ -107,7 +108,6 @@ func (s *Server) handleAPIResponseCreate(w http.ResponseWriter, r *http.Request,
 	var a store.StoredAnswer
 	switch {
 	case len(keys) == 1:
-		sum := sha256.Sum256(body)
 		var replayed bool
 		if a, replayed, err = s.db.RecordResponsesOnce(ctx, token.WorkspaceID, keys[0], hex.EncodeToString(sum[:]), rs, answer); err != nil {
 			return singleItem(err, batch)
@@ -172,35 +172,37 @@ func parseResponses(body []byte) ([]responseItem, bool, error) {
 	if err := decodeTop(body, &top); err != nil {
 		return nil, false, err
 	}
-	raws := []json.RawMessage{body}
+	objs := []map[string]json.RawMessage{top}
 	batch := false
 	if list, ok := top["responses"]; ok {
 		batch = true
-		if len(top) > 1 {
-			for k := range top {
-				if k != "responses" {
-					return nil, true, &invalidInput{detail: "the request body is not acceptable",
-						problems: []fieldProblem{{Field: k, Detail: "is not a field of a batch, which holds only responses"}}}
-				}
+		for k := range top {
+			if k != "responses" {
+				return nil, true, &invalidInput{detail: "the request body is not acceptable",
+					problems: []fieldProblem{{Field: k, Detail: "is not a field of a batch, which holds only responses"}}}
 			}
 		}
-		if err := json.Unmarshal(list, &raws); err != nil || raws == nil {
+		// One pass over the array: an element that is not an object
+		// fails alone and stays nil, which its parse reports by index.
+		var typ *json.UnmarshalTypeError
+		objs = nil
+		if err := json.Unmarshal(list, &objs); objs == nil || (err != nil && !errors.As(err, &typ)) {
 			return nil, true, &invalidInput{detail: "the request body is not acceptable",
 				problems: []fieldProblem{{Field: "responses", Detail: "must be an array of response objects"}}}
 		}
-		if len(raws) == 0 || len(raws) > store.MaxBatch {
+		if len(objs) == 0 || len(objs) > store.MaxBatch {
 			return nil, true, &invalidInput{detail: "the batch has the wrong size",
-				problems: []fieldProblem{{Field: "responses", Detail: fmt.Sprintf("must hold 1 to %d responses, got %d; split larger batches", store.MaxBatch, len(raws))}}}
+				problems: []fieldProblem{{Field: "responses", Detail: fmt.Sprintf("must hold 1 to %d responses, got %d; split larger batches", store.MaxBatch, len(objs))}}}
 		}
 	}
-	items := make([]responseItem, len(raws))
+	items := make([]responseItem, len(objs))
 	var problems []fieldProblem
-	for i, raw := range raws {
+	for i, obj := range objs {
 		p := itemParser{problems: &problems}
 		if batch {
 			p.index = &i
 		}
-		items[i] = p.parse(raw)
+		items[i] = p.parse(obj)
 	}
 	if problems != nil {
 		return nil, batch, &invalidInput{detail: invalidCount(problems, batch), problems: problems}

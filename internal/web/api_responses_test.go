@@ -327,3 +327,24 @@ func TestAPINPS(t *testing.T) {
 		}
 	})
 }
+
+// TestParseResponsesKeepsBody checks that parsing leaves the body as sent:
+// its hash identifies the request of an Idempotency-Key.
+func TestParseResponsesKeepsBody(t *testing.T) {
+	for _, body := range []string{
+		`{"responses": [{"wave_id": 1, "score": 9, "comment": "a\u00e9"}, {"wave_id": 1, "score": 3}]}`,
+		`{"wave_id": 1, "score": 9}`,
+		`{"responses": [7, {"wave_id": 1, "score": 3}]}`,
+	} {
+		b := []byte(body)
+		parseResponses(b)
+		if string(b) != body {
+			t.Errorf("parseResponses changed the body %s to %s", body, b)
+		}
+	}
+	_, _, err := parseResponses([]byte(`{"responses": [7, {"wave_id": 1, "score": 3}, null]}`))
+	inv, ok := err.(*invalidInput)
+	if !ok || len(inv.problems) != 2 || *inv.problems[0].Index != 0 || *inv.problems[1].Index != 2 {
+		t.Errorf("a batch with a number and a null: got %v, want items 0 and 2 refused", err)
+	}
+}
