@@ -82,7 +82,7 @@ func (db *DB) RecordResponsesOnce(ctx context.Context, workspaceID int64, key, r
 		if err != nil {
 			return err
 		}
-		stored, err := recordBatch(ctx, tx, db.dialect, workspaceID, rs, now)
+		stored, err := recordBatch(ctx, db.hot(tx), db.dialect, workspaceID, rs, now)
 		if err != nil {
 			return err
 		}

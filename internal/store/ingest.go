@@ -32,6 +32,13 @@ type recorder struct {
 	now     time.Time
 	waves   map[[2]int64]waveSurvey
 	changes map[int64]rollupChange
+	// contacts holds the account of each contact read, accounts the
+	// accounts known to exist, by workspace and ID.
+	contacts map[[2]int64]int64
+	accounts map[[2]int64]bool
+	// inserts are the first answers without a contact, inserted together
+	// at flush.
+	inserts []*nps.Response
 }
 
 type waveSurvey struct {
@@ -40,7 +47,8 @@ type waveSurvey struct {
 }
 
 func newRecorder(tx querier, d Dialect, now time.Time) *recorder {
-	return &recorder{tx: tx, dialect: d, now: now, waves: map[[2]int64]waveSurvey{}, changes: map[int64]rollupChange{}}
+	return &recorder{tx: tx, dialect: d, now: now, waves: map[[2]int64]waveSurvey{}, changes: map[int64]rollupChange{},
+		contacts: map[[2]int64]int64{}, accounts: map[[2]int64]bool{}}
 }
 
 // waveSurvey returns the wave and its survey, read once per transaction.
@@ -70,9 +78,14 @@ func (rec *recorder) change(workspaceID int64) rollupChange {
 	return c
 }
 
-// flush writes the collected rollup changes, workspaces in order so that
-// concurrent transactions lock cells in the same order.
+// flush inserts the collected answers and writes the collected rollup
+// changes, workspaces in order so that concurrent transactions lock cells
+// in the same order.
 func (rec *recorder) flush(ctx context.Context) error {
+	if err := insertResponses(ctx, rec.tx, rec.inserts); err != nil {
+		return err
+	}
+	rec.inserts = rec.inserts[:0]
 	for _, ws := range slices.Sorted(maps.Keys(rec.changes)) {
 		if err := rec.changes[ws].apply(ctx, rec.tx, ws); err != nil {
 			return err
@@ -155,10 +168,10 @@ func recordBatch(ctx context.Context, tx querier, d Dialect, workspaceID int64, 
 	out := make([]nps.Response, len(rs))
 	var bad []ItemError
 	for i, r := range rs {
-		stored, err := rec.record(ctx, workspaceID, r)
+		out[i] = r
+		err := rec.record(ctx, workspaceID, &out[i])
 		switch {
 		case err == nil:
-			out[i] = stored
 		case isItemError(err):
 			bad = append(bad, ItemError{Index: i, Err: err})
 		default:
@@ -195,8 +208,8 @@ func (db *DB) RecordResponse(ctx context.Context, workspaceID int64, r nps.Respo
 		var stored nps.Response
 		err := db.writeRetry(ctx, func(tx *sql.Tx) error {
 			rec := newRecorder(db.hot(tx), db.dialect, db.now())
-			var err error
-			if stored, err = rec.record(ctx, workspaceID, r); err != nil {
+			stored = r
+			if err := rec.record(ctx, workspaceID, &stored); err != nil {
 				return err
 			}
 			return rec.flush(ctx)
@@ -335,7 +348,8 @@ func (c *committer) commit(group []*pendingAnswer) {
 	err := c.db.writeRetry(ctx, func(tx *sql.Tx) error {
 		rec := newRecorder(c.db.hot(tx), c.db.dialect, c.db.now())
 		for _, p := range live {
-			p.stored, p.err = rec.record(ctx, p.workspaceID, p.r)
+			p.stored = p.r
+			p.err = rec.record(ctx, p.workspaceID, &p.stored)
 			if p.err != nil && !isItemError(p.err) {
 				return p.err
 			}

@@ -134,3 +134,33 @@ func TestRecordResponseCancelledOrClosed(t *testing.T) {
 		}
 	})
 }
+
+// TestRecordResponsesIDs checks that the answers inserted together get
+// their own IDs, across the multi-row statements of a large batch.
+func TestRecordResponsesIDs(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, "ids")
+		f.clock.add(time.Hour)
+		rs := make([]nps.Response, 700)
+		for i := range rs {
+			rs[i] = nps.Response{WaveID: f.wave.ID, Score: i % 11, Comment: fmt.Sprint("answer ", i), Channel: nps.ChannelAPI}
+			if i%3 == 0 {
+				rs[i].AccountID = f.account.ID
+			}
+		}
+		rs[350].ContactID = f.contact.ID // a named answer among them
+		stored := must(db.RecordResponses(ctx, f.ws.ID, rs))(t)
+		seen := map[int64]bool{}
+		for i, s := range stored {
+			got := must(db.Response(ctx, f.ws.ID, s.ID))(t)
+			if seen[s.ID] || got.Comment != rs[i].Comment || got.Score != rs[i].Score {
+				t.Fatalf("response %d: ID %d holds %q (score %d), want %q (score %d), once", i, s.ID, got.Comment, got.Score, rs[i].Comment, rs[i].Score)
+			}
+			seen[s.ID] = true
+		}
+		if got, want := storedRollup(t, db, f.ws.ID), rollupFromResponses(t, db, f.ws.ID); !reflect.DeepEqual(got, want) {
+			t.Errorf("rollup after the batch: got %v, want %v", got, want)
+		}
+	})
+}

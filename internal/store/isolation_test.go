@@ -19,12 +19,18 @@ var unscoped = map[string]bool{
 	"SurveyByPublicToken": true,
 	"CreateWorkspace":     true, "Workspace": true, "WorkspaceBySlug": true,
 	"CreateUser": true, "User": true, "UserByEmail": true, "InvitationByToken": true,
+	// Sessions, passwords and a user's memberships belong to the user,
+	// who may be a member of several workspaces, not to a workspace.
+	"CreateSession": true, "SessionUser": true, "DeleteSession": true, "DeleteUserSessions": true,
+	"ResetPassword": true, "RehashPassword": true, "Memberships": true,
+	// The secret decides the workspace; the caller names none.
+	"APITokenBySecret": true,
 }
 
 // refersToNothing are the workspace-scoped methods whose input names no
-// other row, so that they cannot reach another workspace; AddMember is
-// checked on its own.
-var refersToNothing = map[string]bool{"CreateSurvey": true, "AddMember": true}
+// other row, so that they cannot reach another workspace; AddMember and
+// DeleteWorkspace are checked on their own.
+var refersToNothing = map[string]bool{"CreateSurvey": true, "AddMember": true, "DeleteWorkspace": true}
 
 // TestWorkspaceIsolation calls every workspace-scoped method with workspace
 // A's ID and workspace B's rows: each must act as if B's rows did not
@@ -36,6 +42,20 @@ func TestWorkspaceIsolation(t *testing.T) {
 		bInv := must(db.CreateInvitation(ctx, b.ws.ID, b.wave.ID, b.contact.ID))(t)
 		bResp := must(db.RecordResponse(ctx, b.ws.ID, nps.Response{WaveID: b.wave.ID, InvitationID: bInv.ID, Score: 2, Channel: nps.ChannelEmail}))(t)
 		must(db.RecordResponse(ctx, b.ws.ID, nps.Response{WaveID: b.wave.ID, InvitationID: bInv.ID, Score: 4, Channel: nps.ChannelEmail}))(t)
+		bTok, _ := must2(db.CreateAPIToken(ctx, b.ws.ID, "B's import", b.owner.ID))(t)
+		// Natural keys that only B has, so that a lookup from A that
+		// finds them can only have found B's rows.
+		bAccount := must(db.CreateAccount(ctx, b.ws.ID, nps.Account{ExternalID: "CRM-B", Name: "Only in B", OwnerID: b.owner.ID}))(t)
+		bContact := must(db.CreateContact(ctx, b.ws.ID, nps.Contact{AccountID: bAccount.ID, Email: "bob@tenant-b.example"}))(t)
+		// B's stored answer for an Idempotency-Key, which A must not be
+		// able to replay by sending the same key and body.
+		bKey, bHash := "import-1", "hash-1"
+		bBatch := []nps.Response{{WaveID: b.wave.ID, ContactID: bContact.ID, Score: 9, Channel: nps.ChannelAPI}}
+		if _, _, err := db.RecordResponsesOnce(ctx, b.ws.ID, bKey, bHash, bBatch, func([]nps.Response) (store.StoredAnswer, error) {
+			return store.StoredAnswer{Status: 201, Body: []byte(`{"workspace":"B"}`)}, nil
+		}); err != nil {
+			t.Fatalf("RecordResponsesOnce in B: %v", err)
+		}
 		a := newFixture(t, db, "tenant-a")
 		b.clock = a.clock
 		before := dumpWorkspace(t, db, b)
@@ -106,6 +126,22 @@ func TestWorkspaceIsolation(t *testing.T) {
 			},
 			"Response":          func() error { _, err := db.Response(ctx, A, bResp.ID); return err },
 			"ResponseRevisions": func() error { _, err := db.ResponseRevisions(ctx, A, bResp.ID); return err },
+			"RecordResponsesOnce": func() error {
+				_, _, err := db.RecordResponsesOnce(ctx, A, bKey, bHash, bBatch, func([]nps.Response) (store.StoredAnswer, error) {
+					return store.StoredAnswer{Status: 201, Body: []byte(`{"workspace":"A"}`)}, nil
+				})
+				return err
+			},
+			"UpdateSurvey": func() error { _, err := db.UpdateSurvey(ctx, A, b.survey.ID, sampleSurvey()); return err },
+			"UpdateWave": func() error {
+				_, err := db.UpdateWave(ctx, A, b.wave.ID, nps.Wave{SurveyID: b.survey.ID, Name: "Renamed", OpensAt: t0})
+				return err
+			},
+			"OpenWave":       func() error { _, err := db.OpenWave(ctx, A, b.wave.ID); return err },
+			"CloseWave":      func() error { _, err := db.CloseWave(ctx, A, b.wave.ID); return err },
+			"RevokeAPIToken": func() error { _, err := db.RevokeAPIToken(ctx, A, bTok.ID); return err },
+			// B's owner is no member of A (yet: AddMember below).
+			"CreateAPIToken": func() error { _, _, err := db.CreateAPIToken(ctx, A, "Steal", b.owner.ID); return err },
 		}
 		empty := map[string]func() (int, error){
 			"Accounts": func() (int, error) {
@@ -125,6 +161,29 @@ func TestWorkspaceIsolation(t *testing.T) {
 				g, err := db.Histograms(ctx, A, store.HistogramFilter{SurveyID: b.survey.ID}, store.GroupBy{Dimension: store.GroupAccount})
 				return len(g), err
 			},
+			"APITokens": func() (int, error) {
+				v, err := db.APITokens(ctx, A)
+				n := 0
+				for _, tok := range v {
+					if tok.WorkspaceID != A || tok.ID == bTok.ID {
+						n++
+					}
+				}
+				return n, err
+			},
+			"FindRefs": func() (int, error) {
+				f, err := db.FindRefs(ctx, A, store.Refs{
+					WaveIDs: []int64{b.wave.ID}, ContactIDs: []int64{b.contact.ID, bContact.ID}, AccountIDs: []int64{b.account.ID, bAccount.ID},
+					ContactEmails: []string{bContact.Email}, AccountExternalIDs: []string{bAccount.ExternalID},
+				})
+				return len(f.Waves) + len(f.Contacts) + len(f.Accounts) + len(f.ContactByEmail) + len(f.AccountByExternalID), err
+			},
+			// A wave of another workspace has no responses here, as
+			// documented, rather than being not found.
+			"LatestResponses": func() (int, error) {
+				p, err := db.LatestResponses(ctx, A, store.ResponseFilter{WaveID: b.wave.ID})
+				return len(p.Responses), err
+			},
 		}
 
 		for name, call := range notFound {
@@ -143,6 +202,14 @@ func TestWorkspaceIsolation(t *testing.T) {
 		if after := dumpWorkspace(t, db, b); !reflect.DeepEqual(after, before) {
 			t.Errorf("workspace B after A's calls: got %+v, want %+v", after, before)
 		}
+		// Last, as it ends A: deleting A, which B's owner is now a member
+		// of, leaves B as it was.
+		if err := db.DeleteWorkspace(ctx, A); err != nil {
+			t.Fatalf("DeleteWorkspace(A): %v", err)
+		}
+		if after := dumpWorkspace(t, db, b); !reflect.DeepEqual(after, before) {
+			t.Errorf("workspace B after A was deleted: got %+v, want %+v", after, before)
+		}
 
 		// Every workspace-scoped method is in one of the tables above.
 		typ := reflect.TypeOf(db)
@@ -157,25 +224,29 @@ func TestWorkspaceIsolation(t *testing.T) {
 
 // workspaceDump is what a workspace holds, as its owner sees it.
 type workspaceDump struct {
-	Account   nps.Account
-	Contact   nps.Contact
-	Survey    nps.Survey
-	Wave      nps.Wave
-	Accounts  []nps.Account
-	Histogram nps.Histogram
-	Responses map[cell]nps.Histogram
+	Account    nps.Account
+	Contact    nps.Contact
+	Survey     nps.Survey
+	Wave       nps.Wave
+	Accounts   []nps.Account
+	Histogram  nps.Histogram
+	Responses  map[cell]nps.Histogram
+	Membership nps.Membership
+	APITokens  []nps.APIToken
 }
 
 func dumpWorkspace(t *testing.T, db *store.DB, f *fixture) workspaceDump {
 	t.Helper()
 	ctx := context.Background()
 	return workspaceDump{
-		Account:   must(db.Account(ctx, f.ws.ID, f.account.ID))(t),
-		Contact:   must(db.Contact(ctx, f.ws.ID, f.contact.ID))(t),
-		Survey:    must(db.Survey(ctx, f.ws.ID, f.survey.ID))(t),
-		Wave:      must(db.Wave(ctx, f.ws.ID, f.wave.ID))(t),
-		Accounts:  must(db.Accounts(ctx, f.ws.ID, store.AccountFilter{}))(t),
-		Histogram: must(db.Histogram(ctx, f.ws.ID, store.HistogramFilter{}))(t),
-		Responses: rollupFromResponses(t, db, f.ws.ID),
+		Account:    must(db.Account(ctx, f.ws.ID, f.account.ID))(t),
+		Contact:    must(db.Contact(ctx, f.ws.ID, f.contact.ID))(t),
+		Survey:     must(db.Survey(ctx, f.ws.ID, f.survey.ID))(t),
+		Wave:       must(db.Wave(ctx, f.ws.ID, f.wave.ID))(t),
+		Accounts:   must(db.Accounts(ctx, f.ws.ID, store.AccountFilter{}))(t),
+		Histogram:  must(db.Histogram(ctx, f.ws.ID, store.HistogramFilter{}))(t),
+		Responses:  rollupFromResponses(t, db, f.ws.ID),
+		Membership: must(db.Membership(ctx, f.ws.ID, f.owner.ID))(t),
+		APITokens:  must(db.APITokens(ctx, f.ws.ID))(t),
 	}
 }

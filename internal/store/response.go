@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/promotor/promotor/internal/nps"
@@ -21,85 +23,93 @@ func scanResponse(row rowScanner) (nps.Response, error) {
 	return r, err
 }
 
-// record records one answer in the recorder's transaction and returns it
-// as stored; RecordResponse says what that means. Its rollup change is
+// record records one answer in the recorder's transaction and sets r to
+// it as stored; RecordResponse says what that means. A first answer
+// without a contact gets its ID at flush. Its rollup change is
 // collected in the recorder and written by flush before the commit.
 //
 // Every domain error (validation, not found, closed wave) is returned
 // before the first write, so that a batch can drop the item and go on in
 // the same transaction; any other error leaves the transaction unusable.
-func (rec *recorder) record(ctx context.Context, workspaceID int64, r nps.Response) (nps.Response, error) {
+func (rec *recorder) record(ctx context.Context, workspaceID int64, r *nps.Response) error {
 	if err := r.Validate(); err != nil {
-		return r, err
+		return err
 	}
 	tx, d, now := rec.tx, rec.dialect, rec.now
 	r.WorkspaceID = workspaceID
 	w, s, err := rec.waveSurvey(ctx, workspaceID, r.WaveID)
 	if err != nil {
-		return r, err
+		return err
 	}
 	if r.SurveyID != 0 && r.SurveyID != w.SurveyID {
-		return r, &nps.ValidationError{Field: "survey_id", Message: "is not the survey of the wave"}
+		return &nps.ValidationError{Field: "survey_id", Message: "is not the survey of the wave"}
 	}
 	r.SurveyID = w.SurveyID
 	if r.Language == "" {
 		r.Language = s.DefaultLanguage
 	}
-	if err := s.ValidateResponse(r); err != nil {
-		return r, err
+	if err := s.ValidateResponse(*r); err != nil {
+		return err
 	}
 	if s.Anonymous {
 		r.InvitationID, r.ContactID, r.AccountID = 0, 0, 0
 	}
-	inv, err := resolveRespondent(ctx, tx, d, &r)
+	inv, err := rec.resolveRespondent(ctx, r)
 	if err != nil {
-		return r, err
+		return err
 	}
 	if r.CreatedAt = normTime(r.CreatedAt); r.Channel != nps.ChannelImport || r.CreatedAt.IsZero() {
 		r.CreatedAt = now
 	} else if r.CreatedAt.After(now) {
-		return r, &nps.ValidationError{Field: "created_at", Message: "must not be in the future"}
+		return &nps.ValidationError{Field: "created_at", Message: "must not be in the future"}
 	}
 	r.UpdatedAt, r.Revision = now, 1
 	open := w.OpenAt(now)
 
-	prev, err := previousResponse(ctx, tx, d, r)
+	prev, err := previousResponse(ctx, tx, d, *r)
 	if errors.Is(err, nps.ErrNotFound) {
 		if !open && r.Channel != nps.ChannelImport {
-			return r, nps.ErrWaveClosed
+			return nps.ErrWaveClosed
+		}
+		if r.ContactID == 0 {
+			// Nobody else can hold this answer's place: insert it with
+			// the others at flush.
+			rec.inserts = append(rec.inserts, r)
+			rec.change(workspaceID).add(keyOf(*r), r.Score, 1)
+			return nil
 		}
 		var inserted bool
-		if inserted, err = insertResponse(ctx, tx, &r); err != nil {
-			return r, err
+		if inserted, err = insertResponse(ctx, tx, r); err != nil {
+			return err
 		}
 		if inserted {
-			rec.change(workspaceID).add(keyOf(r), r.Score, 1)
-			return r, markResponded(ctx, tx, inv, now)
+			rec.change(workspaceID).add(keyOf(*r), r.Score, 1)
+			return markResponded(ctx, tx, inv, now)
 		}
 		// A concurrent first answer of the same contact committed after
 		// the lookup (PostgreSQL): this answer replaces it.
-		prev, err = previousResponse(ctx, tx, d, r)
+		prev, err = previousResponse(ctx, tx, d, *r)
 	}
 	if err != nil {
-		return r, err
+		return err
 	}
 	if !open {
-		return r, nps.ErrWaveClosed
+		return nps.ErrWaveClosed
 	}
-	if r, err = replaceResponse(ctx, tx, prev, r, now, rec.change(workspaceID)); err != nil {
-		return r, err
+	if *r, err = replaceResponse(ctx, tx, prev, *r, now, rec.change(workspaceID)); err != nil {
+		return err
 	}
-	return r, markResponded(ctx, tx, inv, now)
+	return markResponded(ctx, tx, inv, now)
 }
 
 // resolveRespondent checks the respondent's identity against the
 // workspace and fills in what follows from it: the contact from the
 // invitation, the account from the contact. It returns the invitation,
-// locked, or nil.
-func resolveRespondent(ctx context.Context, tx querier, d Dialect, r *nps.Response) (*nps.Invitation, error) {
+// locked, or nil. Contacts and accounts are read once per transaction.
+func (rec *recorder) resolveRespondent(ctx context.Context, r *nps.Response) (*nps.Invitation, error) {
 	var inv *nps.Invitation
 	if r.InvitationID != 0 {
-		i, err := invitation(ctx, tx, r.WorkspaceID, r.InvitationID, d.forUpdate())
+		i, err := invitation(ctx, rec.tx, r.WorkspaceID, r.InvitationID, rec.dialect.forUpdate())
 		if err != nil {
 			return nil, err
 		}
@@ -112,20 +122,26 @@ func resolveRespondent(ctx context.Context, tx querier, d Dialect, r *nps.Respon
 		r.ContactID, inv = i.ContactID, &i
 	}
 	if r.ContactID != 0 {
-		c, err := contact(ctx, tx, r.WorkspaceID, r.ContactID)
-		if err != nil {
-			return nil, err
+		k := [2]int64{r.WorkspaceID, r.ContactID}
+		accountID, ok := rec.contacts[k]
+		if !ok {
+			c, err := contact(ctx, rec.tx, r.WorkspaceID, r.ContactID)
+			if err != nil {
+				return nil, err
+			}
+			accountID, rec.contacts[k] = c.AccountID, c.AccountID
 		}
 		if r.AccountID == 0 {
-			r.AccountID = c.AccountID
-		} else if c.AccountID != 0 && c.AccountID != r.AccountID {
+			r.AccountID = accountID
+		} else if accountID != 0 && accountID != r.AccountID {
 			return nil, &nps.ValidationError{Field: "account_id", Message: "is not the contact's account"}
 		}
 	}
-	if r.AccountID != 0 {
-		if _, err := account(ctx, tx, r.WorkspaceID, r.AccountID); err != nil {
+	if k := [2]int64{r.WorkspaceID, r.AccountID}; r.AccountID != 0 && !rec.accounts[k] {
+		if _, err := account(ctx, rec.tx, r.WorkspaceID, r.AccountID); err != nil {
 			return nil, err
 		}
+		rec.accounts[k] = true
 	}
 	return inv, nil
 }
@@ -162,6 +178,80 @@ func insertResponse(ctx context.Context, tx querier, r *nps.Response) (bool, err
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// insertGroups are the row counts of the multi-row inserts: a batch is
+// split into the largest that fit, so that only these few statements are
+// prepared. 15 parameters a row stay below both databases' limits.
+var insertGroups = []int{512, 128, 32, 8, 1}
+
+// insertResponses inserts first answers that no unique index can refuse
+// (they have no contact or invitation), a few statements for many rows,
+// and sets their IDs. IDs grow in the order the rows are inserted, which
+// is the order of the VALUES list, so the sorted IDs that RETURNING gives
+// map back to the rows in order, whatever order it gives them in.
+func insertResponses(ctx context.Context, tx querier, rs []*nps.Response) error {
+	for len(rs) > 0 {
+		n := 1
+		for _, g := range insertGroups {
+			if g <= len(rs) {
+				n = g
+				break
+			}
+		}
+		args := make([]any, 0, 15*n)
+		for _, r := range rs[:n] {
+			answers, err := jsonArg(r.Answers)
+			if err != nil {
+				return err
+			}
+			args = append(args, r.WorkspaceID, r.SurveyID, r.WaveID, nullID(r.InvitationID), nullID(r.ContactID),
+				nullID(r.AccountID), r.Score, r.Comment, answers, r.Language, r.Channel, r.Revision,
+				nps.MonthOf(r.CreatedAt), r.CreatedAt, r.UpdatedAt)
+		}
+		rows, err := tx.QueryContext(ctx, insertResponsesSQL(n), args...)
+		if err != nil {
+			return err
+		}
+		ids, err := collect(rows, func(row rowScanner) (int64, error) {
+			var id int64
+			return id, row.Scan(&id)
+		})
+		if err != nil {
+			return err
+		}
+		if len(ids) != n {
+			return fmt.Errorf("insert responses: got %d IDs for %d rows", len(ids), n)
+		}
+		slices.Sort(ids)
+		for i, r := range rs[:n] {
+			r.ID = ids[i]
+		}
+		rs = rs[n:]
+	}
+	return nil
+}
+
+// insertResponsesSQL returns the INSERT of n responses.
+func insertResponsesSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO responses (workspace_id, survey_id, wave_id, invitation_id, contact_id, account_id,
+		score, comment, answers, language, channel, revision, month, created_at, updated_at) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range 15 {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "$%d", 15*i+j+1)
+		}
+		b.WriteByte(')')
+	}
+	b.WriteString(" RETURNING id")
+	return b.String()
 }
 
 // replaceResponse makes r the current version of prev: prev becomes a
