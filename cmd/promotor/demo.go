@@ -30,7 +30,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	dsn := databaseFlag(fs, getenv)
 	seed := fs.Int64("seed", 0, "seed of the demo data: the same seed gives the same customers, answers and password (default: a random seed, printed)")
 	serve := fs.Bool("serve", false, "go on serving the product, as promotor serve does")
-	addr := fs.String("addr", envOr(getenv, "PROMOTOR_ADDR", defaultAddr), "with --serve, the address to listen on (env PROMOTOR_ADDR)")
+	addr := fs.String("addr", envOr(getenv, "PROMOTOR_ADDR", defaultAddr), "address to listen on with --serve, and of the printed links (env PROMOTOR_ADDR)")
 	baseURL := fs.String("base-url", getenv("PROMOTOR_BASE_URL"), "public address of the server, for the printed links (env PROMOTOR_BASE_URL; default: http:// and --addr)")
 	rest, help, err := parseFlags(fs, demoSynopsis, args, stdout)
 	if help || err != nil {

@@ -77,7 +77,9 @@ func fillWorkspace(t *testing.T, f *fixture) {
 	other := f.addContact(t, "bob@"+f.ws.Slug+".example")
 	_, _, err := db.RecordResponsesOnce(ctx, f.ws.ID, "import-1", "body-hash",
 		[]nps.Response{{WaveID: f.wave.ID, ContactID: other.ID, Score: 6, Channel: nps.ChannelImport, CreatedAt: t0}},
-		func([]nps.Response) (store.StoredAnswer, error) { return store.StoredAnswer{Status: 201, Body: []byte("{}")}, nil })
+		func([]nps.Response) (store.StoredAnswer, error) {
+			return store.StoredAnswer{Status: 201, Body: []byte("{}")}, nil
+		})
 	if err != nil {
 		t.Fatal(err)
 	}
