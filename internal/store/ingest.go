@@ -82,7 +82,7 @@ func (rec *recorder) change(workspaceID int64) rollupChange {
 // changes, workspaces in order so that concurrent transactions lock cells
 // in the same order.
 func (rec *recorder) flush(ctx context.Context) error {
-	if err := insertResponses(ctx, rec.tx, rec.inserts); err != nil {
+	if err := insertResponses(ctx, rec.tx, rec.dialect, rec.inserts); err != nil {
 		return err
 	}
 	rec.inserts = rec.inserts[:0]

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/promotor/promotor/internal/nps"
@@ -178,80 +176,6 @@ func insertResponse(ctx context.Context, tx querier, r *nps.Response) (bool, err
 		return false, nil
 	}
 	return err == nil, err
-}
-
-// insertGroups are the row counts of the multi-row inserts: a batch is
-// split into the largest that fit, so that only these few statements are
-// prepared. 15 parameters a row stay below both databases' limits.
-var insertGroups = []int{512, 128, 32, 8, 1}
-
-// insertResponses inserts first answers that no unique index can refuse
-// (they have no contact or invitation), a few statements for many rows,
-// and sets their IDs. IDs grow in the order the rows are inserted, which
-// is the order of the VALUES list, so the sorted IDs that RETURNING gives
-// map back to the rows in order, whatever order it gives them in.
-func insertResponses(ctx context.Context, tx querier, rs []*nps.Response) error {
-	for len(rs) > 0 {
-		n := 1
-		for _, g := range insertGroups {
-			if g <= len(rs) {
-				n = g
-				break
-			}
-		}
-		args := make([]any, 0, 15*n)
-		for _, r := range rs[:n] {
-			answers, err := jsonArg(r.Answers)
-			if err != nil {
-				return err
-			}
-			args = append(args, r.WorkspaceID, r.SurveyID, r.WaveID, nullID(r.InvitationID), nullID(r.ContactID),
-				nullID(r.AccountID), r.Score, r.Comment, answers, r.Language, r.Channel, r.Revision,
-				nps.MonthOf(r.CreatedAt), r.CreatedAt, r.UpdatedAt)
-		}
-		rows, err := tx.QueryContext(ctx, insertResponsesSQL(n), args...)
-		if err != nil {
-			return err
-		}
-		ids, err := collect(rows, func(row rowScanner) (int64, error) {
-			var id int64
-			return id, row.Scan(&id)
-		})
-		if err != nil {
-			return err
-		}
-		if len(ids) != n {
-			return fmt.Errorf("insert responses: got %d IDs for %d rows", len(ids), n)
-		}
-		slices.Sort(ids)
-		for i, r := range rs[:n] {
-			r.ID = ids[i]
-		}
-		rs = rs[n:]
-	}
-	return nil
-}
-
-// insertResponsesSQL returns the INSERT of n responses.
-func insertResponsesSQL(n int) string {
-	var b strings.Builder
-	b.WriteString(`INSERT INTO responses (workspace_id, survey_id, wave_id, invitation_id, contact_id, account_id,
-		score, comment, answers, language, channel, revision, month, created_at, updated_at) VALUES `)
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('(')
-		for j := range 15 {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "$%d", 15*i+j+1)
-		}
-		b.WriteByte(')')
-	}
-	b.WriteString(" RETURNING id")
-	return b.String()
 }
 
 // replaceResponse makes r the current version of prev: prev becomes a
