@@ -48,7 +48,7 @@ const usage = `Promotor: Net Promoter Score feedback programmes.
 Usage: promotor <command> [flags]
 
 Commands:
-  serve     run the web server (dashboard, surveys, API, job workers)
+  serve     run the web server (survey pages, signed-in area, API)
   migrate   apply database migrations
   calc      compute NPS and its interval from a file of scores; compare two
   demo      create the demo workspace (three yearly waves, -10 to +18); --serve serves it

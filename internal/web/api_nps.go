@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -95,6 +96,9 @@ func (s *Server) handleAPINPS(w http.ResponseWriter, r *http.Request, token nps.
 	}
 	if f.WaveID != 0 {
 		wv, err := s.db.Wave(ctx, token.WorkspaceID, f.WaveID)
+		if err != nil && !errors.Is(err, nps.ErrNotFound) {
+			return err
+		}
 		if err != nil || wv.SurveyID != id {
 			return &httpError{status: http.StatusNotFound, message: fmt.Sprintf("wave %d of survey %d does not exist", f.WaveID, id), cause: err}
 		}

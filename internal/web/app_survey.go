@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/promotor/promotor/internal/nps"
@@ -147,7 +146,7 @@ func (s *Server) handleAppSurvey(w http.ResponseWriter, r *http.Request, a *appR
 		appLayout: a.layout(sv.Name),
 		Survey:    sv,
 		Texts:     appSurveyFormOf(sv).Texts,
-		Link:      s.appAbsoluteURL(r, "/p/"+token),
+		Link:      s.absoluteURL(r, "/p/"+token),
 		QR:        "/p/" + token + "/qr.svg",
 	}
 	now := s.db.Now()
@@ -181,16 +180,3 @@ func appSurveyPath(a *appRequest, id int64) string {
 	return "/w/" + a.Workspace.Slug + "/surveys/" + strconv.FormatInt(id, 10)
 }
 
-// appAbsoluteURL returns the public URL of path on this server: under
-// Options.BaseURL when set, else at the scheme and host the request came
-// to.
-func (s *Server) appAbsoluteURL(r *http.Request, path string) string {
-	if s.opts.BaseURL != "" {
-		return strings.TrimSuffix(s.opts.BaseURL, "/") + path
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + path
-}

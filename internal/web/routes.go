@@ -127,5 +127,5 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/openapi.json", http.HandlerFunc(handleOpenAPI))
 	mux.Handle("/api/v1/", s.apiNoRoute(s.apiRoutes))
 
-	return secure(mux)
+	return s.secure(mux)
 }
