@@ -61,24 +61,14 @@ var insertGroups = []int{512, 256, 128, 64, 32, 16, 8, 4, 2, 1}
 const insertColumns = `INSERT INTO responses (workspace_id, survey_id, wave_id, account_id, score, comment,
 	answers, language, channel, revision, month, created_at, updated_at) `
 
-// insertValuesSQL holds the INSERT of n rows for each of insertGroups.
+// insertValuesSQL holds the INSERT of n rows for each of insertGroups. Its
+// parameters are anonymous ("?"): the driver looks the name of each
+// numbered one up in a list, which grows quadratic with thousands of them.
 var insertValuesSQL = func() map[int]string {
+	row := "(" + strings.Repeat("?, ", 12) + "?)"
 	m := map[int]string{}
 	for _, n := range insertGroups {
-		rows := make([]string, n)
-		for i := range rows {
-			var b strings.Builder
-			b.WriteString("($")
-			for j := range 13 {
-				if j > 0 {
-					b.WriteString(", $")
-				}
-				fmt.Fprint(&b, 13*i+j+1)
-			}
-			b.WriteString(")")
-			rows[i] = b.String()
-		}
-		m[n] = insertColumns + "VALUES " + strings.Join(rows, ", ") + " RETURNING id"
+		m[n] = insertColumns + "VALUES " + strings.Repeat(row+", ", n-1) + row + " RETURNING id"
 	}
 	return m
 }()
