@@ -179,4 +179,3 @@ func (s *Server) appSurvey(r *http.Request, a *appRequest) (nps.Survey, error) {
 func appSurveyPath(a *appRequest, id int64) string {
 	return "/w/" + a.Workspace.Slug + "/surveys/" + strconv.FormatInt(id, 10)
 }
-
