@@ -49,3 +49,17 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	return nil
 }
+
+// openMigrated opens the database for a command that works on its data:
+// one that a matching promotor has migrated, neither older nor newer.
+func openMigrated(ctx context.Context, dsn string) (*store.DB, error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/promotor/promotor/internal/nps"
-	"github.com/promotor/promotor/internal/store"
 )
 
 const tokenSynopsis = "token create|list|revoke [flags]\n\n" +
@@ -63,14 +62,11 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 		return usageError{fmt.Errorf("token %s: --name applies to create only", action)}
 	}
 
-	db, err := store.Open(ctx, *dsn)
+	db, err := openMigrated(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.CheckSchema(ctx); err != nil {
-		return err
-	}
 	ws, err := db.WorkspaceBySlug(ctx, *slug)
 	if errors.Is(err, nps.ErrNotFound) {
 		return usageError{fmt.Errorf("token %s: no workspace %q", action, *slug)}

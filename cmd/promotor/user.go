@@ -70,14 +70,11 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return usageError{fmt.Errorf("user: unknown action %q: use create or password", action)}
 	}
 
-	db, err := store.Open(ctx, *dsn)
+	db, err := openMigrated(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.CheckSchema(ctx); err != nil {
-		return err
-	}
 	if action == "password" {
 		return resetPassword(ctx, db, *email, stdin, stdout)
 	}
