@@ -185,15 +185,8 @@ func startServe(t *testing.T, bin, dsn, addr string) *exec.Cmd {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for range 200 {
-		resp, err := http.Get("http://" + addr + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return cmd
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
+	if statusWhenUp("http://"+addr+"/readyz", 10*time.Second) == http.StatusOK {
+		return cmd
 	}
 	cmd.Process.Kill()
 	cmd.Wait()

@@ -131,15 +131,7 @@ func TestDemoServe(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"demo", "--database", dsn, "--seed", "3", "--serve"}, func(k string) string { return env[k] }, nil, &out, &logs)
 	}()
-	var status int
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		resp, err := http.Get("http://" + addr + "/login")
-		if err == nil {
-			status = resp.StatusCode
-			resp.Body.Close()
-			break
-		}
-	}
+	status := statusWhenUp("http://"+addr+"/login", 60*time.Second)
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("demo --serve: %v\n%s", err, logs.String())

@@ -38,15 +38,7 @@ func TestServe(t *testing.T) {
 			go func() {
 				done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, nil, &logs, &logs)
 			}()
-			var status int
-			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-				resp, err := http.Get("http://" + addr + "/readyz")
-				if err == nil {
-					status = resp.StatusCode
-					resp.Body.Close()
-					break
-				}
-			}
+			status := statusWhenUp("http://"+addr+"/readyz", 10*time.Second)
 			cancel()
 			if err := <-done; err != nil {
 				t.Fatalf("serve: %v\n%s", err, logs.String())
@@ -147,4 +139,16 @@ func migrationFiles(t *testing.T) []string {
 		files[i] = filepath.Base(f)
 	}
 	return files
+}
+
+// statusWhenUp gets url until a server answers it, for at most wait, and
+// returns the status of the answer; 0 when none came.
+func statusWhenUp(url string, wait time.Duration) int {
+	for deadline := time.Now().Add(wait); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+	}
+	return 0
 }

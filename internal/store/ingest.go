@@ -205,19 +205,12 @@ func (db *DB) RecordResponse(ctx context.Context, workspaceID int64, r nps.Respo
 		return nps.Response{}, fmt.Errorf("store: record response: %w", err)
 	}
 	if !db.GroupCommit {
-		var stored nps.Response
-		err := db.writeRetry(ctx, func(tx *sql.Tx) error {
-			rec := newRecorder(db.hot(tx), db.dialect, db.now())
-			stored = r
-			if err := rec.record(ctx, workspaceID, &stored); err != nil {
-				return err
-			}
-			return rec.flush(ctx)
-		})
-		if err != nil {
-			return nps.Response{}, fmt.Errorf("store: record response: %w", err)
+		p := &pendingAnswer{ctx: ctx, workspaceID: workspaceID, r: r, done: make(chan struct{})}
+		db.committer.commit([]*pendingAnswer{p})
+		if p.err != nil {
+			return nps.Response{}, fmt.Errorf("store: record response: %w", p.err)
 		}
-		return stored, nil
+		return p.stored, nil
 	}
 	stored, err := db.committer.submit(ctx, workspaceID, r)
 	if err != nil {

@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -31,48 +29,26 @@ func BenchmarkAPIBatch(b *testing.B) {
 	for _, d := range storetest.Dialects() {
 		b.Run(d.String(), func(b *testing.B) {
 			ctx := context.Background()
-			db := storetest.Open(b, d)
-			ws, err := db.CreateWorkspace(ctx, nps.Workspace{Slug: "bench", Name: "Bench"})
-			if err != nil {
-				b.Fatal(err)
-			}
-			sv, err := db.CreateSurvey(ctx, ws.ID, apiSampleSurvey("Bench"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			wv, err := db.CreateWave(ctx, ws.ID, nps.Wave{SurveyID: sv.ID, Name: "2025", OpensAt: time.Now().Add(-time.Hour)})
-			if err != nil {
-				b.Fatal(err)
-			}
+			f := newLoadFixture(b, d)
 			var accounts []int64
 			for i := range 200 {
-				a, err := db.CreateAccount(ctx, ws.ID, nps.Account{Name: fmt.Sprintf("Account %d", i)})
+				a, err := f.db.CreateAccount(ctx, f.ws.ID, nps.Account{Name: fmt.Sprintf("Account %d", i)})
 				if err != nil {
 					b.Fatal(err)
 				}
 				accounts = append(accounts, a.ID)
 			}
-			_, token, err := db.CreateAPIToken(ctx, ws.ID, "bench", 0)
-			if err != nil {
-				b.Fatal(err)
-			}
-			s, err := New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			srv := httptest.NewServer(s.Handler())
-			defer srv.Close()
-			body := benchBatch(wv.ID, accounts, 1000)
+			body := benchBatch(f.wave.ID, accounts, 1000)
 
 			b.SetParallelism(apiBenchClients)
 			b.ResetTimer()
 			start := time.Now()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					req, _ := http.NewRequest("POST", srv.URL+"/api/v1/responses", bytes.NewReader(body))
+					req, _ := http.NewRequest("POST", f.srv.URL+"/api/v1/responses", bytes.NewReader(body))
 					req.Header.Set("Content-Type", "application/json")
-					req.Header.Set("Authorization", "Bearer "+token)
-					resp, err := srv.Client().Do(req)
+					req.Header.Set("Authorization", "Bearer "+f.token)
+					resp, err := f.srv.Client().Do(req)
 					if err != nil {
 						b.Error(err)
 						return
@@ -87,7 +63,7 @@ func BenchmarkAPIBatch(b *testing.B) {
 			})
 			b.ReportMetric(float64(1000*b.N)/time.Since(start).Seconds(), "responses/s")
 			b.StopTimer()
-			if h, err := db.Histogram(ctx, ws.ID, store.HistogramFilter{WaveID: wv.ID}); err != nil || h.N() != int64(1000*b.N) {
+			if h, err := f.db.Histogram(ctx, f.ws.ID, store.HistogramFilter{WaveID: f.wave.ID}); err != nil || h.N() != int64(1000*b.N) {
 				b.Errorf("after %d batches: %d responses (%v), want %d", b.N, h.N(), err, 1000*b.N)
 			}
 		})
