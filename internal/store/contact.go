@@ -13,13 +13,18 @@ const contactColumns = `id, workspace_id, account_id, external_id, email, name, 
 
 func scanContact(row rowScanner) (nps.Contact, error) {
 	var c nps.Contact
-	err := row.Scan(&c.ID, &c.WorkspaceID, idCol{&c.AccountID}, &c.ExternalID, &c.Email, &c.Name,
-		&c.Language, jsonCol{&c.Attributes}, timeCol{&c.ConsentAt}, timeCol{&c.OptedOutAt},
-		timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
+	err := row.Scan(contactDest(&c)...)
 	if len(c.Attributes) == 0 {
 		c.Attributes = nil
 	}
 	return c, err
+}
+
+// contactDest is where the columns of contactColumns scan to.
+func contactDest(c *nps.Contact) []any {
+	return []any{&c.ID, &c.WorkspaceID, idCol{&c.AccountID}, &c.ExternalID, &c.Email, &c.Name,
+		&c.Language, jsonCol{&c.Attributes}, timeCol{&c.ConsentAt}, timeCol{&c.OptedOutAt},
+		timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt}}
 }
 
 // prepareContact validates c and brings it to its stored form.
@@ -122,8 +127,8 @@ func contact(ctx context.Context, q querier, workspaceID, id int64) (nps.Contact
 }
 
 // OptOutContact records that the contact does not want to be surveyed
-// again and withdraws their invitations not yet answered. Opting out twice
-// keeps the first time.
+// again, withdraws their invitations not yet answered and cancels their
+// messages not yet sent. Opting out twice keeps the first time.
 func (db *DB) OptOutContact(ctx context.Context, workspaceID, id int64) (nps.Contact, error) {
 	now := db.now()
 	var c nps.Contact
@@ -141,6 +146,14 @@ func (db *DB) OptOutContact(ctx context.Context, workspaceID, id int64) (nps.Con
 			WHERE workspace_id = $1 AND contact_id = $2 AND status IN ($5, $6, $7, $8)`,
 			workspaceID, id, nps.InvitationOptedOut, now,
 			nps.InvitationQueued, nps.InvitationSent, nps.InvitationDelivered, nps.InvitationOpened)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			UPDATE messages SET state = $3, updated_at = $4
+			WHERE workspace_id = $1 AND state = $5
+				AND invitation_id IN (SELECT id FROM invitations WHERE workspace_id = $1 AND contact_id = $2)`,
+			workspaceID, id, nps.MessageCancelled, now, nps.MessageQueued)
 		return err
 	})
 	if err != nil {

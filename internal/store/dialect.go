@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"net/url"
 	"runtime"
@@ -155,4 +157,29 @@ func redact(dsn string) string {
 		return "(unparsable URL)"
 	}
 	return u.Redacted()
+}
+
+// skipLocked makes a SELECT … FOR UPDATE pass over rows that another
+// transaction has locked, so that several processes claiming work each
+// take different rows. SQLite's single writer claims alone.
+func (d Dialect) skipLocked() string {
+	if d == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
+// lockClassSends is the first key of the PostgreSQL advisory locks that
+// serialise the start of a workspace's sends.
+const lockClassSends = 1
+
+// lockWorkspace serialises, until tx ends, the transactions that choose
+// recipients in the workspace; SQLite's write transactions are serial
+// already.
+func (d Dialect) lockWorkspace(ctx context.Context, tx *sql.Tx, workspaceID int64) error {
+	if d != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, lockClassSends, int32(workspaceID))
+	return err
 }

@@ -49,11 +49,16 @@ const invitationColumns = `id, workspace_id, wave_id, contact_id, token, status,
 
 func scanInvitation(row rowScanner) (nps.Invitation, error) {
 	var i nps.Invitation
-	err := row.Scan(&i.ID, &i.WorkspaceID, &i.WaveID, &i.ContactID, &i.Token, &i.Status, &i.ReminderCount,
+	err := row.Scan(invitationDest(&i)...)
+	return i, err
+}
+
+// invitationDest is where the columns of invitationColumns scan to.
+func invitationDest(i *nps.Invitation) []any {
+	return []any{&i.ID, &i.WorkspaceID, &i.WaveID, &i.ContactID, &i.Token, &i.Status, &i.ReminderCount,
 		timeCol{&i.SentAt}, timeCol{&i.DeliveredAt}, timeCol{&i.BouncedAt}, timeCol{&i.OpenedAt},
 		timeCol{&i.RespondedAt}, timeCol{&i.OptedOutAt}, timeCol{&i.RemindedAt},
-		timeCol{&i.CreatedAt}, timeCol{&i.UpdatedAt})
-	return i, err
+		timeCol{&i.CreatedAt}, timeCol{&i.UpdatedAt}}
 }
 
 // CreateInvitation queues an invitation of a contact to a wave, both of

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
@@ -25,6 +26,11 @@ var unscoped = map[string]bool{
 	"ResetPassword": true, "RehashPassword": true, "Memberships": true,
 	// The secret decides the workspace; the caller names none.
 	"APITokenBySecret": true,
+	// The sender works through every workspace's outbox; what it reads
+	// and writes is keyed by the rows it claimed.
+	"StartDueSends": true, "ClaimMessages": true, "FinishMessages": true, "QueueReminders": true,
+	// The workspace's own settings, as CreateWorkspace.
+	"UpdateWorkspaceSettings": true,
 }
 
 // refersToNothing are the workspace-scoped methods whose input names no
@@ -56,6 +62,8 @@ func TestWorkspaceIsolation(t *testing.T) {
 		}); err != nil {
 			t.Fatalf("RecordResponsesOnce in B: %v", err)
 		}
+		bSend := must(db.CreateSend(ctx, b.ws.ID, nps.Send{WaveID: b.wave.ID, Audience: nps.Audience{Kind: nps.AudienceAll},
+			ScheduledAt: t0.Add(24 * time.Hour), PerMinute: 60}))(t)
 		a := newFixture(t, db, "tenant-a")
 		b.clock = a.clock
 		before := dumpWorkspace(t, db, b)
@@ -93,6 +101,14 @@ func TestWorkspaceIsolation(t *testing.T) {
 			"Invitation":                 func() error { _, err := db.Invitation(ctx, A, bInv.ID); return err },
 			"UpdateInvitationStatus":     func() error { _, err := db.UpdateInvitationStatus(ctx, A, bInv.ID, nps.InvitationOpened); return err },
 			"RecordReminder":             func() error { _, err := db.RecordReminder(ctx, A, bInv.ID); return err },
+			"CreateSend": func() error {
+				_, err := db.CreateSend(ctx, A, nps.Send{WaveID: b.wave.ID, Audience: nps.Audience{Kind: nps.AudienceAll}, ScheduledAt: t0, PerMinute: 1})
+				return err
+			},
+			"Send":         func() error { _, err := db.Send(ctx, A, bSend.ID); return err },
+			"SendProgress": func() error { _, err := db.SendProgress(ctx, A, bSend.ID); return err },
+			"CancelSend":   func() error { _, err := db.CancelSend(ctx, A, bSend.ID); return err },
+			"RecordBounce": func() error { _, err := db.RecordBounce(ctx, A, bInv.Token); return err },
 			"RecordResponse": func() error {
 				_, err := db.RecordResponse(ctx, A, nps.Response{WaveID: b.wave.ID, Score: 10, Channel: nps.ChannelLink})
 				return err
@@ -153,6 +169,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 				return len(v) - 1, err // A's own survey
 			},
 			"Waves": func() (int, error) { v, err := db.Waves(ctx, A, b.survey.ID); return len(v), err },
+			"Sends": func() (int, error) { v, err := db.Sends(ctx, A, b.wave.ID); return len(v), err },
 			"Histogram": func() (int, error) {
 				h, err := db.Histogram(ctx, A, store.HistogramFilter{WaveID: b.wave.ID})
 				return int(h.N()), err
@@ -233,6 +250,7 @@ type workspaceDump struct {
 	Responses  map[cell]nps.Histogram
 	Membership nps.Membership
 	APITokens  []nps.APIToken
+	Sends      []nps.Send
 }
 
 func dumpWorkspace(t *testing.T, db *store.DB, f *fixture) workspaceDump {
@@ -248,5 +266,6 @@ func dumpWorkspace(t *testing.T, db *store.DB, f *fixture) workspaceDump {
 		Responses:  rollupFromResponses(t, db, f.ws.ID),
 		Membership: must(db.Membership(ctx, f.ws.ID, f.owner.ID))(t),
 		APITokens:  must(db.APITokens(ctx, f.ws.ID))(t),
+		Sends:      must(db.Sends(ctx, f.ws.ID, f.wave.ID))(t),
 	}
 }

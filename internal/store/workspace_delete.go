@@ -21,6 +21,8 @@ var workspaceTables = []string{
 	"score_rollup",
 	"score_totals",
 	"responses",
+	"messages",
+	"sends",
 	"invitations",
 	"waves",
 	"surveys",

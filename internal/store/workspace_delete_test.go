@@ -63,8 +63,8 @@ func TestWorkspaceTablesComplete(t *testing.T) {
 
 // fillWorkspace gives the fixture's workspace a row in every table it can
 // reach through the store: a changed answer (a revision and rollup cells),
-// an import with an idempotency key, an opted-out contact, a reminder and
-// an API token.
+// an import with an idempotency key, an opted-out contact, a reminder,
+// an API token and a started send.
 func fillWorkspace(t *testing.T, f *fixture) {
 	t.Helper()
 	ctx := context.Background()
@@ -88,6 +88,12 @@ func fillWorkspace(t *testing.T, f *fixture) {
 	must(db.OptOutContact(ctx, f.ws.ID, quiet.ID))(t)
 	if _, _, err := db.CreateAPIToken(ctx, f.ws.ID, "CRM", f.owner.ID); err != nil {
 		t.Fatal(err)
+	}
+	f.addContact(t, "dave@"+f.ws.Slug+".example")
+	must(db.CreateSend(ctx, f.ws.ID, nps.Send{WaveID: f.wave.ID, Audience: nps.Audience{Kind: nps.AudienceAll},
+		ScheduledAt: f.clock.now(), PerMinute: 60}))(t)
+	if n, err := db.StartDueSends(ctx); n != 1 || err != nil {
+		t.Fatalf("StartDueSends = %d, %v; want 1 send with a message to dave", n, err)
 	}
 }
 

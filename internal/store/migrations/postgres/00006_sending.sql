@@ -1,0 +1,72 @@
+-- Sending invitations by email, PostgreSQL edition;
+-- migrations/sqlite/00006_sending.sql is its equivalent.
+
+-- +goose Up
+
+-- A send mails a wave's invitations to an audience, from scheduled_at on,
+-- per_minute at most, with up to max_reminders reminders reminder_days
+-- after the last message to whoever has not answered. Its recipients are
+-- chosen when it starts (state scheduled → sending), and what was left
+-- out is counted then.
+CREATE TABLE sends (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    workspace_id      bigint NOT NULL REFERENCES workspaces (id),
+    wave_id           bigint NOT NULL,
+    audience          text NOT NULL CHECK (audience IN ('all', 'segment', 'silent')),
+    audience_field    text NOT NULL DEFAULT '',
+    audience_value    text NOT NULL DEFAULT '',
+    audience_months   integer NOT NULL DEFAULT 0 CHECK (audience_months >= 0),
+    scheduled_at      timestamptz NOT NULL,
+    per_minute        integer NOT NULL CHECK (per_minute > 0),
+    reminder_days     integer NOT NULL DEFAULT 0 CHECK (reminder_days >= 0),
+    max_reminders     integer NOT NULL DEFAULT 0 CHECK (max_reminders >= 0),
+    state             text NOT NULL CHECK (state IN ('scheduled', 'sending', 'cancelled')),
+    recipients        integer NOT NULL DEFAULT 0,
+    skipped_opted_out integer NOT NULL DEFAULT 0,
+    skipped_fatigue   integer NOT NULL DEFAULT 0,
+    skipped_invited   integer NOT NULL DEFAULT 0,
+    skipped_no_email  integer NOT NULL DEFAULT 0,
+    created_by        bigint REFERENCES users (id),
+    created_at        timestamptz NOT NULL,
+    started_at        timestamptz,
+    UNIQUE (workspace_id, id),
+    FOREIGN KEY (workspace_id, wave_id) REFERENCES waves (workspace_id, id)
+);
+CREATE INDEX sends_due ON sends (scheduled_at) WHERE state = 'scheduled';
+CREATE INDEX sends_wave ON sends (workspace_id, wave_id);
+
+-- messages is the outbox: one row per email of an invitation, seq 0 the
+-- invitation itself and 1, 2, … its reminders. A sender claims due rows by
+-- setting state 'sending', a random claim and a lease; it marks each row
+-- sent (or failed, or queued again for a later attempt) once the SMTP
+-- server has answered. A row whose lease ran out is claimed again, so a
+-- sender that died loses nothing, and only the messages it had in flight
+-- can go out twice. not_before spaces the messages of a send at its pace.
+CREATE TABLE messages (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    workspace_id  bigint NOT NULL REFERENCES workspaces (id),
+    send_id       bigint NOT NULL,
+    invitation_id bigint NOT NULL,
+    seq           integer NOT NULL CHECK (seq >= 0),
+    state         text NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'cancelled')),
+    not_before    timestamptz NOT NULL,
+    lease_until   timestamptz,
+    claim         text NOT NULL DEFAULT '',
+    attempts      integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    error         text NOT NULL DEFAULT '',
+    message_id    text NOT NULL DEFAULT '',
+    sent_at       timestamptz,
+    created_at    timestamptz NOT NULL,
+    updated_at    timestamptz NOT NULL,
+    UNIQUE (invitation_id, seq),
+    FOREIGN KEY (workspace_id, send_id) REFERENCES sends (workspace_id, id),
+    FOREIGN KEY (workspace_id, invitation_id) REFERENCES invitations (workspace_id, id)
+);
+CREATE INDEX messages_due ON messages (not_before) WHERE state = 'queued';
+CREATE INDEX messages_leased ON messages (lease_until) WHERE state = 'sending';
+CREATE INDEX messages_send ON messages (workspace_id, send_id, state);
+CREATE INDEX messages_sent ON messages (send_id, seq, sent_at) WHERE state = 'sent';
+
+-- The answers of a contact: the silent-audience check of contacts without
+-- an account, and the erasure of a contact's data.
+CREATE INDEX responses_contact ON responses (workspace_id, contact_id);
