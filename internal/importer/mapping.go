@@ -23,10 +23,10 @@ type Field struct {
 const AttributePrefix = "attr:"
 
 var (
-	fEmail      = Field{"email", "Email", []string{"email", "emailaddress", "emailadres", "mail", "mailadres", "personemail", "contactemail"}}
-	fAcctExtID  = Field{"account_external_id", "Account external ID", []string{"accountexternalid", "accountid", "companyid", "klantnummer", "bedrijfsnummer", "relatienummer", "organisatienummer"}}
-	fAcctName   = Field{"account_name", "Account (company) name", []string{"accountname", "account", "company", "companyname", "bedrijf", "bedrijfsnaam", "organisatie", "organisation", "organization", "klant"}}
-	fLanguage   = Field{"language", "Language", []string{"language", "taal", "locale", "lang"}}
+	fEmail     = Field{"email", "Email", []string{"email", "emailaddress", "emailadres", "mail", "mailadres", "personemail", "contactemail"}}
+	fAcctExtID = Field{"account_external_id", "Account external ID", []string{"accountexternalid", "accountid", "companyid", "klantnummer", "bedrijfsnummer", "relatienummer", "organisatienummer"}}
+	fAcctName  = Field{"account_name", "Account (company) name", []string{"accountname", "account", "company", "companyname", "bedrijf", "bedrijfsnaam", "organisatie", "organisation", "organization", "klant"}}
+	fLanguage  = Field{"language", "Language", []string{"language", "taal", "locale", "lang"}}
 )
 
 // fields are the fields of each kind, in the order forms show them.
