@@ -13,6 +13,9 @@ import (
 // own; whether they fit the stored rows is for the store to check.
 type Records struct {
 	Kind Kind
+	// Mapping is the mapping the records were read with, which the store
+	// remembers for the next file of the workspace.
+	Mapping Mapping
 	// Mapped holds the fields (and AttributePrefix keys) the mapping
 	// fills: an update changes these and keeps the others.
 	Mapped    map[string]bool
@@ -20,6 +23,9 @@ type Records struct {
 	Contacts  []ContactRecord
 	Responses []ResponseRecord
 }
+
+// Column returns the column the mapping reads field from; "" when none.
+func (rs *Records) Column(field string) string { return rs.Mapping[field] }
 
 // Len returns the number of records.
 func (rs *Records) Len() int { return len(rs.Accounts) + len(rs.Contacts) + len(rs.Responses) }
@@ -84,7 +90,7 @@ func Parse(k Kind, t *Table, m Mapping) (*Records, Errors) {
 	for i, col := range t.Header {
 		p.index[col] = i
 	}
-	rs := &Records{Kind: k, Mapped: map[string]bool{}}
+	rs := &Records{Kind: k, Mapping: m, Mapped: map[string]bool{}}
 	for key := range m {
 		rs.Mapped[key] = true
 	}

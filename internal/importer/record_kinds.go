@@ -120,7 +120,7 @@ func (p *parser) accountRef(line int, externalID, name string) *Error {
 	if externalID == "" && name == "" {
 		return nil
 	}
-	check := nps.Account{ExternalID: externalID, Name: name}
+	check := nps.Account{ExternalID: externalID, Name: name, Status: nps.AccountActive}
 	if name == "" {
 		check.Name = "(by external id)"
 	}

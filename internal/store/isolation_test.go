@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/promotor/promotor/internal/importer"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/store/storetest"
@@ -64,13 +66,18 @@ func TestWorkspaceIsolation(t *testing.T) {
 		}
 		bSend := must(db.CreateSend(ctx, b.ws.ID, nps.Send{WaveID: b.wave.ID, Audience: nps.Audience{Kind: nps.AudienceAll},
 			ScheduledAt: t0.Add(24 * time.Hour), PerMinute: 60}))(t)
+		bMapping := importer.Mapping{"email": "B's column"}
+		if err := db.SaveImportMapping(ctx, b.ws.ID, importer.Contacts, bMapping); err != nil {
+			t.Fatal(err)
+		}
 		a := newFixture(t, db, "tenant-a")
 		b.clock = a.clock
 		before := dumpWorkspace(t, db, b)
 		A := a.ws.ID
 
 		notFound := map[string]func() error{
-			"Membership": func() error { _, err := db.Membership(ctx, A, b.owner.ID); return err },
+			"Membership":    func() error { _, err := db.Membership(ctx, A, b.owner.ID); return err },
+			"ImportMapping": func() error { _, err := db.ImportMapping(ctx, A, importer.Contacts); return err },
 			"CreateAccount": func() error {
 				_, err := db.CreateAccount(ctx, A, nps.Account{Name: "Steal", OwnerID: b.owner.ID})
 				return err
@@ -160,6 +167,37 @@ func TestWorkspaceIsolation(t *testing.T) {
 			"CreateAPIToken": func() error { _, _, err := db.CreateAPIToken(ctx, A, "Steal", b.owner.ID); return err },
 		}
 		empty := map[string]func() (int, error){
+			// An import into A finds none of B's contacts and accounts by
+			// their keys, and A's mapping is A's own.
+			"Import": func() (int, error) {
+				n := 0
+				for _, f := range []struct {
+					kind importer.Kind
+					file string
+				}{{importer.Contacts, "email\n" + bContact.Email + "\n"}, {importer.Accounts, "id,name\nCRM-B,X\n"}} {
+					tab, err := importer.Read(strings.NewReader(f.file), importer.Limits{})
+					if err != nil {
+						return 0, err
+					}
+					rs, _ := importer.Parse(f.kind, tab, importer.Suggest(f.kind, tab.Header))
+					r, err := db.Import(ctx, A, rs, nil, store.ImportOptions{DryRun: true})
+					if err != nil {
+						return 0, err
+					}
+					n += r.Contacts.Update + r.Contacts.Unchanged + r.Accounts.Update + r.Accounts.Unchanged
+				}
+				return n, nil
+			},
+			"SaveImportMapping": func() (int, error) {
+				if err := db.SaveImportMapping(ctx, A, importer.Contacts, importer.Mapping{"email": "A's column"}); err != nil {
+					return 0, err
+				}
+				m, err := db.ImportMapping(ctx, b.ws.ID, importer.Contacts)
+				if reflect.DeepEqual(m, bMapping) {
+					return 0, err
+				}
+				return 1, err
+			},
 			"Accounts": func() (int, error) {
 				v, err := db.Accounts(ctx, A, store.AccountFilter{OwnerID: b.owner.ID})
 				return len(v), err

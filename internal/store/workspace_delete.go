@@ -15,6 +15,7 @@ import (
 // of a deleted workspace, or make DeleteWorkspace fail on a foreign key;
 // TestWorkspaceTablesComplete fails until it is added.
 var workspaceTables = []string{
+	"import_mappings",
 	"idempotency_keys",
 	"api_tokens",
 	"response_revisions",

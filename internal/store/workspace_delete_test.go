@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/promotor/promotor/internal/importer"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/store/storetest"
@@ -87,6 +88,9 @@ func fillWorkspace(t *testing.T, f *fixture) {
 	must(db.CreateInvitation(ctx, f.ws.ID, f.wave.ID, quiet.ID))(t)
 	must(db.OptOutContact(ctx, f.ws.ID, quiet.ID))(t)
 	if _, _, err := db.CreateAPIToken(ctx, f.ws.ID, "CRM", f.owner.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveImportMapping(ctx, f.ws.ID, importer.Contacts, importer.Mapping{"email": "E-mail"}); err != nil {
 		t.Fatal(err)
 	}
 	f.addContact(t, "dave@"+f.ws.Slug+".example")
