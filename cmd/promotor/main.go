@@ -51,6 +51,7 @@ Commands:
   serve     run the web server (survey pages, signed-in area, API)
   migrate   apply database migrations
   calc      compute NPS and its interval from a file of scores; compare two
+  import    import accounts, contacts or historical responses from CSV or XLSX
   demo      create the demo workspace (three yearly waves, -10 to +18); --serve serves it
   token     create, list and revoke a workspace's API tokens
   user      create users and workspaces; reset a password
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMigrate(ctx, args, getenv, stdout)
 	case "calc":
 		return runCalc(args, stdin, stdout, stderr)
+	case "import":
+		return runImport(ctx, args, getenv, stdin, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args, getenv, stdout, stderr)
 	case "token":
