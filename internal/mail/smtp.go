@@ -117,6 +117,9 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 		return &SendError{Stage: StageConnect, Text: "no free connection: " + ctx.Err().Error(), Err: ctx.Err()}
 	}
 	defer func() { <-s.slots }()
+	if err := ctx.Err(); err != nil {
+		return &SendError{Stage: StageConnect, Text: err.Error(), Err: err}
+	}
 
 	c, reused, serr := s.get(ctx)
 	if serr != nil {
@@ -145,9 +148,6 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 // transact runs one mail transaction on c and reports whether c can carry
 // the next one.
 func (s *SMTP) transact(ctx context.Context, c *conn, g *gomail.Msg, rcpt string) (keep bool, serr *SendError) {
-	if err := ctx.Err(); err != nil {
-		return true, &SendError{Stage: StageMail, Text: err.Error(), Err: err}
-	}
 	timeout := s.cfg.Timeout
 	if d, ok := ctx.Deadline(); ok && time.Until(d) < timeout {
 		timeout = time.Until(d)

@@ -19,8 +19,8 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(mailtest.Main(m)) }
 
-// newSMTP returns a sender to mp with n connections, closed at the end.
-func newSMTP(t *testing.T, cfg mail.Config) *mail.SMTP {
+// newSMTP returns a sender for cfg, closed when t ends.
+func newSMTP(t testing.TB, cfg mail.Config) *mail.SMTP {
 	t.Helper()
 	s, err := mail.NewSMTP(cfg)
 	if err != nil {
