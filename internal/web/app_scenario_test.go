@@ -80,6 +80,15 @@ func TestAppScenarios(t *testing.T) {
 				notWant: []string{"Globex secret survey"}},
 			{name: "unknown workspace", method: "GET", path: "/w/nope/surveys", actor: "owner", status: http.StatusNotFound},
 
+			// Import: analysts and owners only, each in their own workspace.
+			{name: "import form", method: "GET", path: w + "/import", actor: "analyst", status: http.StatusOK,
+				want: []string{`enctype="multipart/form-data"`, `<a href="/w/acme/import">Import</a>`}},
+			{name: "import form of a member", method: "GET", path: w + "/import", actor: "member", status: http.StatusForbidden},
+			{name: "import form of a viewer", method: "GET", path: w + "/import", actor: "viewer", status: http.StatusForbidden},
+			{name: "import upload of a viewer", method: "POST", path: w + "/import", form: appForm("kind", "contacts"), actor: "viewer", status: http.StatusForbidden},
+			{name: "import into another workspace", method: "GET", path: "/w/globex/import", actor: "analyst", status: http.StatusNotFound},
+			{name: "import check of another workspace", method: "POST", path: "/w/globex/import/x/check", form: appForm(), actor: "owner", status: http.StatusNotFound},
+
 			// Forms.
 			{name: "new survey form", method: "GET", path: w + "/surveys/new", actor: "analyst", status: http.StatusOK,
 				want: []string{`action="/w/acme/surveys"`, `<label for="texts.nl.question">`, `name="texts.en.follow_up.detractor"`,

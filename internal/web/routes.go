@@ -35,6 +35,8 @@ type Server struct {
 	dummyHash func() (string, error)
 	// apiRoutes is the REST API's route table, set by Handler.
 	apiRoutes []apiRoute
+	// imports are the files being imported (app_import_job.go).
+	imports importJobs
 }
 
 // New returns a server on db that logs to log.
@@ -99,6 +101,12 @@ func (s *Server) Handler() http.Handler {
 		{"GET /w/{slug}/waves/{wave}", nps.RoleViewer, s.handleAppWave}, // a member sees own accounts only
 		{"POST /w/{slug}/waves/{wave}/open", nps.RoleAnalyst, s.handleAppWaveOpen},
 		{"POST /w/{slug}/waves/{wave}/close", nps.RoleAnalyst, s.handleAppWaveClose},
+		{"GET /w/{slug}/import", nps.RoleAnalyst, s.handleAppImportForm},
+		{"POST /w/{slug}/import", nps.RoleAnalyst, s.handleAppImportUpload},
+		{"GET /w/{slug}/import/{id}", nps.RoleAnalyst, s.handleAppImportMapping},
+		{"POST /w/{slug}/import/{id}/check", nps.RoleAnalyst, s.handleAppImportCheck},
+		{"POST /w/{slug}/import/{id}/apply", nps.RoleAnalyst, s.handleAppImportApply},
+		{"GET /w/{slug}/import/{id}/progress", nps.RoleAnalyst, s.handleAppImportProgress},
 		{"GET /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokens},
 		{"POST /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokenCreate},
 		{"POST /w/{slug}/tokens/{token}/revoke", nps.RoleOwner, s.handleAppTokenRevoke},
