@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/promotor/promotor/internal/jobs"
 	"github.com/promotor/promotor/internal/store"
 )
 
@@ -42,6 +43,9 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 		fmt.Fprintf(stdout, "applied  %s\n", name)
 	}
 	if err != nil {
+		return err
+	}
+	if err := jobs.Migrate(ctx, db); err != nil {
 		return err
 	}
 	if len(applied) == 0 {

@@ -9,8 +9,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/promotor/promotor/internal/i18n"
+	"github.com/promotor/promotor/internal/jobs"
+	"github.com/promotor/promotor/internal/mail"
+	"github.com/promotor/promotor/internal/send"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/web"
 )
@@ -44,6 +49,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	dsn := databaseFlag(fs, getenv)
 	addr := fs.String("addr", envOr(getenv, "PROMOTOR_ADDR", defaultAddr), "address to listen on (env PROMOTOR_ADDR)")
 	baseURL := fs.String("base-url", getenv("PROMOTOR_BASE_URL"), "public address of the server, for links in QR codes and emails (env PROMOTOR_BASE_URL; default: the address requests come to)")
+	smtpURL := fs.String("smtp", getenv("PROMOTOR_SMTP_URL"), "SMTP server that sends invitations, e.g. smtp://user:pass@smtp.example.com:587?from=nps@example.com (env PROMOTOR_SMTP_URL; see docs/EMAIL.md; default: none, messages wait in the outbox)")
+	lease := fs.Duration("send-lease", send.DefaultLease, "how long a claimed message belongs to this process before another may send it")
 	rest, help, err := parseFlags(fs, "serve [flags]\n\nRuns the web server; applies pending database migrations first.", args, stdout)
 	if help || err != nil {
 		return err
@@ -71,7 +78,33 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 
-	app, err := web.New(db, log, web.Options{BaseURL: *baseURL})
+	if err := jobs.Migrate(ctx, db); err != nil {
+		return err
+	}
+	var mailer mail.Sender
+	if *smtpURL == "" {
+		log.Warn("no SMTP server configured (--smtp): invitations wait in the outbox until one is")
+	} else {
+		cfg, err := mail.ParseURL(*smtpURL)
+		if err != nil {
+			return usageError{fmt.Errorf("serve: --smtp: %w", err)}
+		}
+		smtp, err := mail.NewSMTP(cfg)
+		if err != nil {
+			return usageError{fmt.Errorf("serve: --smtp: %w", err)}
+		}
+		defer smtp.Close()
+		mailer = smtp
+	}
+	catalog, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	renderer, err := mail.NewRenderer(catalog)
+	if err != nil {
+		return err
+	}
+	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, Mail: mailer})
 	if err != nil {
 		return err
 	}
@@ -87,6 +120,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	links := *baseURL
+	if links == "" {
+		links = "http://" + ln.Addr().String()
+	}
+	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second}
+	queue, err := jobs.Start(ctx, db, log, tasks(sender), jobs.Options{})
+	if err != nil {
+		return err
+	}
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "database", db.Dialect().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -101,8 +143,25 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
+	if err := queue.Stop(shutdownCtx); err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// tasks is the table of periodic background work that every serve
+// process offers and one of them runs at a time (see internal/jobs).
+// Without an SMTP server sends still start, and their messages wait.
+func tasks(sender *send.Sender) []jobs.Task {
+	t := []jobs.Task{
+		{Name: "start-sends", Every: 5 * time.Second, Timeout: time.Minute, Run: sender.StartDue},
+		{Name: "queue-reminders", Every: time.Minute, Timeout: time.Minute, Run: sender.QueueReminders},
+	}
+	if sender.Mail != nil {
+		t = append(t, jobs.Task{Name: "send-messages", Every: time.Second, Timeout: time.Minute, Run: sender.Drain})
+	}
+	return t
 }

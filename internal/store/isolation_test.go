@@ -18,7 +18,7 @@ import (
 // database itself, workspaces and users (which span workspaces), and the
 // token lookup that finds a workspace.
 var unscoped = map[string]bool{
-	"Close": true, "Ping": true, "Dialect": true, "Migrate": true, "MigrationStatus": true, "CheckSchema": true,
+	"Close": true, "Ping": true, "Dialect": true, "Pool": true, "Migrate": true, "MigrationStatus": true, "CheckSchema": true,
 	"SurveyByPublicToken": true,
 	"CreateWorkspace":     true, "Workspace": true, "WorkspaceBySlug": true,
 	"CreateUser": true, "User": true, "UserByEmail": true, "InvitationByToken": true,
@@ -32,7 +32,7 @@ var unscoped = map[string]bool{
 	// and writes is keyed by the rows it claimed.
 	"StartDueSends": true, "ClaimMessages": true, "FinishMessages": true, "QueueReminders": true,
 	// The workspace's own settings, as CreateWorkspace.
-	"UpdateWorkspaceSettings": true,
+	"SetFatigueDays": true,
 }
 
 // refersToNothing are the workspace-scoped methods whose input names no

@@ -21,7 +21,9 @@ type Outgoing struct {
 	ID    int64
 	Claim string
 	// Seq is 0 for the invitation, n for its nth reminder.
-	Seq           int
+	Seq int
+	// Attempts counts the claims of the message, this one included.
+	Attempts      int
 	SendID        int64
 	Invitation    nps.Invitation
 	Contact       nps.Contact
@@ -72,7 +74,7 @@ func (db *DB) ClaimMessages(ctx context.Context, claim string, lease time.Durati
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `
-			SELECT m.id, m.seq, m.send_id, s.state, `+prefixed("i", invitationColumns)+`,
+			SELECT m.id, m.seq, m.attempts, m.send_id, s.state, `+prefixed("i", invitationColumns)+`,
 				`+prefixed("c", contactColumns)+`, COALESCE(a.name, ''), w.name, v.survey_id, v.closes_at
 			FROM messages m
 			JOIN sends s ON s.workspace_id = m.workspace_id AND s.id = m.send_id
@@ -89,7 +91,7 @@ func (db *DB) ClaimMessages(ctx context.Context, claim string, lease time.Durati
 		claimed, err := collect(rows, func(row rowScanner) (Outgoing, error) {
 			o := Outgoing{Claim: claim}
 			var state nps.SendState
-			dest := []any{&o.ID, &o.Seq, &o.SendID, &state}
+			dest := []any{&o.ID, &o.Seq, &o.Attempts, &o.SendID, &state}
 			var inv nps.Invitation
 			var c nps.Contact
 			dest = append(dest, invitationDest(&inv)...)

@@ -223,7 +223,7 @@ func TestSendAudienceAndFatigue(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db, "acme")
-		if err := db.UpdateWorkspaceSettings(ctx, f.ws.ID, 0, 30); err != nil {
+		if err := db.SetFatigueDays(ctx, f.ws.ID, 30); err != nil {
 			t.Fatal(err)
 		}
 		other, err := db.CreateAccount(ctx, f.ws.ID, nps.Account{Name: "Other BV", Industry: "retail", Status: nps.AccountActive,

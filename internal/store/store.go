@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	// The drivers: "pgx" for PostgreSQL, "sqlite" for SQLite.
@@ -47,6 +48,12 @@ type DB struct {
 	stmts     statements
 	// read is where reads outside transactions run (see prepare.go).
 	read querier
+	// dsn is what the DB was opened with; side is the pool that Pool
+	// opened on SQLite.
+	dsn      string
+	sideOnce sync.Once
+	side     *sql.DB
+	sideErr  error
 }
 
 // querier is what both *sql.DB and *sql.Tx offer: reads that need no
@@ -76,6 +83,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		GroupCommit: true,
 		sql:         sqldb,
 		dialect:     d,
+		dsn:         dsn,
 	}
 	d.configure(db)
 	if err := sqldb.PingContext(ctx); err != nil {
@@ -89,10 +97,38 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 func (db *DB) Close() error {
 	db.committer.close()
 	db.stmts.close()
+	if db.side != nil {
+		db.side.Close()
+	}
 	if err := db.sql.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
 	return nil
+}
+
+// Pool returns a connection pool to the database for a library that
+// brings its own SQL, the job queue's. On PostgreSQL it is the DB's own
+// pool. On SQLite it is a pool of one connection beside the DB's, opened
+// once with the same settings, so that the library's writes queue behind
+// each other and wait for the DB's on the busy timeout instead of
+// interleaving with them. It is closed with the DB.
+func (db *DB) Pool(ctx context.Context) (*sql.DB, error) {
+	if db.dialect == Postgres {
+		return db.sql, nil
+	}
+	db.sideOnce.Do(func() {
+		side, err := sql.Open(db.dialect.driver(), db.dialect.dsn(db.dsn))
+		if err == nil {
+			side.SetMaxOpenConns(1)
+			err = side.PingContext(ctx)
+		}
+		if err != nil {
+			db.sideErr = fmt.Errorf("store: open a second pool: %w", err)
+			return
+		}
+		db.side = side
+	})
+	return db.side, db.sideErr
 }
 
 // Ping checks that the database answers, for readiness probes.

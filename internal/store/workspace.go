@@ -163,25 +163,23 @@ func user(ctx context.Context, q querier, id int64) (nps.User, error) {
 	return u, notFound(err, "user", id)
 }
 
-// UpdateWorkspaceSettings sets how long the workspace keeps responses
-// (0: forever) and the least number of days between two invitations of a
-// contact (0: no limit).
-func (db *DB) UpdateWorkspaceSettings(ctx context.Context, id int64, retentionDays, fatigueDays int) error {
+// SetFatigueDays sets the least number of days between two invitations
+// of a contact in the workspace (0: no limit).
+func (db *DB) SetFatigueDays(ctx context.Context, id int64, days int) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		w, err := workspace(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		w.RetentionDays, w.FatigueDays = retentionDays, fatigueDays
+		w.FatigueDays = days
 		if err := w.Validate(); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE workspaces SET retention_days = $2, fatigue_days = $3 WHERE id = $1`,
-			id, retentionDays, fatigueDays)
+		_, err = tx.ExecContext(ctx, `UPDATE workspaces SET fatigue_days = $2 WHERE id = $1`, id, days)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("store: update workspace settings: %w", err)
+		return fmt.Errorf("store: set fatigue days: %w", err)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/promotor/promotor/internal/mail"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 )
@@ -20,6 +21,9 @@ type Options struct {
 	// used where a link leaves the request: QR codes, API documents, emails.
 	// Empty means the address the request came to.
 	BaseURL string
+	// Mail sends the test emails of the signed-in area; nil when no SMTP
+	// server is configured.
+	Mail mail.Sender
 }
 
 // Server serves Promotor's pages and API from one database.
@@ -28,6 +32,8 @@ type Server struct {
 	log   *slog.Logger
 	opts  Options
 	pages map[string]*template.Template
+	// emails writes the invitation emails of previews and test sends.
+	emails *mail.Renderer
 
 	// limiter counts failed sign-ins; dummyHash is the password hash that
 	// sign-ins of unknown emails are checked against, made once.
@@ -51,6 +57,9 @@ func New(db *store.DB, log *slog.Logger, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s.pages = pages
+	if s.emails, err = mail.NewRenderer(catalog); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	return s, nil
 }
 
@@ -77,6 +86,10 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /p/{token}/thanks", s.surveyHandler(s.handlePublicThanks))
 	mux.Handle("GET /p/{token}/qr.png", s.surveyHandler(s.handlePublicQRPNG))
 	mux.Handle("GET /p/{token}/qr.svg", s.surveyHandler(s.handlePublicQRSVG))
+	// Unsubscribe links of invitation emails (unsubscribe.go: GET asks,
+	// POST, also RFC 8058's one-click, unsubscribes).
+	mux.Handle("GET /u/{token}", s.surveyHandler(s.handleUnsubscribeForm))
+	mux.Handle("POST /u/{token}", s.surveyHandler(s.handleUnsubscribe))
 
 	// Signed-in area. Each page of a workspace (/w/{slug}/…) names the
 	// least role that may use it; app.go has the whole matrix.
@@ -101,6 +114,14 @@ func (s *Server) Handler() http.Handler {
 		{"GET /w/{slug}/waves/{wave}", nps.RoleViewer, s.handleAppWave}, // a member sees own accounts only
 		{"POST /w/{slug}/waves/{wave}/open", nps.RoleAnalyst, s.handleAppWaveOpen},
 		{"POST /w/{slug}/waves/{wave}/close", nps.RoleAnalyst, s.handleAppWaveClose},
+		{"GET /w/{slug}/waves/{wave}/sends", nps.RoleViewer, s.handleAppSends},
+		{"POST /w/{slug}/waves/{wave}/sends", nps.RoleAnalyst, s.handleAppSendCreate},
+		{"GET /w/{slug}/waves/{wave}/email", nps.RoleViewer, s.handleAppEmailPreview},
+		{"POST /w/{slug}/waves/{wave}/test-email", nps.RoleAnalyst, s.handleAppEmailTest},
+		{"GET /w/{slug}/sends/{send}", nps.RoleViewer, s.handleAppSend},
+		{"POST /w/{slug}/sends/{send}/cancel", nps.RoleAnalyst, s.handleAppSendCancel},
+		{"GET /w/{slug}/settings", nps.RoleOwner, s.handleAppSettings},
+		{"POST /w/{slug}/settings", nps.RoleOwner, s.handleAppSettingsUpdate},
 		{"GET /w/{slug}/import", nps.RoleAnalyst, s.handleAppImportForm},
 		{"POST /w/{slug}/import", nps.RoleAnalyst, s.handleAppImportUpload},
 		{"GET /w/{slug}/import/{id}", nps.RoleAnalyst, s.handleAppImportMapping},
@@ -128,6 +149,7 @@ func (s *Server) Handler() http.Handler {
 		{"GET", "/api/v1/waves/{id}", s.handleAPIWaveGet},
 		{"PATCH", "/api/v1/waves/{id}", s.handleAPIWavePatch},
 		{"POST", "/api/v1/responses", s.handleAPIResponseCreate},
+		{"POST", "/api/v1/bounces", s.handleAPIBounce},
 	}
 	for _, rt := range s.apiRoutes {
 		mux.Handle(rt.method+" "+rt.pattern, s.authenticated(rt.handler))

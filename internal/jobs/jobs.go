@@ -1,0 +1,184 @@
+// Package jobs runs Promotor's background work on River, a durable job
+// queue kept in the same database as everything else: SQLite or
+// PostgreSQL. Every serve process runs a queue; River elects one leader
+// among them to schedule the periodic tasks, and a job is worked by one
+// process only.
+//
+// Periodic tasks are declared in one table (see Task); a task must be
+// safe to run again after a crash and beside another process's run of it,
+// which the tasks Promotor has make true by claiming their rows in the
+// database (the outbox of internal/send, for example).
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/promotor/promotor/internal/store"
+)
+
+// Task is a periodic task: Run is called every Every, by one process of
+// those sharing the database, and should return within Timeout.
+type Task struct {
+	Name    string
+	Every   time.Duration
+	Timeout time.Duration
+	Run     func(ctx context.Context) error
+}
+
+// Options tunes a Queue; the zero value suits production.
+type Options struct {
+	// PollInterval is how often each process looks for jobs to work;
+	// default one second.
+	PollInterval time.Duration
+}
+
+// Queue is a running River client with Promotor's workers.
+type Queue struct {
+	client *river.Client[*sql.Tx]
+	log    *slog.Logger
+}
+
+// driver returns River's driver for the pool of db.
+func driver(db *store.DB, pool *sql.DB) riverdriver.Driver[*sql.Tx] {
+	if db.Dialect() == store.Postgres {
+		return riverdatabasesql.New(pool)
+	}
+	return riversqlite.New(pool)
+}
+
+// Migrate creates or updates River's tables.
+func Migrate(ctx context.Context, db *store.DB) error {
+	pool, err := db.Pool(ctx)
+	if err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	m, err := rivermigrate.New(driver(db, pool), nil)
+	if err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	return nil
+}
+
+// taskArgs is the job of one run of a periodic task.
+type taskArgs struct {
+	Task string `json:"task"`
+}
+
+func (taskArgs) Kind() string { return "task" }
+
+// InsertOpts lets one run of a task wait at a time: a run already queued
+// makes the next schedule's insert a no-op.
+func (taskArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{
+		MaxAttempts: 1,
+		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+			rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateScheduled, rivertype.JobStateRetryable,
+		}},
+	}
+}
+
+// taskWorker runs the tasks by name. A task whose previous run in this
+// process is still going skips its turn, so that a slow run is not joined
+// by a second one.
+type taskWorker struct {
+	river.WorkerDefaults[taskArgs]
+	tasks   map[string]Task
+	running map[string]*sync.Mutex
+}
+
+func (w *taskWorker) Work(ctx context.Context, job *river.Job[taskArgs]) error {
+	t, ok := w.tasks[job.Args.Task]
+	if !ok {
+		return river.JobCancel(fmt.Errorf("no task named %q", job.Args.Task))
+	}
+	mu := w.running[t.Name]
+	if !mu.TryLock() {
+		return nil
+	}
+	defer mu.Unlock()
+	return t.Run(ctx)
+}
+
+func (w *taskWorker) Timeout(job *river.Job[taskArgs]) time.Duration {
+	if t, ok := w.tasks[job.Args.Task]; ok && t.Timeout > 0 {
+		return t.Timeout
+	}
+	return time.Minute
+}
+
+// Start starts a queue on db that runs tasks, until Stop.
+func Start(ctx context.Context, db *store.DB, log *slog.Logger, tasks []Task, opts Options) (*Queue, error) {
+	pool, err := db.Pool(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	w := &taskWorker{tasks: map[string]Task{}, running: map[string]*sync.Mutex{}}
+	var periodic []*river.PeriodicJob
+	longest := time.Minute
+	for _, t := range tasks {
+		if _, dup := w.tasks[t.Name]; dup || t.Every <= 0 || t.Run == nil {
+			return nil, fmt.Errorf("jobs: task %q is declared twice or without a period or function", t.Name)
+		}
+		w.tasks[t.Name], w.running[t.Name] = t, &sync.Mutex{}
+		longest = max(longest, t.Timeout)
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(t.Every),
+			func() (river.JobArgs, *river.InsertOpts) { return taskArgs{Task: t.Name}, nil },
+			&river.PeriodicJobOpts{ID: t.Name, RunOnStart: true}))
+	}
+	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, w); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	poll := opts.PollInterval
+	if poll <= 0 {
+		poll = time.Second
+	}
+	client, err := river.NewClient(driver(db, pool), &river.Config{
+		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2 * len(tasks)}},
+		Workers:      workers,
+		PeriodicJobs: periodic,
+		Logger:       log.With("component", "jobs"),
+		// Poll-only drivers: both are database/sql, which cannot LISTEN.
+		FetchPollInterval: poll,
+		FetchCooldown:     min(poll, 100*time.Millisecond),
+		// A run that its process left behind by dying is given up after
+		// this, and the next one scheduled.
+		RescueStuckJobsAfter:        2 * longest,
+		CompletedJobRetentionPeriod: time.Hour,
+		MaxAttempts:                 1,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	if err := client.Start(ctx); err != nil {
+		return nil, fmt.Errorf("jobs: start: %w", err)
+	}
+	return &Queue{client: client, log: log}, nil
+}
+
+// Stop lets running jobs finish until ctx ends, then cancels them.
+func (q *Queue) Stop(ctx context.Context) error {
+	err := q.client.Stop(ctx)
+	if ctx.Err() != nil {
+		err = q.client.StopAndCancel(context.Background())
+	}
+	if err != nil {
+		return fmt.Errorf("jobs: stop: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,52 @@
+package send
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"github.com/promotor/promotor/internal/i18n"
+	"github.com/promotor/promotor/internal/mail"
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
+)
+
+// Compose writes the email of an outbox message: in the contact's
+// language where the survey has texts in it, else in the survey's
+// default language, with the links of baseURL (the public address of the
+// survey pages, without a trailing slash). The caller sets MessageID.
+func Compose(r *mail.Renderer, baseURL string, o store.Outgoing, sv nps.Survey) (*mail.Message, error) {
+	lang, ok := i18n.Choose(sv.Languages(), []string{o.Contact.Language}, []string{sv.DefaultLanguage})
+	if !ok {
+		lang = sv.DefaultLanguage
+	}
+	link := baseURL + "/s/" + o.Invitation.Token
+	m, err := r.Invitation(mail.Invitation{
+		Language:       lang,
+		ContactName:    o.Contact.Name,
+		AccountName:    o.AccountName,
+		SenderName:     o.WorkspaceName,
+		SurveyName:     sv.Name,
+		Question:       sv.Text(lang).Question,
+		ScoreURLs:      mail.ScoreURLs(link),
+		SurveyURL:      link,
+		UnsubscribeURL: baseURL + "/u/" + o.Invitation.Token,
+		Reminder:       o.Seq > 0,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("send: compose message %d: %w", o.ID, err)
+	}
+	m.To = mail.Address{Name: o.Contact.Name, Email: o.Contact.Email}
+	m.Invitation = o.Invitation.Token
+	return m, nil
+}
+
+// messageID returns a fresh Message-ID for message seq of an invitation,
+// in the domain of baseURL.
+func messageID(baseURL string, invitationID int64, seq int) string {
+	host := "localhost"
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	return mail.NewMessageID("inv-"+strconv.FormatInt(invitationID, 10)+"-"+strconv.Itoa(seq), host)
+}

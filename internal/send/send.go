@@ -1,0 +1,229 @@
+// Package send mails invitations and reminders: it takes due messages
+// from the store's outbox, writes each in the contact's language, hands it
+// to an SMTP sender and records what the server said. It runs as periodic
+// tasks of the job queue (internal/jobs) in every serve process; the
+// outbox's claims and leases make that safe, and a sender that dies
+// loses nothing: what it had claimed is claimed again after the lease,
+// so that at most the messages it had in flight go out twice.
+package send
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/promotor/promotor/internal/mail"
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
+)
+
+// Defaults of a Sender.
+const (
+	DefaultLease   = 2 * time.Minute
+	DefaultBatch   = 200
+	DefaultWorkers = 8
+	// maxAttempts is how often a message is tried before a temporary
+	// failure counts as final.
+	maxAttempts = 6
+)
+
+// Sender sends the outbox's messages. Its fields are set before use.
+type Sender struct {
+	DB     *store.DB
+	Mail   mail.Sender
+	Render *mail.Renderer
+	// BaseURL is the public address of the survey pages, without a
+	// trailing slash: the links in the messages start with it.
+	BaseURL string
+	Log     *slog.Logger
+	// Lease is how long a claimed message is this sender's; Batch how
+	// many it claims at a time; Workers how many it sends at once (at most
+	// the SMTP connections worth having). Zero means the default.
+	Lease   time.Duration
+	Batch   int
+	Workers int
+	// Budget bounds one Drain; zero means until the outbox has nothing due.
+	Budget time.Duration
+
+	claimSeq   atomic.Int64
+	surveyMu   sync.Mutex
+	surveyMemo map[int64]surveyEntry
+}
+
+type surveyEntry struct {
+	survey nps.Survey
+	read   time.Time
+}
+
+// StartDue starts the sends whose time has come.
+func (s *Sender) StartDue(ctx context.Context) error {
+	n, err := s.DB.StartDueSends(ctx)
+	if n > 0 {
+		s.Log.Info("sends started", "count", n)
+	}
+	return err
+}
+
+// QueueReminders queues the reminders that are due.
+func (s *Sender) QueueReminders(ctx context.Context) error {
+	n, err := s.DB.QueueReminders(ctx)
+	if n > 0 {
+		s.Log.Info("reminders queued", "count", n)
+	}
+	return err
+}
+
+// Drain sends due messages until none is due, the budget is spent or ctx
+// ends. Claiming the next batch overlaps with sending the current one, and
+// outcomes are recorded in batches as they come.
+func (s *Sender) Drain(ctx context.Context) error {
+	var deadline time.Time
+	if s.Budget > 0 {
+		deadline = time.Now().Add(s.Budget)
+	}
+	lease, batch, workers := or(s.Lease, DefaultLease), or(s.Batch, DefaultBatch), or(s.Workers, DefaultWorkers)
+	work := make(chan store.Outgoing, batch)
+	outcomes := make(chan store.Outcome, batch)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for o := range work {
+				outcomes <- s.deliver(ctx, o)
+			}
+		})
+	}
+	recorded := make(chan error, 1)
+	go func() { recorded <- s.record(outcomes) }()
+
+	var err error
+	claim := s.newClaim()
+	for ctx.Err() == nil && (deadline.IsZero() || time.Now().Before(deadline)) {
+		var out []store.Outgoing
+		out, err = s.DB.ClaimMessages(ctx, claim, lease, batch)
+		if err != nil || len(out) == 0 {
+			break
+		}
+		for _, o := range out {
+			work <- o
+		}
+	}
+	close(work)
+	wg.Wait()
+	close(outcomes)
+	return errors.Join(err, <-recorded)
+}
+
+// record writes outcomes in batches: whatever has arrived when the
+// previous write ends, so that the store keeps up with any pace. It uses
+// a context of its own, since an outcome of a message that went out must
+// be recorded even while the drain is being cancelled.
+func (s *Sender) record(outcomes <-chan store.Outcome) error {
+	var errs []error
+	for o := range outcomes {
+		group := []store.Outcome{o}
+	more:
+		for len(group) < 500 {
+			select {
+			case o, ok := <-outcomes:
+				if !ok {
+					break more
+				}
+				group = append(group, o)
+			default:
+				break more
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		if err := s.DB.FinishMessages(ctx, group); err != nil {
+			errs = append(errs, err)
+		}
+		cancel()
+	}
+	return errors.Join(errs...)
+}
+
+// deliver writes and sends one message and says what became of it.
+func (s *Sender) deliver(ctx context.Context, o store.Outgoing) store.Outcome {
+	out := store.Outcome{ID: o.ID, Claim: o.Claim}
+	m, err := s.compose(ctx, o)
+	if err != nil {
+		out.Err = "not sent: " + err.Error()
+		return out
+	}
+	out.MessageID = m.MessageID
+	err = s.Mail.Send(ctx, m)
+	if err == nil {
+		return out
+	}
+	out.Err = err.Error()
+	attempts := o.Attempts
+	if !mail.IsPermanent(err) && attempts < maxAttempts {
+		out.RetryAt = time.Now().Add(backoff(attempts))
+	}
+	s.Log.Warn("message not sent", "message", o.ID, "attempt", attempts, "permanent", out.RetryAt.IsZero(), "err", err)
+	return out
+}
+
+// backoff is the wait before the next attempt after n failed ones: 1, 4,
+// 16, 64 minutes and so on, within the wave's weeks.
+func backoff(n int) time.Duration { return time.Minute << (2 * (n - 1)) }
+
+// compose writes the message of o in its contact's language.
+func (s *Sender) compose(ctx context.Context, o store.Outgoing) (*mail.Message, error) {
+	survey, err := s.survey(ctx, o.Invitation.WorkspaceID, o.SurveyID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := Compose(s.Render, s.BaseURL, o, survey)
+	if err != nil {
+		return nil, err
+	}
+	m.MessageID = messageID(s.BaseURL, o.Invitation.ID, o.Seq)
+	return m, nil
+}
+
+// survey reads a survey's texts, remembering them for a minute: a wave's
+// thousands of messages share one survey, and an edit shows within the
+// minute.
+func (s *Sender) survey(ctx context.Context, workspaceID, id int64) (nps.Survey, error) {
+	s.surveyMu.Lock()
+	defer s.surveyMu.Unlock()
+	if e, ok := s.surveyMemo[id]; ok && time.Since(e.read) < time.Minute {
+		return e.survey, nil
+	}
+	sv, err := s.DB.Survey(ctx, workspaceID, id)
+	if err != nil {
+		return nps.Survey{}, fmt.Errorf("send: %w", err)
+	}
+	if s.surveyMemo == nil {
+		s.surveyMemo = map[int64]surveyEntry{}
+	}
+	s.surveyMemo[id] = surveyEntry{survey: sv, read: time.Now()}
+	return sv, nil
+}
+
+// newClaim returns a claim no other sender uses.
+func (s *Sender) newClaim() string {
+	return fmt.Sprintf("%s-%d", processID, s.claimSeq.Add(1))
+}
+
+// or returns v, or def when v is not set.
+func or[T int | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// processID tells this process's claims from other processes'.
+var processID = func() string {
+	b := make([]byte, 6)
+	rand.Read(b) // never fails, see crypto/rand.Read
+	return hex.EncodeToString(b)
+}()
