@@ -79,7 +79,9 @@ func (db *DB) Import(ctx context.Context, workspaceID int64, rs *importer.Record
 		return p, nil
 	}
 	if o.DryRun {
-		if _, err := run(db.read); err != nil {
+		// On the pool itself, not db.read: the lookups' IN lists vary in
+		// length and would fill the cache of prepared statements.
+		if _, err := run(db.sql); err != nil {
 			return ImportReport{}, fmt.Errorf("store: import %s: %w", rs.Kind, err)
 		}
 		return report, nil
