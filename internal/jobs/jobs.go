@@ -23,7 +23,6 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/promotor/promotor/internal/store"
 )
@@ -81,16 +80,13 @@ type taskArgs struct {
 
 func (taskArgs) Kind() string { return "task" }
 
-// InsertOpts lets one run of a task wait at a time: a run already queued
-// makes the next schedule's insert a no-op.
-func (taskArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{
-		MaxAttempts: 1,
-		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-			rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateScheduled, rivertype.JobStateRetryable,
-		}},
-	}
-}
+// InsertOpts tries each run once: the next period brings the next run.
+// Runs are not made unique, since River's uniqueness counts a running job
+// too, so that a run left behind by a process that died would hold up the
+// task until River rescues it; a run that finds the task busy in its
+// process returns at once instead (see taskWorker), and a run in another
+// process is safe by the tasks' claims.
+func (taskArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 1} }
 
 // taskWorker runs the tasks by name. A task whose previous run in this
 // process is still going skips its turn, so that a slow run is not joined
