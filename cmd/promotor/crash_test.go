@@ -176,11 +176,11 @@ func crashFixture(t *testing.T, dsn string) (wsID, waveID int64, secret string) 
 	return ws.ID, w.ID, secret
 }
 
-// startServe starts the promotor binary's serve on dsn and waits until it
-// is ready.
-func startServe(t *testing.T, bin, dsn, addr string) *exec.Cmd {
+// startServe starts the promotor binary's serve on dsn, with more flags
+// when given, and waits until it is ready.
+func startServe(t *testing.T, bin, dsn, addr string, flags ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--database", dsn, "--addr", addr)
+	cmd := exec.Command(bin, append([]string{"serve", "--database", dsn, "--addr", addr}, flags...)...)
 	cmd.Stderr = &bytes.Buffer{}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
