@@ -23,7 +23,10 @@ import (
 //	responses of a wave             all     own¹    all     all
 //	create and edit surveys          -       -      yes     yes
 //	create, open and close waves     -       -      yes     yes
-//	API tokens                       -       -       -      yes
+//	sends of a wave, their progress yes     yes     yes     yes
+//	send, cancel, test-send email    -       -      yes     yes
+//	import from CSV and XLSX         -       -      yes     yes
+//	API tokens, fatigue rule         -       -       -      yes
 //
 // ¹ A member is typically an account manager and sees the responses of
 // the accounts they own only, so none of an anonymous survey. A viewer
