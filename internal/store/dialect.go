@@ -169,17 +169,19 @@ func (d Dialect) skipLocked() string {
 	return ""
 }
 
-// lockClassSends is the first key of the PostgreSQL advisory locks that
-// serialise the start of a workspace's sends.
-const lockClassSends = 1
+// The first keys of the PostgreSQL advisory locks that serialise the start
+// of a workspace's sends and the passes that queue reminders.
+const (
+	lockClassSends = iota + 1
+	lockClassReminders
+)
 
-// lockWorkspace serialises, until tx ends, the transactions that choose
-// recipients in the workspace; SQLite's write transactions are serial
-// already.
-func (d Dialect) lockWorkspace(ctx context.Context, tx *sql.Tx, workspaceID int64) error {
+// lock serialises, until tx ends, the transactions that take the lock of
+// class and key; SQLite's write transactions are serial already.
+func (d Dialect) lock(ctx context.Context, tx *sql.Tx, class, key int64) error {
 	if d != Postgres {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, lockClassSends, int32(workspaceID))
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, int32(class), int32(key))
 	return err
 }

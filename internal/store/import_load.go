@@ -56,19 +56,7 @@ func loadByKeys(ctx context.Context, q querier, workspaceID int64, query, column
 		}
 		w.and(column + " IN (" + strings.Join(marks, ", ") + ")")
 		rows, err := q.QueryContext(ctx, query+w.String(), w.args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		if err := rows.Err(); err != nil {
+		if err := eachRow(rows, err, scan); err != nil {
 			return err
 		}
 	}

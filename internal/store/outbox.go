@@ -214,6 +214,10 @@ func (db *DB) FinishMessages(ctx context.Context, outcomes []Outcome) error {
 func (db *DB) QueueReminders(ctx context.Context) (int, error) {
 	queued := 0
 	err := db.write(ctx, func(tx *sql.Tx) error {
+		// One pass at a time, so that a reminder is queued once.
+		if err := db.dialect.lock(ctx, tx, lockClassReminders, 0); err != nil {
+			return err
+		}
 		now := db.now()
 		rows, err := tx.QueryContext(ctx, `SELECT `+sendColumns+` FROM sends WHERE state = $1 AND max_reminders > 0`,
 			nps.SendSending)
@@ -227,7 +231,7 @@ func (db *DB) QueueReminders(ctx context.Context) (int, error) {
 		for _, s := range sends {
 			// The last message of each invitation is its latest sent one;
 			// a reminder is due when it is old enough and no later one
-			// exists yet (the unique (invitation_id, seq) settles races).
+			// exists yet.
 			rows, err := tx.QueryContext(ctx, `
 				SELECT m.invitation_id, m.seq + 1 FROM messages m
 				JOIN invitations i ON i.workspace_id = m.workspace_id AND i.id = m.invitation_id
@@ -242,26 +246,24 @@ func (db *DB) QueueReminders(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			var args []any
-			_, err = collect(rows, func(row rowScanner) (struct{}, error) {
+			var reminders [][]any
+			err = eachRow(rows, nil, func(row rowScanner) error {
 				var invitationID int64
 				var seq int
 				if err := row.Scan(&invitationID, &seq); err != nil {
-					return struct{}{}, err
+					return err
 				}
-				notBefore := normTime(now.Add(time.Duration(len(args)/8) * s.Spacing()))
-				args = append(args, s.WorkspaceID, s.ID, invitationID, seq, nps.MessageQueued, notBefore, now, now)
-				return struct{}{}, nil
+				at := now.Add(time.Duration(len(reminders)) * s.Spacing())
+				reminders = append(reminders, messageRow(s, invitationID, seq, at, now))
+				return nil
 			})
 			if err != nil {
 				return err
 			}
-			err = insertMany(ctx, tx, db.dialect, `INSERT INTO messages (workspace_id, send_id, invitation_id, seq,
-				state, not_before, created_at, updated_at)`, 8, args, "ON CONFLICT (invitation_id, seq) DO NOTHING", nil)
-			if err != nil {
+			if _, err := messagesInsert.insert(ctx, tx, db.dialect, reminders); err != nil {
 				return err
 			}
-			queued += len(args) / 8
+			queued += len(reminders)
 		}
 		return nil
 	})

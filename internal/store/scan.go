@@ -140,6 +140,24 @@ func collect[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, erro
 	return all, rows.Err()
 }
 
+// eachRow passes every row of a query to scan and closes rows; err is the
+// query's own error, returned as it is.
+func eachRow(rows *sql.Rows, err error, scan func(rowScanner) error) error {
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	return rows.Err()
+}
+
 // where builds a WHERE clause with numbered placeholders.
 type where struct {
 	clauses []string

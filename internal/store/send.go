@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/promotor/promotor/internal/nps"
@@ -210,7 +209,7 @@ type recipient struct {
 // starting at once cannot both invite a contact the fatigue rule allows
 // only one invitation.
 func (db *DB) startSend(ctx context.Context, tx *sql.Tx, workspaceID, id int64) (bool, error) {
-	if err := db.dialect.lockWorkspace(ctx, tx, workspaceID); err != nil {
+	if err := db.dialect.lock(ctx, tx, lockClassSends, workspaceID); err != nil {
 		return false, err
 	}
 	s, err := send(ctx, tx, workspaceID, id, db.dialect.forUpdate())
@@ -226,7 +225,7 @@ func (db *DB) startSend(ctx context.Context, tx *sql.Tx, workspaceID, id int64) 
 	if err != nil {
 		return false, err
 	}
-	var inviteArgs []any
+	var invitations [][]any
 	for _, r := range recipients {
 		switch {
 		case r.email == "":
@@ -239,43 +238,48 @@ func (db *DB) startSend(ctx context.Context, tx *sql.Tx, workspaceID, id int64) 
 			s.SkippedFatigue++
 		default:
 			s.Recipients++
-			inviteArgs = append(inviteArgs, workspaceID, s.WaveID, r.contactID, newToken(), nps.InvitationQueued, now, now)
+			invitations = append(invitations, []any{workspaceID, s.WaveID, r.contactID, newToken(),
+				string(nps.InvitationQueued), now, now})
 		}
 	}
 	// The invitations, then one message each, spaced at the send's pace in
 	// the order of the contacts.
-	var invitationIDs []int64
-	err = insertMany(ctx, tx, db.dialect, `INSERT INTO invitations (workspace_id, wave_id, contact_id, token, status,
-		created_at, updated_at)`, 7, inviteArgs, "RETURNING id", func(row rowScanner) error {
-		var id int64
-		err := row.Scan(&id)
-		invitationIDs = append(invitationIDs, id)
-		return err
-	})
+	ids, err := invitationsInsert.insert(ctx, tx, db.dialect, invitations)
 	if err != nil {
-		return false, fmt.Errorf("create invitations: %w", err)
+		return false, err
 	}
-	// IDs grow in insertion order, whatever order RETURNING lists them in.
-	slices.Sort(invitationIDs)
 	start := s.ScheduledAt
 	if start.Before(now) {
 		start = now
 	}
-	msgArgs := make([]any, 0, 8*len(invitationIDs))
-	for i, invID := range invitationIDs {
-		notBefore := start.Add(time.Duration(i) * s.Spacing())
-		msgArgs = append(msgArgs, workspaceID, s.ID, invID, 0, nps.MessageQueued, normTime(notBefore), now, now)
+	messages := make([][]any, len(ids))
+	for i, invID := range ids {
+		messages[i] = messageRow(s, invID, 0, start.Add(time.Duration(i)*s.Spacing()), now)
 	}
-	err = insertMany(ctx, tx, db.dialect, `INSERT INTO messages (workspace_id, send_id, invitation_id, seq, state,
-		not_before, created_at, updated_at)`, 8, msgArgs, "", nil)
-	if err != nil {
-		return false, fmt.Errorf("queue messages: %w", err)
+	if _, err := messagesInsert.insert(ctx, tx, db.dialect, messages); err != nil {
+		return false, err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE sends SET state = $3, started_at = $4, recipients = $5,
 		skipped_opted_out = $6, skipped_fatigue = $7, skipped_invited = $8, skipped_no_email = $9
 		WHERE workspace_id = $1 AND id = $2`, workspaceID, id, nps.SendSending, now, s.Recipients,
 		s.SkippedOptedOut, s.SkippedFatigue, s.SkippedInvited, s.SkippedNoEmail)
 	return err == nil, err
+}
+
+// The bulk inserts of a send's invitations and messages.
+var (
+	invitationsInsert = newBulkTable("invitations", bulkWorkspace, bulkCol{"wave_id", "bigint", false},
+		bulkCol{"contact_id", "bigint", false}, bulkCol{"token", "text", false}, bulkCol{"status", "text", false},
+		bulkCreated, bulkCol{"updated_at", "timestamptz", false})
+	messagesInsert = newBulkTable("messages", bulkWorkspace, bulkCol{"send_id", "bigint", false},
+		bulkCol{"invitation_id", "bigint", false}, bulkCol{"seq", "integer", false}, bulkCol{"state", "text", false},
+		bulkCol{"not_before", "timestamptz", false}, bulkCreated, bulkCol{"updated_at", "timestamptz", false})
+)
+
+// messageRow is the messagesInsert row of message seq of an invitation of
+// send s, queued for notBefore.
+func messageRow(s nps.Send, invitationID int64, seq int, notBefore, now time.Time) []any {
+	return []any{s.WorkspaceID, s.ID, invitationID, int64(seq), string(nps.MessageQueued), normTime(notBefore), now, now}
 }
 
 // audience reads the contacts a send's audience selects, in ID order,
