@@ -93,7 +93,7 @@ func BenchmarkSendWave(b *testing.B) {
 
 // waveToSend imports n contacts into a new workspace and schedules a
 // send of an open wave to them all at full speed.
-func waveToSend(b *testing.B, db *store.DB, n int) (workspaceID, sendID int64) {
+func waveToSend(b testing.TB, db *store.DB, n int) (workspaceID, sendID int64) {
 	b.Helper()
 	ctx := context.Background()
 	ws, err := db.CreateWorkspace(ctx, nps.Workspace{Slug: "bench", Name: "Brugwerk"})

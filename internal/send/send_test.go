@@ -1,0 +1,78 @@
+package send_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+
+	"github.com/promotor/promotor/internal/i18n"
+	"github.com/promotor/promotor/internal/mail"
+	"github.com/promotor/promotor/internal/mail/mailtest"
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/send"
+	"github.com/promotor/promotor/internal/store"
+	"github.com/promotor/promotor/internal/store/storetest"
+)
+
+// Two processes drain one outbox at once, each through its own
+// connections to the database: every invitation goes out exactly once.
+func TestTwoSendersShareTheOutbox(t *testing.T) {
+	const n = 2000
+	catalog, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	render, err := mail.NewRenderer(catalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range storetest.Dialects() {
+		t.Run(d.String(), func(t *testing.T) {
+			ctx := context.Background()
+			dsn := storetest.DSN(t, d)
+			var dbs []*store.DB
+			for range 2 {
+				db, err := store.Open(ctx, dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				if _, err := db.Migrate(ctx); err != nil {
+					t.Fatal(err)
+				}
+				dbs = append(dbs, db)
+			}
+			wsID, sendID := waveToSend(t, dbs[0], n)
+			if _, err := dbs[0].StartDueSends(ctx); err != nil {
+				t.Fatal(err)
+			}
+			rec := &mailtest.Recorder{}
+			var wg sync.WaitGroup
+			for _, db := range dbs {
+				s := &send.Sender{DB: db, Mail: rec, Render: render, BaseURL: "https://nps.example.com", Batch: 50,
+					Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+				wg.Go(func() {
+					if err := s.Drain(ctx); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			per := map[string]int{}
+			for _, m := range rec.Sent() {
+				per[m.To.Email]++
+			}
+			for to, k := range per {
+				if k != 1 {
+					t.Errorf("%s got %d messages, want 1", to, k)
+				}
+			}
+			p, err := dbs[0].SendProgress(ctx, wsID, sendID)
+			if len(per) != n || err != nil || p.Messages[nps.MessageSent] != n {
+				t.Fatalf("%d recipients got mail, progress %v (%v); want all %d sent", len(per), p.Messages, err, n)
+			}
+		})
+	}
+}
