@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"unicode"
 
@@ -64,6 +65,9 @@ type Renderer struct {
 	catalog *i18n.Catalog
 	html    *htmltemplate.Template
 	text    *texttemplate.Template
+	// langs remembers the catalog language chosen for each language asked
+	// for: matching costs more than writing the rest of a message.
+	langs sync.Map
 }
 
 // NewRenderer parses the templates; c provides the sentences.
@@ -111,10 +115,7 @@ func (r *Renderer) Invitation(inv Invitation) (*Message, error) {
 	if err := inv.validate(); err != nil {
 		return nil, fmt.Errorf("mail: invitation: %w", err)
 	}
-	lang := i18n.Fallback
-	if l, ok := i18n.Choose(r.catalog.Languages(), []string{inv.Language}); ok {
-		lang = l
-	}
+	lang := r.language(inv.Language)
 	t := r.catalog.Messages(lang).T
 	sender, account, name := oneLine(inv.SenderName), oneLine(inv.AccountName), oneLine(inv.ContactName)
 	p := invitationPage{
@@ -167,6 +168,20 @@ func (r *Renderer) Invitation(inv Invitation) (*Message, error) {
 		HTML:        html.String(),
 		Unsubscribe: Unsubscribe{URL: inv.UnsubscribeURL, Mailto: inv.UnsubscribeMailto},
 	}, nil
+}
+
+// language returns the catalog's language for asked, English when it has
+// none that fits.
+func (r *Renderer) language(asked string) string {
+	if l, ok := r.langs.Load(asked); ok {
+		return l.(string)
+	}
+	lang := i18n.Fallback
+	if l, ok := i18n.Choose(r.catalog.Languages(), []string{asked}); ok {
+		lang = l
+	}
+	r.langs.Store(asked, lang)
+	return lang
 }
 
 func (inv *Invitation) validate() error {

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 
-	"github.com/promotor/promotor/internal/i18n"
 	"github.com/promotor/promotor/internal/mail"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
@@ -16,10 +16,7 @@ import (
 // default language, with the links of baseURL (the public address of the
 // survey pages, without a trailing slash). The caller sets MessageID.
 func Compose(r *mail.Renderer, baseURL string, o store.Outgoing, sv nps.Survey) (*mail.Message, error) {
-	lang, ok := i18n.Choose(sv.Languages(), []string{o.Contact.Language}, []string{sv.DefaultLanguage})
-	if !ok {
-		lang = sv.DefaultLanguage
-	}
+	lang := textLanguage(sv, o.Contact.Language)
 	link := baseURL + "/s/" + o.Invitation.Token
 	m, err := r.Invitation(mail.Invitation{
 		Language:       lang,
@@ -39,6 +36,21 @@ func Compose(r *mail.Renderer, baseURL string, o store.Outgoing, sv nps.Survey) 
 	m.To = mail.Address{Name: o.Contact.Name, Email: o.Contact.Email}
 	m.Invitation = o.Invitation.Token
 	return m, nil
+}
+
+// textLanguage is the language of sv's texts for a contact who speaks
+// lang: that language, else its primary language ("nl" for "nl-BE"), else
+// the survey's default, as nps.Survey.Text picks the wording.
+func textLanguage(sv nps.Survey, lang string) string {
+	if _, ok := sv.Texts[lang]; ok {
+		return lang
+	}
+	if primary, _, ok := strings.Cut(lang, "-"); ok {
+		if _, ok := sv.Texts[primary]; ok {
+			return primary
+		}
+	}
+	return sv.DefaultLanguage
 }
 
 // messageID returns a fresh Message-ID for message seq of an invitation,
