@@ -114,6 +114,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 			},
 			"Send":         func() error { _, err := db.Send(ctx, A, bSend.ID); return err },
 			"SendProgress": func() error { _, err := db.SendProgress(ctx, A, bSend.ID); return err },
+			"Deliveries":   func() error { _, err := db.Deliveries(ctx, A, bSend.ID, store.DeliveryFilter{}); return err },
 			"CancelSend":   func() error { _, err := db.CancelSend(ctx, A, bSend.ID); return err },
 			"RecordBounce": func() error { _, err := db.RecordBounce(ctx, A, bInv.Token); return err },
 			"RecordResponse": func() error {

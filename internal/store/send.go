@@ -326,3 +326,74 @@ func audience(ctx context.Context, tx *sql.Tx, s nps.Send, fatigueDays int, now 
 	}
 	return recipients, nil
 }
+
+// Delivery is where one invitation of a send stands: the invitation's
+// status and its latest message.
+type Delivery struct {
+	InvitationID  int64
+	Email, Name   string
+	AccountName   string
+	Status        nps.InvitationStatus
+	ReminderCount int
+	// Message is the state of the latest message, Error the server's words
+	// when it failed, At when it last changed.
+	Message nps.MessageState
+	Error   string
+	At      time.Time
+}
+
+// DeliveryFilter selects a page of a send's deliveries.
+type DeliveryFilter struct {
+	// After is the last invitation ID of the previous page.
+	After int64
+	// Message keeps the deliveries whose latest message is in this state.
+	Message nps.MessageState
+	// OwnerID keeps those of the accounts this user owns (a member's view).
+	OwnerID int64
+	Limit   int
+}
+
+// MaxDeliveryPage bounds a page of deliveries.
+const MaxDeliveryPage = 200
+
+// Deliveries returns a page of the send's invitations in ID order, each
+// with its latest message.
+func (db *DB) Deliveries(ctx context.Context, workspaceID, sendID int64, f DeliveryFilter) ([]Delivery, error) {
+	if _, err := send(ctx, db.read, workspaceID, sendID, ""); err != nil {
+		return nil, fmt.Errorf("store: deliveries: %w", err)
+	}
+	var w where
+	w.and("m.workspace_id = " + w.arg(workspaceID))
+	w.and("m.send_id = " + w.arg(sendID))
+	w.and("m.invitation_id > " + w.arg(f.After))
+	w.and("m.seq = (SELECT MAX(x.seq) FROM messages x WHERE x.invitation_id = m.invitation_id)")
+	if f.Message != "" {
+		w.and("m.state = " + w.arg(f.Message))
+	}
+	if f.OwnerID != 0 {
+		w.and("a.owner_id = " + w.arg(f.OwnerID))
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > MaxDeliveryPage {
+		limit = MaxDeliveryPage
+	}
+	rows, err := db.read.QueryContext(ctx, `
+		SELECT i.id, c.email, c.name, COALESCE(a.name, ''), i.status, i.reminder_count, m.state, m.error, m.updated_at
+		FROM messages m
+		JOIN invitations i ON i.workspace_id = m.workspace_id AND i.id = m.invitation_id
+		JOIN contacts c ON c.workspace_id = i.workspace_id AND c.id = i.contact_id
+		LEFT JOIN accounts a ON a.workspace_id = c.workspace_id AND a.id = c.account_id`+
+		w.String()+` ORDER BY m.invitation_id LIMIT `+w.arg(limit), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: deliveries: %w", err)
+	}
+	ds, err := collect(rows, func(row rowScanner) (Delivery, error) {
+		var d Delivery
+		return d, row.Scan(&d.InvitationID, &d.Email, &d.Name, &d.AccountName, &d.Status, &d.ReminderCount,
+			&d.Message, &d.Error, timeCol{&d.At})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: deliveries: %w", err)
+	}
+	return ds, nil
+}

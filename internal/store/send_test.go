@@ -160,6 +160,27 @@ func TestSendLifecycle(t *testing.T) {
 		if fmt.Sprint(p.Messages) != fmt.Sprint(want) || p.Responded != 1 || p.Bounced != 1 || p.OptedOut != 1 {
 			t.Fatalf("progress = %+v, want messages %v, 1 responded, 1 bounced, 1 opted out", p, want)
 		}
+		// Each invitation with its latest message, a page at a time.
+		page1, err := db.Deliveries(ctx, f.ws.ID, s.ID, store.DeliveryFilter{Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page2, err := db.Deliveries(ctx, f.ws.ID, s.ID, store.DeliveryFilter{After: page1[len(page1)-1].InvitationID, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[nps.InvitationStatus]int{}
+		for _, d := range append(page1, page2...) {
+			got[d.Status]++
+		}
+		wantStatus := map[nps.InvitationStatus]int{nps.InvitationResponded: 1, nps.InvitationBounced: 1, nps.InvitationOptedOut: 1, nps.InvitationSent: 1}
+		if len(page1) != 3 || len(page2) != 1 || fmt.Sprint(got) != fmt.Sprint(wantStatus) {
+			t.Fatalf("deliveries = %+v then %+v, want 3 and 1 with statuses %v", page1, page2, wantStatus)
+		}
+		cancelled, err := db.Deliveries(ctx, f.ws.ID, s.ID, store.DeliveryFilter{Message: nps.MessageCancelled})
+		if err != nil || len(cancelled) != 1 || cancelled[0].Status != nps.InvitationOptedOut || cancelled[0].ReminderCount != 1 {
+			t.Fatalf("cancelled deliveries = %+v, %v; want the opted-out contact's second reminder", cancelled, err)
+		}
 	})
 }
 
@@ -215,6 +236,10 @@ func TestSendLeaseAndRetry(t *testing.T) {
 		if p.Messages[nps.MessageSent] != 2 || p.Messages[nps.MessageFailed] != 1 || len(p.LastErrors) != 1 ||
 			p.LastErrors[0].Error != "550 5.1.1 no such user" {
 			t.Fatalf("progress = %+v", p)
+		}
+		failed, err := db.Deliveries(ctx, f.ws.ID, s.ID, store.DeliveryFilter{Message: nps.MessageFailed})
+		if err != nil || len(failed) != 1 || failed[0].Status != nps.InvitationQueued || failed[0].Error != "550 5.1.1 no such user" {
+			t.Fatalf("failed deliveries = %+v, %v; want the refused one, still queued, with its error", failed, err)
 		}
 	})
 }

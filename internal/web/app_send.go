@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -191,7 +193,20 @@ type appSendPage struct {
 	Survey nps.Survey
 	Wave   nps.Wave
 	Send   appSendRow
+	// Deliveries is a page of the send's invitations, of the state Shown
+	// ("" for all); Next links to the next page, empty on the last.
+	Deliveries []store.Delivery
+	Shown      nps.MessageState
+	Next       string
+	// OwnOnly says that the list holds the reader's own accounts only.
+	OwnOnly bool
 }
+
+// appDeliveryStates are the filters of a send's invitations.
+var appDeliveryStates = []nps.MessageState{nps.MessageQueued, nps.MessageSent, nps.MessageFailed, nps.MessageCancelled}
+
+// States lists the filters of the invitations.
+func (appSendPage) States() []nps.MessageState { return appDeliveryStates }
 
 func (s *Server) appSendOf(r *http.Request, a *appRequest) (nps.Send, error) {
 	id, err := appPathID(r, "send")
@@ -218,8 +233,32 @@ func (s *Server) handleAppSend(w http.ResponseWriter, r *http.Request, a *appReq
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "app/send", appSendPage{appLayout: a.layout("Send of " + wv.Name),
-		Survey: sv, Wave: wv, Send: appSendRow{Send: sd, Progress: pr}})
+	p := appSendPage{appLayout: a.layout("Send of " + wv.Name), Survey: sv, Wave: wv, Send: appSendRow{Send: sd, Progress: pr}}
+	q := r.URL.Query()
+	f := store.DeliveryFilter{Message: nps.MessageState(q.Get("state")), Limit: 100}
+	if f.Message != "" && !slices.Contains(appDeliveryStates, f.Message) {
+		return &httpError{status: http.StatusBadRequest, message: "The filter is not valid."}
+	}
+	if v := q.Get("after"); v != "" {
+		if f.After, err = strconv.ParseInt(v, 10, 64); err != nil || f.After < 0 {
+			return &httpError{status: http.StatusBadRequest, message: "The page link is not valid."}
+		}
+	}
+	if a.Role == nps.RoleMember {
+		f.OwnerID, p.OwnOnly = a.User.ID, true
+	}
+	if p.Deliveries, err = s.db.Deliveries(r.Context(), a.Workspace.ID, sd.ID, f); err != nil {
+		return err
+	}
+	p.Shown = f.Message
+	if len(p.Deliveries) == f.Limit {
+		next := url.Values{"after": {strconv.FormatInt(p.Deliveries[len(p.Deliveries)-1].InvitationID, 10)}}
+		if f.Message != "" {
+			next.Set("state", string(f.Message))
+		}
+		p.Next = "?" + next.Encode()
+	}
+	return s.render(w, http.StatusOK, "app/send", p)
 }
 
 func (s *Server) handleAppSendCancel(w http.ResponseWriter, r *http.Request, a *appRequest) error {

@@ -127,6 +127,17 @@ func TestAppSendFlow(t *testing.T) {
 		if strings.Contains(body, `http-equiv="refresh"`) {
 			t.Errorf("a finished send's page refreshes itself")
 		}
+		f.run(t, []appScenario{
+			{name: "invitations of the send", method: "GET", path: page, actor: "viewer", status: http.StatusOK,
+				want: []string{"member-contact@example.com", "analyst-contact@example.com", "Member Account BV", `status-sent`}},
+			{name: "invitations of a member", method: "GET", path: page, actor: "member", status: http.StatusOK,
+				want:    []string{"member-contact@example.com", "accounts you own"},
+				notWant: []string{"analyst-contact@example.com"}},
+			{name: "failed invitations", method: "GET", path: page + "?state=failed", actor: "viewer", status: http.StatusOK,
+				want: []string{"No invitations whose latest message is failed"}, notWant: []string{"member-contact@example.com"}},
+			{name: "bad invitation filter", method: "GET", path: page + "?state=lost", actor: "viewer", status: http.StatusBadRequest},
+			{name: "bad invitation page", method: "GET", path: page + "?after=x", actor: "viewer", status: http.StatusBadRequest},
+		})
 
 		// The unsubscribe link: GET (a link scanner) changes nothing, the
 		// one-click POST of RFC 8058 unsubscribes.

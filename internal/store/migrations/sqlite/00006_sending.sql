@@ -65,6 +65,8 @@ CREATE TABLE messages (
 CREATE INDEX messages_due ON messages (not_before) WHERE state = 'queued';
 CREATE INDEX messages_leased ON messages (lease_until) WHERE state = 'sending';
 CREATE INDEX messages_send ON messages (workspace_id, send_id, state);
+-- A send's invitations in order, for its page of deliveries.
+CREATE INDEX messages_send_invitation ON messages (send_id, invitation_id);
 CREATE INDEX messages_sent ON messages (send_id, seq, sent_at) WHERE state = 'sent';
 
 -- The answers of a contact: the silent-audience check of contacts without
