@@ -148,7 +148,9 @@ func Start(ctx context.Context, db *store.DB, log *slog.Logger, tasks []Task, op
 		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2 * len(tasks)}},
 		Workers:      workers,
 		PeriodicJobs: periodic,
-		Logger:       log.With("component", "jobs"),
+		// River reports its routine at Info every few seconds; its
+		// warnings and errors are what an operator needs.
+		Logger: slog.New(warnings{log.Handler()}).With("component", "jobs"),
 		// Poll-only drivers: both are database/sql, which cannot LISTEN.
 		FetchPollInterval: poll,
 		FetchCooldown:     min(poll, 100*time.Millisecond),
@@ -178,3 +180,15 @@ func (q *Queue) Stop(ctx context.Context) error {
 	}
 	return nil
 }
+
+// warnings passes on the records of Warn level and above.
+type warnings struct{ slog.Handler }
+
+func (w warnings) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && w.Handler.Enabled(ctx, l)
+}
+
+func (w warnings) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return warnings{w.Handler.WithAttrs(attrs)}
+}
+func (w warnings) WithGroup(name string) slog.Handler { return warnings{w.Handler.WithGroup(name)} }
