@@ -190,7 +190,11 @@ func printImport(w io.Writer, r store.ImportReport, dryRun bool) error {
 		if len(r.Rejected) == importer.MaxErrors {
 			fmt.Fprintf(w, "  (stopped after %d)\n", importer.MaxErrors)
 		}
-		return usageError{fmt.Errorf("import: %d lines refused; nothing was imported", len(r.Rejected))}
+		lines := "lines"
+		if len(r.Rejected) == 1 {
+			lines = "line"
+		}
+		return usageError{fmt.Errorf("import: %d %s refused; nothing was imported", len(r.Rejected), lines)}
 	}
 	if dryRun {
 		fmt.Fprintln(w, "Dry run: nothing was written.")
