@@ -109,12 +109,18 @@ func (r appSendRow) Live() bool {
 	return r.State == nps.SendScheduled || (r.State == nps.SendSending && r.Waiting() > 0)
 }
 
+// appWaveOf reads the wave of the URL and its survey.
 func (s *Server) appWaveOf(r *http.Request, a *appRequest) (nps.Wave, nps.Survey, error) {
 	id, err := appPathID(r, "wave")
 	if err != nil {
 		return nps.Wave{}, nps.Survey{}, err
 	}
-	wv, err := s.db.Wave(r.Context(), a.Workspace.ID, id)
+	return s.waveAndSurvey(r, a, id)
+}
+
+// waveAndSurvey reads a wave of the workspace and its survey.
+func (s *Server) waveAndSurvey(r *http.Request, a *appRequest, waveID int64) (nps.Wave, nps.Survey, error) {
+	wv, err := s.db.Wave(r.Context(), a.Workspace.ID, waveID)
 	if err != nil {
 		return wv, nps.Survey{}, err
 	}
@@ -221,11 +227,7 @@ func (s *Server) handleAppSend(w http.ResponseWriter, r *http.Request, a *appReq
 	if err != nil {
 		return err
 	}
-	wv, err := s.db.Wave(r.Context(), a.Workspace.ID, sd.WaveID)
-	if err != nil {
-		return err
-	}
-	sv, err := s.db.Survey(r.Context(), a.Workspace.ID, wv.SurveyID)
+	wv, sv, err := s.waveAndSurvey(r, a, sd.WaveID)
 	if err != nil {
 		return err
 	}
@@ -287,7 +289,7 @@ func previewOutgoing(a *appRequest, lang string, reminder bool) store.Outgoing {
 }
 
 // previewCSP lets the preview show the email as mail clients do: inline
-// styles, no script, nothing from elsewhere, links that open on top.
+// styles, no script, nothing from elsewhere.
 const previewCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 func (s *Server) handleAppEmailPreview(w http.ResponseWriter, r *http.Request, a *appRequest) error {

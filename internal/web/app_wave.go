@@ -147,15 +147,7 @@ type appResponsesPage struct {
 }
 
 func (s *Server) handleAppWave(w http.ResponseWriter, r *http.Request, a *appRequest) error {
-	id, err := appPathID(r, "wave")
-	if err != nil {
-		return err
-	}
-	wv, err := s.db.Wave(r.Context(), a.Workspace.ID, id)
-	if err != nil {
-		return err
-	}
-	sv, err := s.db.Survey(r.Context(), a.Workspace.ID, wv.SurveyID)
+	wv, sv, err := s.appWaveOf(r, a)
 	if err != nil {
 		return err
 	}
