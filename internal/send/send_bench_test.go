@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/promotor/promotor/internal/i18n"
 	"github.com/promotor/promotor/internal/importer"
 	"github.com/promotor/promotor/internal/mail"
 	"github.com/promotor/promotor/internal/mail/mailtest"
@@ -51,14 +50,7 @@ func BenchmarkSendWave(b *testing.B) {
 					b.Fatal(err)
 				}
 				defer smtp.Close()
-				catalog, err := i18n.Load()
-				if err != nil {
-					b.Fatal(err)
-				}
-				render, err := mail.NewRenderer(catalog)
-				if err != nil {
-					b.Fatal(err)
-				}
+				render := newRenderer(b)
 				for range b.N {
 					db := storetest.Open(b, d)
 					wsID, sendID := waveToSend(b, db, n)

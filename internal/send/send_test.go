@@ -16,18 +16,25 @@ import (
 	"github.com/promotor/promotor/internal/store/storetest"
 )
 
+// newRenderer renders with the embedded locale files.
+func newRenderer(tb testing.TB) *mail.Renderer {
+	tb.Helper()
+	catalog, err := i18n.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := mail.NewRenderer(catalog)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
 // Two processes drain one outbox at once, each through its own
 // connections to the database: every invitation goes out exactly once.
 func TestTwoSendersShareTheOutbox(t *testing.T) {
 	const n = 2000
-	catalog, err := i18n.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	render, err := mail.NewRenderer(catalog)
-	if err != nil {
-		t.Fatal(err)
-	}
+	render := newRenderer(t)
 	for _, d := range storetest.Dialects() {
 		t.Run(d.String(), func(t *testing.T) {
 			ctx := context.Background()
