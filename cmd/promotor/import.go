@@ -93,10 +93,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer db.Close()
-	ws, err := db.WorkspaceBySlug(ctx, *slug)
-	if errors.Is(err, nps.ErrNotFound) {
-		return usageError{fmt.Errorf("import: no workspace %q", *slug)}
-	}
+	ws, err := workspaceBySlug(ctx, db, "import", *slug)
 	if err != nil {
 		return err
 	}

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 
 	"github.com/promotor/promotor/internal/jobs"
+	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 )
 
@@ -66,4 +68,14 @@ func openMigrated(ctx context.Context, dsn string) (*store.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// workspaceBySlug finds the workspace a command names with --workspace;
+// an unknown slug is a usage error of cmd.
+func workspaceBySlug(ctx context.Context, db *store.DB, cmd, slug string) (nps.Workspace, error) {
+	ws, err := db.WorkspaceBySlug(ctx, slug)
+	if errors.Is(err, nps.ErrNotFound) {
+		return ws, usageError{fmt.Errorf("%s: no workspace %q", cmd, slug)}
+	}
+	return ws, err
 }

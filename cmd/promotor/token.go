@@ -67,10 +67,7 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer db.Close()
-	ws, err := db.WorkspaceBySlug(ctx, *slug)
-	if errors.Is(err, nps.ErrNotFound) {
-		return usageError{fmt.Errorf("token %s: no workspace %q", action, *slug)}
-	}
+	ws, err := workspaceBySlug(ctx, db, "token "+action, *slug)
 	if err != nil {
 		return err
 	}
