@@ -108,11 +108,7 @@ func sendCrashFixture(t *testing.T, dsn, domain string, n int) (*store.DB, int64
 	t.Helper()
 	wsID, waveID, _ := crashFixture(t, dsn)
 	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.OpenDSN(t, dsn)
 	var csv bytes.Buffer
 	csv.WriteString("email,name,company\n")
 	for i := range n {

@@ -71,20 +71,8 @@ func TestPeriodicTaskTwoProcesses(t *testing.T) {
 		runs.Add(1)
 		return nil
 	}}
-	var dbs []*store.DB
-	for range 2 {
-		db, err := store.Open(context.Background(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		dbs = append(dbs, db)
-	}
-	startQueue(t, dbs[0], task)
-	startQueue(t, dbs[1], task)
+	startQueue(t, storetest.OpenDSN(t, dsn), task)
+	startQueue(t, storetest.OpenDSN(t, dsn), task)
 	waitCount(t, &runs, 2)
 	start, before := time.Now(), runs.Load()
 	time.Sleep(3 * time.Second)

@@ -39,18 +39,7 @@ func TestTwoSendersShareTheOutbox(t *testing.T) {
 		t.Run(d.String(), func(t *testing.T) {
 			ctx := context.Background()
 			dsn := storetest.DSN(t, d)
-			var dbs []*store.DB
-			for range 2 {
-				db, err := store.Open(ctx, dsn)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { db.Close() })
-				if _, err := db.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				dbs = append(dbs, db)
-			}
+			dbs := []*store.DB{storetest.OpenDSN(t, dsn), storetest.OpenDSN(t, dsn)}
 			wsID, sendID := waveToSend(t, dbs[0], n)
 			if _, err := dbs[0].StartDueSends(ctx); err != nil {
 				t.Fatal(err)

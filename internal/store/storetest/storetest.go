@@ -68,7 +68,14 @@ func DSN(tb testing.TB, d store.Dialect) string {
 // removed when tb's test ends.
 func Open(tb testing.TB, d store.Dialect) *store.DB {
 	tb.Helper()
-	dsn := DSN(tb, d)
+	return OpenDSN(tb, DSN(tb, d))
+}
+
+// OpenDSN opens and migrates the database dsn names, for tests that open
+// one database more than once, as several processes would; each DB is
+// closed when tb's test ends.
+func OpenDSN(tb testing.TB, dsn string) *store.DB {
+	tb.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
