@@ -33,11 +33,12 @@ type apiBounce struct {
 // gets no reminders.
 func (s *Server) handleAPIBounce(w http.ResponseWriter, r *http.Request, token nps.APIToken) error {
 	b, err := mail.ParseBounce(http.MaxBytesReader(w, r.Body, maxBounceBytes))
-	if errors.Is(err, mail.ErrNotDSN) || (err != nil && !errors.As(err, new(*http.MaxBytesError))) {
-		return &invalidInput{detail: "the body is not a delivery status notification", problems: []fieldProblem{{Field: "body", Detail: err.Error()}}}
-	}
-	if err != nil {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
 		return err
+	case err != nil:
+		return &invalidInput{detail: "the body is not a delivery status notification", problems: []fieldProblem{{Field: "body", Detail: err.Error()}}}
 	}
 	out := apiBounce{Recipient: b.Recipient, Action: b.Action, DSNStatus: b.Status, Diagnostic: b.Diagnostic}
 	if b.Invitation == "" {

@@ -35,7 +35,7 @@ func (s *Server) handleUnsubscribeForm(w http.ResponseWriter, r *http.Request) e
 func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUnsubscribeBytes)
 	if err := r.ParseForm(); err != nil {
-		return &pageError{status: http.StatusBadRequest, kind: "notfound", cause: err}
+		return &pageError{status: http.StatusBadRequest, kind: "bad_request", cause: err}
 	}
 	resp, lang, err := s.invitationTarget(r)
 	if err != nil {
