@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/promotor/promotor/internal/nps"
 )
 
 // The dashboards' aggregates, summed from the score rollup (rollup.go): a
 // query that does not look at accounts reads the few rows of
-// score_totals, one that does reads score_rollup within the key's prefix.
+// score_totals, one that looks at accounts but not at months reads
+// score_accounts, and only one that needs both reads score_rollup, each
+// within its key's prefix.
 
 // HistogramFilter selects the responses a histogram counts; its zero value
 // counts all of a workspace's responses.
@@ -22,6 +25,34 @@ type HistogramFilter struct {
 	// FromMonth and ToMonth bound the months of the responses' first
 	// answers, inclusive; 0 leaves the range open on that side.
 	FromMonth, ToMonth nps.Month
+	// OwnerID keeps the accounts this user owns: what a member (an
+	// account manager) sees, or the employee view of one owner.
+	OwnerID int64
+	// Segment keeps the accounts whose attribute has a value.
+	Segment Segment
+}
+
+// Segment names the accounts whose Attribute ("industry", "region",
+// "size" or a custom attribute) is Value; its zero value is all accounts.
+type Segment struct {
+	Attribute, Value string
+}
+
+// IsZero reports whether s selects all accounts.
+func (s Segment) IsZero() bool { return s.Attribute == "" }
+
+// accountAttribute returns the SQL expression of an account attribute of
+// the accounts aliased a, adding the name of a custom one to w.
+func accountAttribute(w *where, attribute string) string {
+	if nps.IsSegmentField(attribute) {
+		return "a." + attribute
+	}
+	return "a.attributes ->> CAST(" + w.arg(attribute) + " AS text)"
+}
+
+// accounts reports whether f selects by account.
+func (f HistogramFilter) accounts() bool {
+	return f.AccountID != 0 || f.OwnerID != 0 || !f.Segment.IsZero()
 }
 
 func (f HistogramFilter) validate() error {
@@ -36,16 +67,25 @@ func (f HistogramFilter) validate() error {
 	if f.FromMonth != 0 && f.ToMonth != 0 && f.FromMonth > f.ToMonth {
 		return &nps.ValidationError{Field: "to_month", Message: "must not be before from_month"}
 	}
+	if !f.Segment.IsZero() && !validAttribute(f.Segment.Attribute) {
+		return &nps.ValidationError{Field: "segment", Message: fmt.Sprintf("%q is not an account attribute", f.Segment.Attribute)}
+	}
 	return nil
 }
 
-// table returns the rollup table that answers f grouped by d: the totals
-// unless accounts matter.
+// validAttribute reports whether name can name an account attribute.
+func validAttribute(name string) bool { return name != "" && len(name) <= 100 }
+
+// table returns the smallest rollup table that answers f grouped by d.
 func (f HistogramFilter) table(d Dimension) string {
-	if f.AccountID != 0 || d == GroupAccount || d == GroupSegment {
-		return "score_rollup"
+	months := f.FromMonth != 0 || f.ToMonth != 0 || d == GroupMonth
+	switch {
+	case !f.accounts() && !d.accounts():
+		return "score_totals"
+	case !months:
+		return "score_accounts"
 	}
-	return "score_totals"
+	return "score_rollup"
 }
 
 // where returns the conditions on the rollup r for the workspace.
@@ -71,6 +111,17 @@ func (f HistogramFilter) where(workspaceID int64) *where {
 	}
 	if f.ToMonth != 0 {
 		w.and("r.month <= " + w.arg(int(f.ToMonth)))
+	}
+	if f.OwnerID != 0 || !f.Segment.IsZero() {
+		// The few accounts that match, each then found by the key.
+		var sub []string
+		if f.OwnerID != 0 {
+			sub = append(sub, "a.owner_id = "+w.arg(f.OwnerID))
+		}
+		if !f.Segment.IsZero() {
+			sub = append(sub, accountAttribute(w, f.Segment.Attribute)+" = "+w.arg(f.Segment.Value))
+		}
+		w.and("r.account_id IN (SELECT a.id FROM accounts a WHERE a.workspace_id = " + ws + " AND " + strings.Join(sub, " AND ") + ")")
 	}
 	return w
 }
@@ -109,7 +160,14 @@ const (
 	// now; Key is its value, "" for responses without an account or
 	// accounts without the attribute.
 	GroupSegment Dimension = "segment"
+	// GroupOwner groups by the accounts' owners, as they are now; Key is
+	// the owner's user ID, "0" for responses without an account or
+	// accounts without an owner.
+	GroupOwner Dimension = "owner"
 )
+
+// accounts reports whether grouping by d looks at accounts.
+func (d Dimension) accounts() bool { return d == GroupAccount || d == GroupSegment || d == GroupOwner }
 
 // GroupBy chooses the groups of Histograms.
 type GroupBy struct {
@@ -143,22 +201,22 @@ func (db *DB) Histograms(ctx context.Context, workspaceID int64, f HistogramFilt
 		}
 		query = `SELECT ` + col + `, ` + scoreList("SUM(r.%[1]s)", 0) + ` FROM ` + f.table(g.Dimension) + ` r` + w.String() +
 			` GROUP BY ` + col + ` ORDER BY ` + col
-	case GroupSegment:
-		if g.Attribute == "" {
+	case GroupSegment, GroupOwner:
+		if g.Dimension == GroupSegment && !validAttribute(g.Attribute) {
 			return nil, fmt.Errorf("store: histograms: %w", &nps.ValidationError{Field: "attribute", Message: "must name the account attribute to group by"})
 		}
-		// Sum per account first, then look each account up once.
-		key := "a." + g.Attribute
-		if !nps.IsSegmentField(g.Attribute) {
-			key = "a.attributes ->> CAST(" + w.arg(g.Attribute) + " AS text)"
+		key := "COALESCE(a.owner_id, 0)"
+		if g.Dimension == GroupSegment {
+			key = "COALESCE(" + accountAttribute(w, g.Attribute) + ", '')"
 		}
-		query = `SELECT COALESCE(` + key + `, '') AS segment_key, ` + scoreList("CAST(SUM(t.%[1]s) AS bigint)", 0) + `
-			FROM (SELECT r.account_id, ` + scoreList("SUM(r.%[1]s) AS %[1]s", 0) + ` FROM score_rollup r` + w.String() + `
+		// Sum per account first, then look each account up once.
+		query = `SELECT ` + key + ` AS group_key, ` + scoreList("CAST(SUM(t.%[1]s) AS bigint)", 0) + `
+			FROM (SELECT r.account_id, ` + scoreList("SUM(r.%[1]s) AS %[1]s", 0) + ` FROM ` + f.table(g.Dimension) + ` r` + w.String() + `
 				GROUP BY r.account_id) t
 			LEFT JOIN accounts a ON a.workspace_id = $1 AND a.id = t.account_id
-			GROUP BY segment_key ORDER BY segment_key`
+			GROUP BY group_key ORDER BY group_key`
 	default:
-		return nil, fmt.Errorf("store: histograms: %w", &nps.ValidationError{Field: "group_by", Message: fmt.Sprintf("%q is not a dimension; use wave, month, account or segment", string(g.Dimension))})
+		return nil, fmt.Errorf("store: histograms: %w", &nps.ValidationError{Field: "group_by", Message: fmt.Sprintf("%q is not a dimension; use wave, month, account, segment or owner", string(g.Dimension))})
 	}
 	rows, err := db.read.QueryContext(ctx, query, w.args...)
 	if err != nil {

@@ -13,14 +13,15 @@ import (
 )
 
 // The score rollup holds one 11-bucket histogram per workspace, survey,
-// wave, account (0 for none) and month in score_rollup, and the same summed
-// over accounts in score_totals. RecordResponse keeps both in step with the
+// wave, account (0 for none) and month in score_rollup, the same summed
+// over accounts in score_totals and over months in score_accounts. RecordResponse keeps both in step with the
 // responses, in its transaction; the dashboards read only them (see
 // histogram.go), so their cost grows with the number of groups, not of
 // responses.
 
-// rollupKey is a cell of score_rollup within a workspace; with accountID
-// 0 it also names a cell of score_totals.
+// rollupKey is a cell of score_rollup within a workspace; the other
+// tables' cells leave out the account (score_totals) or the month
+// (score_accounts).
 type rollupKey struct {
 	surveyID, waveID, accountID int64
 	month                       nps.Month
@@ -45,20 +46,19 @@ func (c rollupChange) add(k rollupKey, score int, n int64) {
 	c[k] = h
 }
 
-// apply writes the change to both rollup tables. Cells are written in key
-// order, so that concurrent transactions on PostgreSQL lock rows in the
-// same order and cannot deadlock.
+// apply writes the change to the three rollup tables. Cells are written
+// in key order, so that concurrent transactions on PostgreSQL lock rows in
+// the same order and cannot deadlock.
 func (c rollupChange) apply(ctx context.Context, tx querier, workspaceID int64) error {
-	totals := rollupChange{}
+	totals, accounts := rollupChange{}, rollupChange{}
 	for k, h := range c {
-		t := totals[rollupKey{k.surveyID, k.waveID, 0, k.month}]
-		t.Merge(h)
-		totals[rollupKey{k.surveyID, k.waveID, 0, k.month}] = t
+		totals.merge(rollupKey{k.surveyID, k.waveID, 0, k.month}, h)
+		accounts.merge(rollupKey{k.surveyID, k.waveID, k.accountID, 0}, h)
 	}
 	for _, step := range []struct {
 		change rollupChange
 		sql    rollupSQL
-	}{{c, cellSQL}, {totals, totalSQL}} {
+	}{{c, cellSQL}, {totals, totalSQL}, {accounts, accountSQL}} {
 		keys := slices.SortedFunc(maps.Keys(step.change), rollupKey.compare)
 		for _, k := range keys {
 			if err := step.sql.bump(ctx, tx, workspaceID, k, step.change[k]); err != nil {
@@ -69,6 +69,13 @@ func (c rollupChange) apply(ctx context.Context, tx querier, workspaceID int64) 
 	return nil
 }
 
+// merge adds the counts h to cell k.
+func (c rollupChange) merge(k rollupKey, h nps.Histogram) {
+	t := c[k]
+	t.Merge(h)
+	c[k] = t
+}
+
 // rollupSQL adds counts to the cells of one rollup table.
 type rollupSQL struct {
 	// upsert adds counts to a cell, creating it when missing, in one
@@ -77,12 +84,13 @@ type rollupSQL struct {
 	// before they look for a conflict, so it adds only; a change that
 	// takes a count away updates a cell that must exist.
 	upsert, update string
-	accounts       bool // whether account_id is a key column
+	keys           []string
 }
 
 var (
-	cellSQL  = newRollupSQL("score_rollup", "workspace_id", "survey_id", "wave_id", "account_id", "month")
-	totalSQL = newRollupSQL("score_totals", "workspace_id", "survey_id", "wave_id", "month")
+	cellSQL    = newRollupSQL("score_rollup", "workspace_id", "survey_id", "wave_id", "account_id", "month")
+	totalSQL   = newRollupSQL("score_totals", "workspace_id", "survey_id", "wave_id", "month")
+	accountSQL = newRollupSQL("score_accounts", "workspace_id", "survey_id", "wave_id", "account_id")
 )
 
 func newRollupSQL(table string, keys ...string) rollupSQL {
@@ -100,7 +108,7 @@ func newRollupSQL(table string, keys ...string) rollupSQL {
 			scoreList("%[1]s = "+table+".%[1]s + excluded.%[1]s", 0),
 		update: `UPDATE ` + table + ` SET ` + scoreList("%[1]s = %[1]s + $%[2]d", n+1) +
 			` WHERE ` + strings.Join(match, " AND "),
-		accounts: slices.Contains(keys, "account_id"),
+		keys: keys,
 	}
 }
 
@@ -111,11 +119,21 @@ func (q rollupSQL) bump(ctx context.Context, tx querier, workspaceID int64, k ro
 	if delta == (nps.Histogram{}) {
 		return nil
 	}
-	args := []any{workspaceID, k.surveyID, k.waveID}
-	if q.accounts {
-		args = append(args, k.accountID)
+	args := make([]any, 0, len(q.keys)+len(delta))
+	for _, key := range q.keys {
+		switch key {
+		case "workspace_id":
+			args = append(args, workspaceID)
+		case "survey_id":
+			args = append(args, k.surveyID)
+		case "wave_id":
+			args = append(args, k.waveID)
+		case "account_id":
+			args = append(args, k.accountID)
+		case "month":
+			args = append(args, int(k.month))
+		}
 	}
-	args = append(args, int(k.month))
 	query := q.upsert
 	for _, d := range delta {
 		args = append(args, d)

@@ -49,22 +49,34 @@ func rollupFromResponses(t *testing.T, db *store.DB, workspaceID int64) map[cell
 }
 
 // storedRollup reads the non-empty cells of score_rollup and checks that
-// score_totals holds their sums over accounts.
+// score_totals holds their sums over accounts and score_accounts over
+// months.
 func storedRollup(t *testing.T, db *store.DB, workspaceID int64) map[cell]nps.Histogram {
 	t.Helper()
 	cells := readCells(t, db, `SELECT survey_id, wave_id, account_id, month, `+scores+`
 		FROM score_rollup WHERE workspace_id = $1`, workspaceID)
-	want := map[cell]nps.Histogram{}
+	want, wantAccounts := map[cell]nps.Histogram{}, map[cell]nps.Histogram{}
 	for c, h := range cells {
-		c.account = 0
-		sum := want[c]
-		sum.Merge(h)
-		want[c] = sum
+		total, account := c, c
+		total.account, account.month = 0, 0
+		for _, m := range []struct {
+			sums map[cell]nps.Histogram
+			key  cell
+		}{{want, total}, {wantAccounts, account}} {
+			sum := m.sums[m.key]
+			sum.Merge(h)
+			m.sums[m.key] = sum
+		}
 	}
 	totals := readCells(t, db, `SELECT survey_id, wave_id, 0, month, `+scores+`
 		FROM score_totals WHERE workspace_id = $1`, workspaceID)
 	if !reflect.DeepEqual(totals, want) {
 		t.Errorf("score_totals: got %v, want the sums of score_rollup %v", totals, want)
+	}
+	accounts := readCells(t, db, `SELECT survey_id, wave_id, account_id, 0, `+scores+`
+		FROM score_accounts WHERE workspace_id = $1`, workspaceID)
+	if !reflect.DeepEqual(accounts, wantAccounts) {
+		t.Errorf("score_accounts: got %v, want the sums of score_rollup %v", accounts, wantAccounts)
 	}
 	return cells
 }
