@@ -1,5 +1,5 @@
-// Package i18n holds the strings of the pages respondents see, one JSON
-// file per language in locales/, and chooses a respondent's language.
+// Package i18n holds the strings of the pages respondents and users see,
+// JSON files per language in locales/, and chooses a reader's language.
 // Adding a language is adding a file: every file must have every key of
 // en.json, with the same {placeholders}. It knows nothing of surveys or
 // HTTP; the survey texts themselves live with each survey.
@@ -36,7 +36,9 @@ type Catalog struct {
 func Load() (*Catalog, error) { return Parse(locales) }
 
 // Parse reads every locales/*.json file of fsys: a flat object of message
-// keys to messages, named by its BCP 47 language code ("nl.json").
+// keys to messages, named by its BCP 47 language code ("nl.json"), or by a
+// part of the product and the code ("app.nl.json": the signed-in area).
+// A language's files are merged; a key in two of them is an error.
 func Parse(fsys fs.FS) (*Catalog, error) {
 	files, err := fs.Glob(fsys, "locales/*.json")
 	if err != nil {
@@ -44,9 +46,10 @@ func Parse(fsys fs.FS) (*Catalog, error) {
 	}
 	c := &Catalog{messages: map[string]map[string]string{}}
 	for _, f := range files {
-		lang := strings.TrimSuffix(path.Base(f), ".json")
+		name := strings.TrimSuffix(path.Base(f), ".json")
+		lang := name[strings.LastIndex(name, ".")+1:]
 		if _, err := language.Parse(lang); err != nil {
-			return nil, fmt.Errorf("i18n: %s: the file name is not a language code: %w", f, err)
+			return nil, fmt.Errorf("i18n: %s: the file name does not end in a language code: %w", f, err)
 		}
 		b, err := fs.ReadFile(fsys, f)
 		if err != nil {
@@ -56,7 +59,17 @@ func Parse(fsys fs.FS) (*Catalog, error) {
 		if err := json.Unmarshal(b, &m); err != nil {
 			return nil, fmt.Errorf("i18n: %s: %w", f, err)
 		}
-		c.messages[lang] = m
+		all := c.messages[lang]
+		if all == nil {
+			all = map[string]string{}
+			c.messages[lang] = all
+		}
+		for k, v := range m {
+			if _, dup := all[k]; dup {
+				return nil, fmt.Errorf("i18n: %s: key %q is also in another file of %s", f, k, lang)
+			}
+			all[k] = v
+		}
 	}
 	if _, ok := c.messages[Fallback]; !ok {
 		return nil, fmt.Errorf("i18n: no locales/%s.json", Fallback)
@@ -96,20 +109,20 @@ func (c *Catalog) Check() []error {
 		for _, key := range slices.Sorted(maps.Keys(ref)) {
 			msg, ok := m[key]
 			if !ok {
-				errs = append(errs, fmt.Errorf("%s.json: missing key %q", lang, key))
+				errs = append(errs, fmt.Errorf("%s: missing key %q", lang, key))
 				continue
 			}
 			if strings.TrimSpace(msg) == "" {
-				errs = append(errs, fmt.Errorf("%s.json: key %q is empty", lang, key))
+				errs = append(errs, fmt.Errorf("%s: key %q is empty", lang, key))
 			}
 			want, got := placeholders(ref[key]), placeholders(msg)
 			if !slices.Equal(want, got) {
-				errs = append(errs, fmt.Errorf("%s.json: key %q has placeholders %v, want %v", lang, key, got, want))
+				errs = append(errs, fmt.Errorf("%s: key %q has placeholders %v, want %v", lang, key, got, want))
 			}
 		}
 		for _, key := range slices.Sorted(maps.Keys(m)) {
 			if _, ok := ref[key]; !ok {
-				errs = append(errs, fmt.Errorf("%s.json: key %q is not in %s.json", lang, key, Fallback))
+				errs = append(errs, fmt.Errorf("%s: key %q is not in the files of %s", lang, key, Fallback))
 			}
 		}
 	}

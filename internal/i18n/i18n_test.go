@@ -32,9 +32,9 @@ func TestCheckFindsGaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		`nl.json: key "a" has placeholders [{m}], want [{n}]`,
-		`nl.json: missing key "b"`,
-		`nl.json: key "c" is not in en.json`,
+		`nl: key "a" has placeholders [{m}], want [{n}]`,
+		`nl: missing key "b"`,
+		`nl: key "c" is not in the files of en`,
 	}
 	errs := c.Check()
 	if len(errs) != len(want) {
@@ -47,11 +47,29 @@ func TestCheckFindsGaps(t *testing.T) {
 	}
 }
 
+// The files of one language are merged.
+func TestParseMerges(t *testing.T) {
+	c, err := Parse(fstest.MapFS{
+		"locales/en.json":     {Data: []byte(`{"a": "A"}`)},
+		"locales/app.en.json": {Data: []byte(`{"b": "B"}`)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := c.Messages("en"); m.T("a") != "A" || m.T("b") != "B" {
+		t.Errorf("merged messages: a=%q b=%q", m.T("a"), m.T("b"))
+	}
+	if got := c.Languages(); len(got) != 1 || got[0] != "en" {
+		t.Errorf("Languages = %v, want [en]", got)
+	}
+}
+
 func TestParseRejects(t *testing.T) {
 	tests := map[string]fstest.MapFS{
 		"no fallback": {"locales/nl.json": {Data: []byte(`{}`)}},
 		"bad name":    {"locales/en.json": {Data: []byte(`{}`)}, "locales/not a language.json": {Data: []byte(`{}`)}},
 		"bad JSON":    {"locales/en.json": {Data: []byte(`{"a": 1}`)}},
+		"key twice":   {"locales/en.json": {Data: []byte(`{"a": "A"}`)}, "locales/app.en.json": {Data: []byte(`{"a": "A"}`)}},
 	}
 	for name, fsys := range tests {
 		if _, err := Parse(fsys); err == nil {

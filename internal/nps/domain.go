@@ -78,7 +78,10 @@ type User struct {
 	// PasswordHash is the encoded password hash; empty for users who sign
 	// in by other means. It never leaves the server.
 	PasswordHash string `json:"-"`
-	CreatedAt    time.Time
+	// Language is the language of the signed-in pages the user chose
+	// ("nl", "en"); empty follows the browser.
+	Language  string
+	CreatedAt time.Time
 }
 
 // Validate reports the first problem with u's fields.

@@ -24,11 +24,14 @@ type AccountFilter struct {
 const accountColumns = `id, workspace_id, external_id, name, owner_id, industry, region, size,
 	attributes, annual_revenue_cents, status, churned_at, created_at, updated_at`
 
-func scanAccount(row rowScanner) (nps.Account, error) {
+func scanAccount(row rowScanner) (nps.Account, error) { return scanAccountWith(row, nil) }
+
+// scanAccountWith scans a row of first, then accountColumns.
+func scanAccountWith(row rowScanner, first []any) (nps.Account, error) {
 	var a nps.Account
-	err := row.Scan(&a.ID, &a.WorkspaceID, &a.ExternalID, &a.Name, idCol{&a.OwnerID},
+	err := row.Scan(append(first, &a.ID, &a.WorkspaceID, &a.ExternalID, &a.Name, idCol{&a.OwnerID},
 		&a.Industry, &a.Region, &a.Size, jsonCol{&a.Attributes}, &a.AnnualRevenueCents,
-		&a.Status, timeCol{&a.ChurnedAt}, timeCol{&a.CreatedAt}, timeCol{&a.UpdatedAt})
+		&a.Status, timeCol{&a.ChurnedAt}, timeCol{&a.CreatedAt}, timeCol{&a.UpdatedAt})...)
 	if len(a.Attributes) == 0 {
 		a.Attributes = nil
 	}

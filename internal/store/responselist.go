@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/promotor/promotor/internal/nps"
 )
@@ -14,13 +16,27 @@ const (
 	MaxResponsePage     = 500
 )
 
-// ResponseFilter chooses the responses LatestResponses returns.
+// ResponseFilter chooses the responses LatestResponses returns; its zero
+// value lists all of the workspace's responses.
 type ResponseFilter struct {
-	// WaveID is the wave whose responses are listed; required.
-	WaveID int64
+	// SurveyID and WaveID keep the responses of a survey or a wave.
+	SurveyID, WaveID int64
+	// AccountID keeps the responses of one account.
+	AccountID int64
 	// OwnerID, when set, keeps only responses of accounts that this user
 	// owns: what a member (an account manager) may see.
 	OwnerID int64
+	// Segment keeps the responses of accounts with an attribute's value.
+	Segment Segment
+	// Category keeps promoters, passives or detractors; "" keeps all.
+	Category string
+	// HasComment keeps the responses with a comment.
+	HasComment bool
+	// Search keeps the responses whose comment has every word of it, each
+	// word also as the start of a longer one (see searchCondition).
+	Search string
+	// Tag keeps the responses with this tag.
+	Tag string
 	// After is the cursor of the last response of the previous page; zero
 	// for the first page.
 	After ResponseCursor
@@ -58,14 +74,11 @@ type ResponsePage struct {
 	Next ResponseCursor
 }
 
-// LatestResponses returns a page of the responses of one of the
-// workspace's waves, newest first (by the first answer's time, then ID),
-// with contact and account names. A wave not in the workspace has no
-// responses here; callers check the wave when they must tell.
+// LatestResponses returns a page of the workspace's responses that f
+// selects, newest first (by the first answer's time, then ID), with
+// contact and account names. A wave not in the workspace has no responses
+// here; callers check the wave when they must tell.
 func (db *DB) LatestResponses(ctx context.Context, workspaceID int64, f ResponseFilter) (ResponsePage, error) {
-	if f.WaveID <= 0 {
-		return ResponsePage{}, fmt.Errorf("store: latest responses: %w", &nps.ValidationError{Field: "wave_id", Message: "must be set"})
-	}
 	switch {
 	case f.Limit == 0:
 		f.Limit = DefaultResponsePage
@@ -73,11 +86,9 @@ func (db *DB) LatestResponses(ctx context.Context, workspaceID int64, f Response
 		return ResponsePage{}, fmt.Errorf("store: latest responses: %w", &nps.ValidationError{
 			Field: "limit", Message: fmt.Sprintf("must be from 1 to %d, got %d", MaxResponsePage, f.Limit)})
 	}
-	var w where
-	w.and("r.workspace_id = " + w.arg(workspaceID))
-	w.and("r.wave_id = " + w.arg(f.WaveID))
-	if f.OwnerID != 0 {
-		w.and("a.owner_id = " + w.arg(f.OwnerID))
+	w, err := f.where(db.dialect, workspaceID)
+	if err != nil {
+		return ResponsePage{}, fmt.Errorf("store: latest responses: %w", err)
 	}
 	if !f.After.IsZero() {
 		// Spelled out rather than as a row value, (r.created_at, r.id) <
@@ -120,3 +131,89 @@ func (db *DB) LatestResponses(ctx context.Context, workspaceID int64, f Response
 	}
 	return page, nil
 }
+
+// categoryScores are the score ranges of the categories.
+var categoryScores = map[string][2]int{"detractor": {0, 6}, "passive": {7, 8}, "promoter": {9, 10}}
+
+// where returns the conditions of f on the responses r joined to their
+// accounts a.
+func (f ResponseFilter) where(d Dialect, workspaceID int64) (*where, error) {
+	w := &where{}
+	ws := w.arg(workspaceID)
+	w.and("r.workspace_id = " + ws)
+	for _, c := range []struct {
+		col string
+		id  int64
+	}{{"r.survey_id", f.SurveyID}, {"r.wave_id", f.WaveID}, {"r.account_id", f.AccountID}, {"a.owner_id", f.OwnerID}} {
+		if c.id != 0 {
+			w.and(c.col + " = " + w.arg(c.id))
+		}
+	}
+	if !f.Segment.IsZero() {
+		if !validAttribute(f.Segment.Attribute) {
+			return nil, &nps.ValidationError{Field: "segment", Message: fmt.Sprintf("%q is not an account attribute", f.Segment.Attribute)}
+		}
+		w.and(accountAttribute(w, f.Segment.Attribute) + " = " + w.arg(f.Segment.Value))
+	}
+	if f.Category != "" {
+		r, ok := categoryScores[f.Category]
+		if !ok {
+			return nil, &nps.ValidationError{Field: "category", Message: fmt.Sprintf("%q is not a category; use promoter, passive or detractor", f.Category)}
+		}
+		w.and("r.score BETWEEN " + w.arg(r[0]) + " AND " + w.arg(r[1]))
+	}
+	if f.HasComment || f.Search != "" {
+		w.and("r.comment <> ''")
+	}
+	if f.Search != "" {
+		cond, err := searchCondition(d, w, f.Search)
+		if err != nil {
+			return nil, err
+		}
+		w.and(cond)
+	}
+	if f.Tag != "" {
+		tag, err := nps.NormalizeTag(f.Tag)
+		if err != nil {
+			return nil, err
+		}
+		w.and("r.id IN (SELECT t.response_id FROM response_tags t WHERE t.workspace_id = " + ws + " AND t.tag = " + w.arg(tag) + ")")
+	}
+	return w, nil
+}
+
+// maxSearchWords bounds the words of a search.
+const maxSearchWords = 10
+
+// searchCondition returns the full-text condition on r.comment for the
+// words of q. Each word must occur, as itself or as the start of a longer
+// word, after the database's stemming: SQLite's FTS5 index
+// response_search with the Porter stemmer, PostgreSQL's Dutch or English
+// text search configuration by the response's language (the expression of
+// the responses_search index). Only letters and digits make a word, so
+// nothing the user types is read as query syntax.
+func searchCondition(d Dialect, w *where, q string) (string, error) {
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) == 0 {
+		return "", &nps.ValidationError{Field: "q", Message: "search for at least one word of letters or digits"}
+	}
+	if len(words) > maxSearchWords {
+		return "", &nps.ValidationError{Field: "q", Message: fmt.Sprintf("search for at most %d words", maxSearchWords)}
+	}
+	terms := make([]string, len(words))
+	if d == Postgres {
+		for i, word := range words {
+			terms[i] = word + ":*"
+		}
+		query := w.arg(strings.Join(terms, " & "))
+		return searchVector + " @@ (to_tsquery('dutch', " + query + ") || to_tsquery('english', " + query + "))", nil
+	}
+	for i, word := range words {
+		terms[i] = `"` + word + `"*`
+	}
+	return "r.id IN (SELECT rowid FROM response_search WHERE response_search MATCH " + w.arg(strings.Join(terms, " ")) + ")", nil
+}
+
+// searchVector is the expression of PostgreSQL's index responses_search
+// (migration 00007), which a query must repeat exactly to use it.
+const searchVector = `to_tsvector(CASE WHEN r.language LIKE 'nl%' THEN 'dutch'::regconfig ELSE 'english'::regconfig END, r.comment)`

@@ -62,7 +62,7 @@ func (db *DB) SessionUser(ctx context.Context, secret string) (nps.User, error) 
 	hash := auth.HashSessionSecret(secret)
 	var lastSeen time.Time
 	u, err := scanUserSeen(db.read.QueryRowContext(ctx, `
-		SELECT u.id, u.email, u.name, u.password_hash, u.created_at, s.last_seen_at
+		SELECT u.id, u.email, u.name, u.password_hash, u.language, u.created_at, s.last_seen_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.secret_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3`,
 		hash, now, now.Add(-auth.SessionIdleTimeout)), &lastSeen)
@@ -83,7 +83,7 @@ func (db *DB) SessionUser(ctx context.Context, secret string) (nps.User, error) 
 
 func scanUserSeen(row rowScanner, lastSeen *time.Time) (nps.User, error) {
 	var u nps.User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, timeCol{&u.CreatedAt}, timeCol{lastSeen})
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Language, timeCol{&u.CreatedAt}, timeCol{lastSeen})
 	return u, err
 }
 

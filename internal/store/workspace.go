@@ -54,11 +54,11 @@ func (db *DB) WorkspaceBySlug(ctx context.Context, slug string) (nps.Workspace, 
 	return w, nil
 }
 
-const userColumns = `id, email, name, password_hash, created_at`
+const userColumns = `id, email, name, password_hash, language, created_at`
 
 func scanUser(row rowScanner) (nps.User, error) {
 	var u nps.User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, timeCol{&u.CreatedAt})
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Language, timeCol{&u.CreatedAt})
 	return u, err
 }
 
@@ -72,9 +72,9 @@ func (db *DB) CreateUser(ctx context.Context, u nps.User) (nps.User, error) {
 	u.CreatedAt = db.now()
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `
-			INSERT INTO users (email, name, password_hash, created_at)
-			VALUES ($1, $2, $3, $4) RETURNING id`,
-			u.Email, u.Name, u.PasswordHash, u.CreatedAt).Scan(&u.ID)
+			INSERT INTO users (email, name, password_hash, language, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			u.Email, u.Name, u.PasswordHash, u.Language, u.CreatedAt).Scan(&u.ID)
 	})
 	if err != nil {
 		return nps.User{}, fmt.Errorf("store: create user: %w", conflict(err, "a user with this email"))
