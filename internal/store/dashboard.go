@@ -217,3 +217,128 @@ func (db *DB) SetUserLanguage(ctx context.Context, userID int64, lang string) er
 	}
 	return nil
 }
+
+// Member is a user of a workspace with their role.
+type Member struct {
+	User nps.User
+	Role nps.Role
+}
+
+// Members returns the workspace's users, by name and email.
+func (db *DB) Members(ctx context.Context, workspaceID int64) ([]Member, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("u", userColumns)+`, m.role
+		FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.workspace_id = $1 ORDER BY u.name, u.email`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("store: members: %w", err)
+	}
+	list, err := collect(rows, func(row rowScanner) (Member, error) {
+		var m Member
+		u := &m.User
+		err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Language, timeCol{&u.CreatedAt}, &m.Role)
+		return m, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: members: %w", err)
+	}
+	return list, nil
+}
+
+// AttributeNames returns the names of the custom attributes that the
+// workspace's accounts ("accounts") or contacts ("contacts") carry, sorted.
+func (db *DB) AttributeNames(ctx context.Context, workspaceID int64, table string) ([]string, error) {
+	if table != "accounts" && table != "contacts" {
+		return nil, fmt.Errorf("store: attribute names: no table %q", table)
+	}
+	query := `SELECT DISTINCT j.key FROM ` + table + ` t, json_each(t.attributes) j WHERE t.workspace_id = $1 ORDER BY 1`
+	if db.dialect == Postgres {
+		query = `SELECT DISTINCT jsonb_object_keys(t.attributes) FROM ` + table + ` t WHERE t.workspace_id = $1 ORDER BY 1`
+	}
+	rows, err := db.read.QueryContext(ctx, query, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("store: attribute names: %w", err)
+	}
+	names, err := collect(rows, func(row rowScanner) (string, error) {
+		var s string
+		return s, row.Scan(&s)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: attribute names: %w", err)
+	}
+	return names, nil
+}
+
+// SegmentValues returns the values an account attribute takes in the
+// workspace, sorted, at most 500.
+func (db *DB) SegmentValues(ctx context.Context, workspaceID int64, attribute string) ([]string, error) {
+	if !validAttribute(attribute) {
+		return nil, fmt.Errorf("store: segment values: %w", &nps.ValidationError{Field: "attribute", Message: "must name an account attribute"})
+	}
+	var w where
+	ws := w.arg(workspaceID)
+	key := accountAttribute(&w, attribute)
+	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT `+key+` FROM accounts a WHERE a.workspace_id = `+ws+` AND `+key+` <> '' ORDER BY 1 LIMIT 500`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: segment values: %w", err)
+	}
+	values, err := collect(rows, func(row rowScanner) (string, error) {
+		var s string
+		return s, row.Scan(&s)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: segment values: %w", err)
+	}
+	return values, nil
+}
+
+// ContactHistograms groups the responses that f selects by an attribute
+// of their contacts as they are now: "language" or a custom attribute;
+// Key "" holds anonymous responses and contacts without it. Unlike
+// Histograms it reads the responses themselves (contacts are not in the
+// rollup), so its cost grows with the wave.
+func (db *DB) ContactHistograms(ctx context.Context, workspaceID int64, f HistogramFilter, attribute string) ([]Group, error) {
+	if err := f.validate(); err != nil {
+		return nil, fmt.Errorf("store: contact histograms: %w", err)
+	}
+	if !validAttribute(attribute) {
+		return nil, fmt.Errorf("store: contact histograms: %w", &nps.ValidationError{Field: "attribute", Message: "must name a contact attribute"})
+	}
+	var w where
+	ws := w.arg(workspaceID)
+	w.and("r.workspace_id = " + ws)
+	for _, c := range []struct {
+		col string
+		id  int64
+	}{{"r.survey_id", f.SurveyID}, {"r.wave_id", f.WaveID}, {"r.account_id", f.AccountID}} {
+		if c.id != 0 {
+			w.and(c.col + " = " + w.arg(c.id))
+		}
+	}
+	if f.FromMonth != 0 {
+		w.and("r.month >= " + w.arg(int(f.FromMonth)))
+	}
+	if f.ToMonth != 0 {
+		w.and("r.month <= " + w.arg(int(f.ToMonth)))
+	}
+	f.andAccounts(&w, ws)
+	key := "c.language"
+	if attribute != "language" {
+		key = "c.attributes ->> CAST(" + w.arg(attribute) + " AS text)"
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT COALESCE(`+key+`, '') AS group_key, `+
+		scoreList("CAST(SUM(CASE WHEN r.score = %[2]d THEN 1 ELSE 0 END) AS bigint)", 0)+`
+		FROM responses r LEFT JOIN contacts c ON c.workspace_id = r.workspace_id AND c.id = r.contact_id`+w.String()+`
+		GROUP BY group_key ORDER BY group_key`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: contact histograms: %w", err)
+	}
+	groups, err := collect(rows, func(row rowScanner) (Group, error) {
+		var g Group
+		err := row.Scan(append([]any{&g.Key}, histogramDest(&g.Histogram)...)...)
+		return g, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: contact histograms: %w", err)
+	}
+	return groups, nil
+}

@@ -112,18 +112,23 @@ func (f HistogramFilter) where(workspaceID int64) *where {
 	if f.ToMonth != 0 {
 		w.and("r.month <= " + w.arg(int(f.ToMonth)))
 	}
-	if f.OwnerID != 0 || !f.Segment.IsZero() {
-		// The few accounts that match, each then found by the key.
-		var sub []string
-		if f.OwnerID != 0 {
-			sub = append(sub, "a.owner_id = "+w.arg(f.OwnerID))
-		}
-		if !f.Segment.IsZero() {
-			sub = append(sub, accountAttribute(w, f.Segment.Attribute)+" = "+w.arg(f.Segment.Value))
-		}
+	f.andAccounts(w, ws)
+	return w
+}
+
+// andAccounts adds the condition on r.account_id of OwnerID and Segment:
+// the few accounts that match, each then found by the key.
+func (f HistogramFilter) andAccounts(w *where, ws string) {
+	var sub []string
+	if f.OwnerID != 0 {
+		sub = append(sub, "a.owner_id = "+w.arg(f.OwnerID))
+	}
+	if !f.Segment.IsZero() {
+		sub = append(sub, accountAttribute(w, f.Segment.Attribute)+" = "+w.arg(f.Segment.Value))
+	}
+	if len(sub) > 0 {
 		w.and("r.account_id IN (SELECT a.id FROM accounts a WHERE a.workspace_id = " + ws + " AND " + strings.Join(sub, " AND ") + ")")
 	}
-	return w
 }
 
 // Histogram returns the score histogram of the workspace's responses that
