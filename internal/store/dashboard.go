@@ -46,7 +46,7 @@ func (db *DB) AccountFigures(ctx context.Context, workspaceID int64, f AccountFi
 		cond = " AND a.owner_id = " + w.arg(f.OwnerID)
 	}
 	rows, err := db.read.QueryContext(ctx, `
-		SELECT r.wave_id, `+prefixed("a", accountColumns)+`, `+scoreList("r.%[1]s", 0)+`
+		SELECT r.wave_id, `+scoreList("r.%[1]s", 0)+`, `+prefixed("a", accountColumns)+`
 		FROM score_accounts r
 		JOIN accounts a ON a.workspace_id = r.workspace_id AND a.id = r.account_id
 		WHERE r.workspace_id = `+ws+` AND r.survey_id = `+survey+` AND r.wave_id IN (`+waves+`)`+cond+`
@@ -341,4 +341,50 @@ func (db *DB) ContactHistograms(ctx context.Context, workspaceID int64, f Histog
 		return nil, fmt.Errorf("store: contact histograms: %w", err)
 	}
 	return groups, nil
+}
+
+// ContactAnswers are a contact's answers in a survey's waves.
+type ContactAnswers struct {
+	Contact nps.Contact
+	Answers []ContactAnswer
+}
+
+// ContactAnswer is one answer of a contact.
+type ContactAnswer struct {
+	ResponseID, WaveID int64
+	Score              int
+	Comment            string
+}
+
+// AccountContactAnswers returns the account's contacts that answered the
+// survey, by name, at most limit, each with its answers (one per wave).
+// It reads each contact's responses by the index on contacts, so an
+// account's anonymous responses cost nothing here.
+func (db *DB) AccountContactAnswers(ctx context.Context, workspaceID, accountID, surveyID int64, limit int) ([]ContactAnswers, error) {
+	rows, err := db.read.QueryContext(ctx, `
+		SELECT `+prefixed("c", contactColumns)+`, r.id, r.wave_id, r.score, r.comment
+		FROM contacts c
+		JOIN responses r ON r.workspace_id = c.workspace_id AND r.contact_id = c.id AND r.survey_id = $3
+		WHERE c.workspace_id = $1 AND c.account_id = $2
+		AND c.id IN (SELECT c2.id FROM contacts c2 WHERE c2.workspace_id = $1 AND c2.account_id = $2
+			AND EXISTS (SELECT 1 FROM responses r2 WHERE r2.workspace_id = c2.workspace_id AND r2.contact_id = c2.id AND r2.survey_id = $3)
+			ORDER BY c2.name, c2.email, c2.id LIMIT $4)
+		ORDER BY c.name, c.email, c.id, r.created_at`, workspaceID, accountID, surveyID, limit)
+	var list []ContactAnswers
+	err = eachRow(rows, err, func(row rowScanner) error {
+		var ans ContactAnswer
+		var c nps.Contact
+		if err := row.Scan(append(contactDest(&c), &ans.ResponseID, &ans.WaveID, &ans.Score, &ans.Comment)...); err != nil {
+			return err
+		}
+		if n := len(list); n == 0 || list[n-1].Contact.ID != c.ID {
+			list = append(list, ContactAnswers{Contact: c})
+		}
+		list[len(list)-1].Answers = append(list[len(list)-1].Answers, ans)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: contact answers: %w", err)
+	}
+	return list, nil
 }

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
 
+	"github.com/promotor/promotor/internal/i18n"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 )
@@ -58,6 +60,8 @@ type appRequest struct {
 	Workspace  nps.Workspace
 	Role       nps.Role
 	Workspaces []store.WorkspaceRole
+	// M are the messages in the user's language (appMessages).
+	M i18n.Messages
 }
 
 // appHandler is a handler of a workspace's pages.
@@ -71,11 +75,34 @@ type appLayout struct {
 	Workspace  nps.Workspace
 	Role       nps.Role
 	Workspaces []store.WorkspaceRole
+	M          i18n.Messages
 }
 
 // layout returns the layout data of a page titled title.
 func (a *appRequest) layout(title string) appLayout {
-	return appLayout{Title: title, User: a.User, Workspace: a.Workspace, Role: a.Role, Workspaces: a.Workspaces}
+	return appLayout{Title: title, User: a.User, Workspace: a.Workspace, Role: a.Role, Workspaces: a.Workspaces, M: a.M}
+}
+
+// T returns a message in the page's language (English on pages that did
+// not choose one).
+func (l appLayout) T(key string, args ...any) string {
+	if l.M.Lang == "" {
+		return catalog.Messages(i18n.Fallback).T(key, args...)
+	}
+	return l.M.T(key, args...)
+}
+
+// Lang is the code of the page's language, for <html lang>.
+func (l appLayout) Lang() string { return cmp.Or(l.M.Lang, i18n.Fallback) }
+
+// appMessages chooses the language of a user's pages: the one they chose
+// (users.language), else their browser's, else English.
+func appMessages(r *http.Request, u nps.User) i18n.Messages {
+	lang, ok := i18n.Choose(catalog.Languages(), []string{u.Language}, i18n.AcceptLanguage(r.Header.Get("Accept-Language")))
+	if !ok {
+		lang = i18n.Fallback
+	}
+	return catalog.Messages(lang)
 }
 
 // SignedIn reports whether the page is shown to a signed-in user.
@@ -94,6 +121,14 @@ func (l appLayout) FormatTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format("2006-01-02 15:04") + " UTC"
+}
+
+// FormatDate shows the day of a time, in UTC; "—" for none.
+func (l appLayout) FormatDate(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02")
 }
 
 // inWorkspace guards the route of a workspace's page: a visitor who is not
@@ -115,7 +150,7 @@ func (s *Server) inWorkspace(min nps.Role, h appHandler) http.Handler {
 			http.Redirect(w, r, target, http.StatusSeeOther)
 			return nil
 		}
-		a := &appRequest{User: u}
+		a := &appRequest{User: u, M: appMessages(r, u)}
 		if a.Workspaces, err = s.db.Memberships(r.Context(), u.ID); err != nil {
 			return err
 		}

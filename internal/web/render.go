@@ -8,7 +8,10 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
+
+	"github.com/promotor/promotor/internal/nps"
 )
 
 //go:embed all:templates
@@ -16,7 +19,22 @@ var templateFS embed.FS
 
 // funcs are the template functions every page may use.
 var funcs = template.FuncMap{
-	"asset": assetURL,
+	"asset":       assetURL,
+	"percent":     percent,
+	"mul100":      func(x float64) float64 { return 100 * x },
+	"inc":         func(i int) int { return i + 1 },
+	"dec":         func(i int) int { return i - 1 },
+	"formatCents": formatCents,
+	"category":    func(score int) string { return nps.CategoryOf(score).String() },
+	"list":        func(s ...string) []string { return s },
+}
+
+// percent shows part/whole as a whole percentage; "—" when whole is 0.
+func percent(part, whole int64) string {
+	if whole == 0 {
+		return "—"
+	}
+	return strconv.FormatFloat(100*float64(part)/float64(whole), 'f', 0, 64) + "%"
 }
 
 // parsePages parses each page of templates/{area}/{page}.html together

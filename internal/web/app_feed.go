@@ -1,0 +1,189 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
+)
+
+// feedPage is the responses feed: filters, full-text search, tags and
+// pages that stay fast however deep (keyset pagination, see
+// store.ResponseCursor).
+type feedPage struct {
+	appLayout
+	Scope dashScope
+	// AllWaves is set when the feed spans the survey's waves (wave=all).
+	AllWaves   bool
+	Category   string
+	HasComment bool
+	Search     string
+	Tag        string
+	Tags       []string
+	responseList
+	Older string
+}
+
+// responseList is a page of responses with their tags, as the
+// responselist template shows them.
+type responseList struct {
+	Responses []store.ListedResponse
+	ItemTags  map[int64][]string
+}
+
+// TagsOf returns the tags of a listed response.
+func (l responseList) TagsOf(id int64) []string { return l.ItemTags[id] }
+
+// listResponses reads a page of responses and their tags.
+func (s *Server) listResponses(r *http.Request, a *appRequest, f store.ResponseFilter) (responseList, store.ResponseCursor, error) {
+	page, err := s.db.LatestResponses(r.Context(), a.Workspace.ID, f)
+	if err != nil {
+		return responseList{}, store.ResponseCursor{}, err
+	}
+	ids := make([]int64, len(page.Responses))
+	for i, resp := range page.Responses {
+		ids[i] = resp.ID
+	}
+	tags, err := s.db.TagsOf(r.Context(), a.Workspace.ID, ids)
+	return responseList{Responses: page.Responses, ItemTags: tags}, page.Next, err
+}
+
+func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, a *appRequest) error {
+	q := r.URL.Query()
+	allWaves := q.Get("wave") == "all"
+	if allWaves {
+		// The scope reads a wave ID; "all" is the feed's own.
+		r = cloneWithQuery(r, "wave", "")
+	}
+	sc, err := s.dashScopeOf(r, a)
+	if err != nil {
+		return err
+	}
+	p := feedPage{appLayout: a.layout(a.M.T("dash.responses")), Scope: sc, AllWaves: allWaves,
+		Category: q.Get("category"), HasComment: q.Get("comment") == "1", Search: q.Get("q"), Tag: q.Get("tag")}
+	f := store.ResponseFilter{SurveyID: sc.Survey.ID, WaveID: sc.Wave.ID, OwnerID: sc.OwnerID, Segment: sc.Segment,
+		Category: p.Category, HasComment: p.HasComment, Search: p.Search, Tag: p.Tag}
+	if allWaves {
+		f.WaveID = 0
+	}
+	if f.After, err = appParseCursor(q.Get("after")); err != nil {
+		return err
+	}
+	ctx, ws := r.Context(), a.Workspace.ID
+	if p.Tags, err = s.db.TagNames(ctx, ws); err != nil {
+		return err
+	}
+	if sc.Survey.ID == 0 {
+		return s.render(w, http.StatusOK, "app/responses", p)
+	}
+	list, next, err := s.listResponses(r, a, f)
+	if err != nil {
+		return err
+	}
+	p.responseList = list
+	if !next.IsZero() {
+		p.Older = "?" + p.FilterQuery("after", appFormatCursor(next))
+	}
+	return s.render(w, http.StatusOK, "app/responses", p)
+}
+
+// FilterQuery is the feed's scope and filters as a query, with extra
+// name, value pairs on top.
+func (p feedPage) FilterQuery(extra ...string) string {
+	wave := ""
+	if p.AllWaves {
+		wave = "all"
+	}
+	return string(p.Scope.Query(append([]string{"wave", wave, "category", p.Category, "comment", boolParam(p.HasComment),
+		"q", p.Search, "tag", p.Tag}, extra...)...))
+}
+
+func boolParam(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
+}
+
+// cloneWithQuery returns r with a query parameter set ("" removes it).
+func cloneWithQuery(r *http.Request, name, value string) *http.Request {
+	r2 := r.Clone(r.Context())
+	q := r2.URL.Query()
+	if value == "" {
+		q.Del(name)
+	} else {
+		q.Set(name, value)
+	}
+	r2.URL.RawQuery = q.Encode()
+	return r2
+}
+
+// responsePage is the permalink of one response.
+type responsePage struct {
+	appLayout
+	Response store.ListedResponse
+	Survey   nps.Survey
+	Wave     nps.Wave
+	Tags     []string
+}
+
+// responseOf reads the response of the URL: of the workspace and, for a
+// member, of an account they own; anything else is not found.
+func (s *Server) responseOf(r *http.Request, a *appRequest) (store.ListedResponse, error) {
+	id, err := appPathID(r, "response")
+	if err != nil {
+		return store.ListedResponse{}, err
+	}
+	f := store.ResponseFilter{ID: id, Limit: 1}
+	if a.Role == nps.RoleMember {
+		f.OwnerID = a.User.ID
+	}
+	page, err := s.db.LatestResponses(r.Context(), a.Workspace.ID, f)
+	if err != nil {
+		return store.ListedResponse{}, err
+	}
+	if len(page.Responses) == 0 {
+		return store.ListedResponse{}, nps.ErrNotFound
+	}
+	return page.Responses[0], nil
+}
+
+func (s *Server) handleResponse(w http.ResponseWriter, r *http.Request, a *appRequest) error {
+	resp, err := s.responseOf(r, a)
+	if err != nil {
+		return err
+	}
+	wv, sv, err := s.waveAndSurvey(r, a, resp.WaveID)
+	if err != nil {
+		return err
+	}
+	tags, err := s.db.TagsOf(r.Context(), a.Workspace.ID, []int64{resp.ID})
+	if err != nil {
+		return err
+	}
+	p := responsePage{appLayout: a.layout(a.M.T("dash.response.title", "id", resp.ID)), Response: resp, Survey: sv, Wave: wv, Tags: tags[resp.ID]}
+	return s.render(w, http.StatusOK, "app/response", p)
+}
+
+// handleResponseTag adds (or, with remove=1, removes) a tag of a response.
+func (s *Server) handleResponseTag(w http.ResponseWriter, r *http.Request, a *appRequest) error {
+	resp, err := s.responseOf(r, a)
+	if err != nil {
+		return err
+	}
+	if err := parseAppForm(w, r); err != nil {
+		return err
+	}
+	tag := r.PostFormValue("tag")
+	if r.PostFormValue("remove") == "1" {
+		err = s.db.RemoveTag(r.Context(), a.Workspace.ID, resp.ID, tag)
+	} else {
+		err = s.db.AddTag(r.Context(), a.Workspace.ID, resp.ID, tag, a.User.ID)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, a.layout("").Base()+"/responses/"+strconv.FormatInt(resp.ID, 10)+"#tags", http.StatusSeeOther)
+	return nil
+}
