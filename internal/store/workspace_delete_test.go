@@ -64,8 +64,8 @@ func TestWorkspaceTablesComplete(t *testing.T) {
 
 // fillWorkspace gives the fixture's workspace a row in every table it can
 // reach through the store: a changed answer (a revision and rollup cells),
-// an import with an idempotency key, an opted-out contact, a reminder,
-// an API token and a started send.
+// an import with an idempotency key, a tag, a benchmark, an opted-out
+// contact, a reminder, an API token and a started send.
 func fillWorkspace(t *testing.T, f *fixture) {
 	t.Helper()
 	ctx := context.Background()
@@ -84,6 +84,11 @@ func fillWorkspace(t *testing.T, f *fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	page := must(db.LatestResponses(ctx, f.ws.ID, store.ResponseFilter{WaveID: f.wave.ID}))(t)
+	if err := db.AddTag(ctx, f.ws.ID, page.Responses[0].ID, "pricing", f.owner.ID); err != nil {
+		t.Fatal(err)
+	}
+	must(db.CreateBenchmark(ctx, f.ws.ID, nps.Benchmark{Name: "Sector", NPS: 31}))(t)
 	quiet := f.addContact(t, "carol@"+f.ws.Slug+".example")
 	must(db.CreateInvitation(ctx, f.ws.ID, f.wave.ID, quiet.ID))(t)
 	must(db.OptOutContact(ctx, f.ws.ID, quiet.ID))(t)
