@@ -64,6 +64,7 @@ func (s *Server) dashScopeOf(r *http.Request, a *appRequest) (dashScope, error) 
 	sc.Member = a.Role == nps.RoleMember
 	if sc.Member {
 		sc.OwnerID = a.User.ID
+		sc.Owners = []store.Member{{User: a.User, Role: a.Role}}
 	} else {
 		if sc.Owners, err = s.db.Members(ctx, a.Workspace.ID); err != nil {
 			return sc, err

@@ -63,6 +63,35 @@ func New(db *store.DB, log *slog.Logger, opts Options) (*Server, error) {
 	return s, nil
 }
 
+// appRoute is a page of a workspace and the least role that may use it.
+type appRoute struct {
+	pattern string
+	min     nps.Role
+	handler appHandler
+}
+
+// dashboardRoutes are the dashboard's pages (app_dashboard.go); a member
+// sees the accounts they own only. TestDashboardRoutes tries each as
+// every role and as a user of another workspace.
+func (s *Server) dashboardRoutes() []appRoute {
+	return []appRoute{
+		{"GET /w/{slug}/dashboard", nps.RoleViewer, s.handleDashboard},
+		{"GET /w/{slug}/trend", nps.RoleViewer, s.handleTrend},
+		{"GET /w/{slug}/breakdown", nps.RoleViewer, s.handleBreakdown},
+		{"GET /w/{slug}/accounts", nps.RoleViewer, s.handleAccounts},
+		{"GET /w/{slug}/accounts/{account}", nps.RoleViewer, s.handleAccount},
+		{"GET /w/{slug}/responses", nps.RoleViewer, s.handleFeed},
+		{"GET /w/{slug}/responses/{response}", nps.RoleViewer, s.handleResponse},
+		{"POST /w/{slug}/responses/{response}/tags", nps.RoleMember, s.handleResponseTag},
+		{"GET /w/{slug}/calculation", nps.RoleViewer, s.handleCalculation},
+		{"GET /w/{slug}/calculation.csv", nps.RoleViewer, s.handleCalculationExport},
+		{"GET /w/{slug}/benchmarks", nps.RoleViewer, s.handleBenchmarks},
+		{"POST /w/{slug}/benchmarks", nps.RoleAnalyst, s.handleBenchmarkCreate},
+		{"POST /w/{slug}/benchmarks/{benchmark}/delete", nps.RoleAnalyst, s.handleBenchmarkDelete},
+		{"POST /w/{slug}/language", nps.RoleViewer, s.handleLanguage},
+	}
+}
+
 // Handler returns the router with every route Promotor serves, behind the
 // security headers and the cross-origin protection that guards every
 // state-changing request.
@@ -97,11 +126,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /login", s.htmlPage(s.handleLoginForm))
 	mux.Handle("POST /login", s.htmlPage(s.handleLogin))
 	mux.Handle("POST /logout", s.htmlPage(s.handleLogout))
-	for _, rt := range []struct {
-		pattern string
-		min     nps.Role
-		handler appHandler
-	}{
+	for _, rt := range append([]appRoute{
 		{"GET /w/{slug}/{$}", nps.RoleViewer, s.handleAppWorkspace},
 		{"GET /w/{slug}/surveys", nps.RoleViewer, s.handleAppSurveyList},
 		{"GET /w/{slug}/surveys/new", nps.RoleAnalyst, s.handleAppSurveyNew},
@@ -128,25 +153,10 @@ func (s *Server) Handler() http.Handler {
 		{"POST /w/{slug}/import/{id}/check", nps.RoleAnalyst, s.handleAppImportCheck},
 		{"POST /w/{slug}/import/{id}/apply", nps.RoleAnalyst, s.handleAppImportApply},
 		{"GET /w/{slug}/import/{id}/progress", nps.RoleAnalyst, s.handleAppImportProgress},
-		// The dashboard (app_dashboard.go): a member sees own accounts only.
-		{"GET /w/{slug}/dashboard", nps.RoleViewer, s.handleDashboard},
-		{"GET /w/{slug}/trend", nps.RoleViewer, s.handleTrend},
-		{"GET /w/{slug}/breakdown", nps.RoleViewer, s.handleBreakdown},
-		{"GET /w/{slug}/accounts", nps.RoleViewer, s.handleAccounts},
-		{"GET /w/{slug}/accounts/{account}", nps.RoleViewer, s.handleAccount},
-		{"GET /w/{slug}/responses", nps.RoleViewer, s.handleFeed},
-		{"GET /w/{slug}/responses/{response}", nps.RoleViewer, s.handleResponse},
-		{"POST /w/{slug}/responses/{response}/tags", nps.RoleMember, s.handleResponseTag},
-		{"GET /w/{slug}/calculation", nps.RoleViewer, s.handleCalculation},
-		{"GET /w/{slug}/calculation.csv", nps.RoleViewer, s.handleCalculationExport},
-		{"GET /w/{slug}/benchmarks", nps.RoleViewer, s.handleBenchmarks},
-		{"POST /w/{slug}/benchmarks", nps.RoleAnalyst, s.handleBenchmarkCreate},
-		{"POST /w/{slug}/benchmarks/{benchmark}/delete", nps.RoleAnalyst, s.handleBenchmarkDelete},
-		{"POST /w/{slug}/language", nps.RoleViewer, s.handleLanguage},
 		{"GET /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokens},
 		{"POST /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokenCreate},
 		{"POST /w/{slug}/tokens/{token}/revoke", nps.RoleOwner, s.handleAppTokenRevoke},
-	} {
+	}, s.dashboardRoutes()...) {
 		mux.Handle(rt.pattern, s.inWorkspace(rt.min, rt.handler))
 	}
 
