@@ -19,6 +19,8 @@ const (
 // ResponseFilter chooses the responses LatestResponses returns; its zero
 // value lists all of the workspace's responses.
 type ResponseFilter struct {
+	// ID keeps one response: a permalink.
+	ID int64
 	// SurveyID and WaveID keep the responses of a survey or a wave.
 	SurveyID, WaveID int64
 	// AccountID keeps the responses of one account.
@@ -144,7 +146,7 @@ func (f ResponseFilter) where(d Dialect, workspaceID int64) (*where, error) {
 	for _, c := range []struct {
 		col string
 		id  int64
-	}{{"r.survey_id", f.SurveyID}, {"r.wave_id", f.WaveID}, {"r.account_id", f.AccountID}, {"a.owner_id", f.OwnerID}} {
+	}{{"r.id", f.ID}, {"r.survey_id", f.SurveyID}, {"r.wave_id", f.WaveID}, {"r.account_id", f.AccountID}, {"a.owner_id", f.OwnerID}} {
 		if c.id != 0 {
 			w.and(c.col + " = " + w.arg(c.id))
 		}
