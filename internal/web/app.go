@@ -2,7 +2,9 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -92,6 +94,24 @@ func (l appLayout) T(key string, args ...any) string {
 	return l.M.T(key, args...)
 }
 
+// TOr returns the message key in the page's language, or fallback when
+// no language has the key: for labels of values that the catalog may not
+// know yet.
+func (l appLayout) TOr(key, fallback string) string {
+	if msg := l.T(key); msg != key {
+		return msg
+	}
+	return fallback
+}
+
+// StatusLabel shows a status or state (of a wave, a send, an invitation or
+// a message: "open", "opted_out") in the page's language; the value itself
+// stays in the markup's classes.
+func (l appLayout) StatusLabel(status any) string {
+	v := fmt.Sprint(status)
+	return l.TOr("app.status."+v, v)
+}
+
 // Lang is the code of the page's language, for <html lang>.
 func (l appLayout) Lang() string { return cmp.Or(l.M.Lang, i18n.Fallback) }
 
@@ -161,11 +181,10 @@ func (s *Server) inWorkspace(min nps.Role, h appHandler) http.Handler {
 			}
 		}
 		if a.Workspace.ID == 0 {
-			return s.appError(w, r, appLayout{User: u, Workspaces: a.Workspaces}, nps.ErrNotFound)
+			return s.appError(w, r, appLayout{User: u, Workspaces: a.Workspaces, M: a.M}, nps.ErrNotFound)
 		}
 		if !roleAllows(a.Role, min) {
-			return s.appError(w, r, a.layout(""), &httpError{status: http.StatusForbidden,
-				message: "Your role in this workspace (" + string(a.Role) + ") does not allow this."})
+			return s.appError(w, r, a.layout(""), appHTTPError(http.StatusForbidden, nil, "app.error.role", "role", a.Role))
 		}
 		if err := h(w, r, a); err != nil {
 			return s.appError(w, r, a.layout(""), err)
@@ -187,7 +206,7 @@ type appErrorPage struct {
 func (s *Server) htmlPage(h func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
-			if rerr := s.appError(w, r, appLayout{}, err); rerr != nil {
+			if rerr := s.appError(w, r, appLayout{M: appMessages(r, nps.User{})}, err); rerr != nil {
 				s.logError(r, http.StatusInternalServerError, rerr)
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
@@ -200,13 +219,26 @@ func (s *Server) htmlPage(h func(http.ResponseWriter, *http.Request) error) http
 func (s *Server) appError(w http.ResponseWriter, r *http.Request, l appLayout, err error) error {
 	status, message := errorStatus(err)
 	s.logError(r, status, err)
-	switch status {
-	case http.StatusNotFound:
-		message = "This page does not exist, or you have no access to it."
-	case http.StatusInternalServerError:
-		message = "Something went wrong on our side. Please try again; if it keeps happening, tell your administrator."
+	var he *httpError
+	switch {
+	case status == http.StatusNotFound:
+		message = l.T("app.error.not_found")
+	case status == http.StatusInternalServerError:
+		message = l.T("app.error.internal")
+	case errors.As(err, &he):
+		if he.key != "" {
+			message = l.T(he.key, he.args...)
+		}
+	case errors.Is(err, nps.ErrWaveClosed):
+		message = l.T("app.error.wave_closed")
+	case errors.Is(err, nps.ErrConflict):
+		message = l.T("app.error.conflict")
+	case errors.Is(err, nps.ErrOptedOut):
+		message = l.T("app.error.opted_out")
+	case errors.Is(err, context.DeadlineExceeded):
+		message = l.T("app.error.busy")
 	}
-	l.Title = http.StatusText(status)
+	l.Title = l.TOr("app.error.status."+strconv.Itoa(status), http.StatusText(status))
 	return s.render(w, status, "app/error", appErrorPage{appLayout: l, Status: status, Message: message})
 }
 
@@ -226,9 +258,9 @@ func parseAppForm(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return &httpError{status: http.StatusRequestEntityTooLarge, message: "The form is too large.", cause: err}
+			return appHTTPError(http.StatusRequestEntityTooLarge, err, "app.error.form_too_large")
 		}
-		return &httpError{status: http.StatusBadRequest, message: "The form could not be read.", cause: err}
+		return appHTTPError(http.StatusBadRequest, err, "app.error.form_unreadable")
 	}
 	return nil
 }

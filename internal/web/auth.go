@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/promotor/promotor/internal/auth"
+	"github.com/promotor/promotor/internal/i18n"
 	"github.com/promotor/promotor/internal/nps"
 )
 
@@ -19,9 +19,9 @@ import (
 // is parsed.
 const appMaxFormBytes = 256 << 10
 
-// errLoginWrong is the one message for every failed sign-in, so that the
-// page does not tell whether an email has an account.
-const errLoginWrong = "Email or password is wrong."
+// errLoginWrong is the key of the one message for every failed sign-in,
+// so that the page does not tell whether an email has an account.
+const errLoginWrong = "app.login.wrong"
 
 // loginPage is the data of the sign-in page.
 type loginPage struct {
@@ -41,7 +41,14 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, http.StatusOK, "app/login", loginPage{appLayout: appLayout{Title: "Sign in"}, Next: next})
+	return s.render(w, http.StatusOK, "app/login", loginPage{appLayout: loginLayout(r), Next: next})
+}
+
+// loginLayout is the layout of the sign-in page: in the browser's
+// language, as there is no user yet.
+func loginLayout(r *http.Request) appLayout {
+	m := appMessages(r, nps.User{})
+	return appLayout{Title: m.T("app.login.title"), M: m}
 }
 
 // handleLogin checks an email and password and signs the browser in.
@@ -57,7 +64,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	email := nps.NormalizeEmail(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
-	page := loginPage{appLayout: appLayout{Title: "Sign in"}, Email: email, Next: loginNextPath(r.PostFormValue("next"))}
+	page := loginPage{appLayout: loginLayout(r), Email: email, Next: loginNextPath(r.PostFormValue("next"))}
 
 	now := s.db.Now()
 	// No account has an email over 254 bytes; cutting the key there keeps
@@ -66,7 +73,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	wait := max(s.limiter.retryAfter(emailKey, loginFailuresEmail, now), s.limiter.retryAfter(ipKey, loginFailuresIP, now))
 	if wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-		page.Error = fmt.Sprintf("Too many failed attempts to sign in. Please wait %s and try again.", loginWaitText(wait))
+		page.Error = page.T("app.login.too_many", "wait", loginWaitText(page.M, wait))
 		return s.render(w, http.StatusTooManyRequests, "app/login", page)
 	}
 
@@ -81,7 +88,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		s.limiter.fail(emailKey, now)
 		s.limiter.fail(ipKey, now)
-		page.Error = errLoginWrong
+		page.Error = page.T(errLoginWrong)
 		return s.render(w, http.StatusUnprocessableEntity, "app/login", page)
 	}
 	s.limiter.reset(emailKey)
@@ -171,7 +178,8 @@ func (s *Server) handleAppHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(ms) == 0 {
-		return s.render(w, http.StatusOK, "app/home", appHomePage{appLayout{Title: "No workspace", User: u}})
+		m := appMessages(r, u)
+		return s.render(w, http.StatusOK, "app/home", appHomePage{appLayout{Title: m.T("app.home.title"), User: u, M: m}})
 	}
 	http.Redirect(w, r, "/w/"+ms[0].Workspace.Slug+"/surveys", http.StatusSeeOther)
 	return nil
@@ -201,13 +209,14 @@ func loginClientIP(r *http.Request) string {
 	return host
 }
 
-// loginWaitText says a wait in whole minutes, rounded up.
-func loginWaitText(d time.Duration) string {
-	m := int((d + time.Minute - 1) / time.Minute)
-	if m <= 1 {
-		return "a minute"
+// loginWaitText says a wait in whole minutes, rounded up, in the
+// language of m.
+func loginWaitText(m i18n.Messages, d time.Duration) string {
+	n := int((d + time.Minute - 1) / time.Minute)
+	if n <= 1 {
+		return m.T("app.login.wait_minute")
 	}
-	return strconv.Itoa(m) + " minutes"
+	return m.T("app.login.wait_minutes", "n", n)
 }
 
 // newDummyHash returns the hash of a random password, made with the

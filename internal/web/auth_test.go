@@ -72,7 +72,7 @@ func TestLogin(t *testing.T) {
 		wrong := f.login("login@example.com", "not the password", "/w/acme/surveys")
 		unknown := f.login("nobody@example.com", "not the password", "/w/acme/surveys")
 		for name, rec := range map[string]*httptest.ResponseRecorder{"wrong password": wrong, "unknown email": unknown} {
-			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), errLoginWrong) || sessionCookieOf(rec) != nil {
+			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), catalog.Messages("en").T(errLoginWrong)) || sessionCookieOf(rec) != nil {
 				t.Errorf("%s: got %d, cookie %v\n%s", name, rec.Code, sessionCookieOf(rec), appExcerpt(rec.Body.String()))
 			}
 		}

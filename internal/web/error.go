@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/promotor/promotor/internal/i18n"
 	"github.com/promotor/promotor/internal/nps"
 )
 
@@ -15,6 +16,11 @@ type httpError struct {
 	status  int
 	message string
 	cause   error
+	// key and args name the message in the catalog, when it has one, so
+	// that a signed-in page shows it in the reader's language; message is
+	// its English text, for logs and plain-text answers.
+	key  string
+	args []any
 }
 
 func (e *httpError) Error() string {
@@ -24,6 +30,13 @@ func (e *httpError) Error() string {
 	return e.message + ": " + e.cause.Error()
 }
 func (e *httpError) Unwrap() error { return e.cause }
+
+// appHTTPError is an httpError whose message is the catalog's message key
+// with args (name, value pairs): English in message, the reader's language
+// on a signed-in page (appError).
+func appHTTPError(status int, cause error, key string, args ...any) *httpError {
+	return &httpError{status: status, message: catalog.Messages(i18n.Fallback).T(key, args...), cause: cause, key: key, args: args}
+}
 
 func unavailable(message string, cause error) error {
 	return &httpError{status: http.StatusServiceUnavailable, message: message, cause: cause}
