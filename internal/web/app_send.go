@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/promotor/promotor/internal/i18n"
 	"github.com/promotor/promotor/internal/mail"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/send"
@@ -25,12 +26,12 @@ type appSendForm struct {
 	ReminderDays, MaxReminders, Test string
 }
 
-// send returns the send the form describes, or a *nps.ValidationError
-// for input that is not a number or a time.
-func (f appSendForm) send(waveID int64, now time.Time) (nps.Send, error) {
+// send returns the send the form describes, or a *nps.ValidationError,
+// in the language of m, for input that is not a number or a time.
+func (f appSendForm) send(m i18n.Messages, waveID int64, now time.Time) (nps.Send, error) {
 	s := nps.Send{WaveID: waveID, Audience: nps.Audience{Kind: nps.AudienceKind(f.Audience), Field: f.Field, Value: f.Value}}
 	var err error
-	if s.ScheduledAt, err = appParseTime("scheduled_at", f.ScheduledAt); err != nil {
+	if s.ScheduledAt, err = appParseTime(m, "scheduled_at", f.ScheduledAt); err != nil {
 		return s, err
 	}
 	if s.ScheduledAt.IsZero() {
@@ -48,7 +49,7 @@ func (f appSendForm) send(waveID int64, now time.Time) (nps.Send, error) {
 		}
 		v, err := strconv.Atoi(n.value)
 		if err != nil {
-			return s, &nps.ValidationError{Field: n.field, Message: "must be a whole number"}
+			return s, &nps.ValidationError{Field: n.field, Message: m.T("app.sends.bad_number")}
 		}
 		*n.dst = v
 	}
@@ -170,7 +171,7 @@ func (s *Server) handleAppSendCreate(w http.ResponseWriter, r *http.Request, a *
 	f := appSendForm{Audience: get("audience"), Field: get("field"), Value: get("value"), Months: get("months"),
 		ScheduledAt: get("scheduled_at"), PerMinute: get("per_minute"), ReminderDays: get("reminder_days"),
 		MaxReminders: get("max_reminders")}
-	sd, err := f.send(wv.ID, s.db.Now())
+	sd, err := f.send(a.M, wv.ID, s.db.Now())
 	if err == nil {
 		sd.CreatedBy = a.User.ID
 		sd, err = s.db.CreateSend(r.Context(), a.Workspace.ID, sd)

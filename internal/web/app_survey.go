@@ -20,7 +20,7 @@ func (s *Server) handleAppSurveyList(w http.ResponseWriter, r *http.Request, a *
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "app/surveys", appSurveysPage{appLayout: a.layout("Surveys"), Surveys: surveys})
+	return s.render(w, http.StatusOK, "app/surveys", appSurveysPage{appLayout: a.layout(a.M.T("app.surveys.title")), Surveys: surveys})
 }
 
 // appSurveyFormPage is the data of the form that creates or edits a survey.
@@ -55,9 +55,9 @@ func (p appSurveyFormPage) Action() string {
 }
 
 func newAppSurveyFormPage(a *appRequest, id int64, f appSurveyForm, invalid *nps.ValidationError) appSurveyFormPage {
-	title := "New survey"
+	title := a.M.T("app.surveyform.title_new")
 	if id != 0 {
-		title = "Edit survey " + f.Name
+		title = a.M.T("app.surveyform.title_edit", "name", f.Name)
 	}
 	return appSurveyFormPage{appLayout: a.layout(title), appFormErrors: appFormErrors{invalid}, SurveyID: id, Form: f, Languages: appLanguages}
 }

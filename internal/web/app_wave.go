@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/promotor/promotor/internal/i18n"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 )
@@ -37,34 +38,36 @@ type appWaveForm struct {
 // appLocalTime is the format of <input type="datetime-local">.
 const appLocalTime = "2006-01-02T15:04"
 
-// wave returns the wave the form describes, or a *nps.ValidationError
-// for input that is not a time or a number.
-func (f appWaveForm) wave(surveyID int64) (nps.Wave, error) {
+// wave returns the wave the form describes, or a *nps.ValidationError,
+// in the language of m, for input that is not a time or a number.
+func (f appWaveForm) wave(m i18n.Messages, surveyID int64) (nps.Wave, error) {
 	w := nps.Wave{SurveyID: surveyID, Name: f.Name}
 	var err error
-	if w.OpensAt, err = appParseTime("opens_at", f.OpensAt); err != nil {
+	if w.OpensAt, err = appParseTime(m, "opens_at", f.OpensAt); err != nil {
 		return w, err
 	}
-	if w.ClosesAt, err = appParseTime("closes_at", f.ClosesAt); err != nil {
+	if w.ClosesAt, err = appParseTime(m, "closes_at", f.ClosesAt); err != nil {
 		return w, err
 	}
 	if f.Population != "" {
 		n, err := strconv.ParseInt(f.Population, 10, 64)
 		if err != nil || n < 1 {
-			return w, &nps.ValidationError{Field: "population", Message: "must be a whole number of customers, at least 1, or empty when unknown"}
+			return w, &nps.ValidationError{Field: "population", Message: m.T("app.waveform.bad_population")}
 		}
 		w.Population = n
 	}
 	return w, nil
 }
 
-func appParseTime(field, s string) (time.Time, error) {
+// appParseTime reads the time of an <input type="datetime-local"> named
+// field; its error is in the language of m.
+func appParseTime(m i18n.Messages, field, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
 	t, err := time.Parse(appLocalTime, s)
 	if err != nil {
-		return time.Time{}, &nps.ValidationError{Field: field, Message: "must be a date and time like 2026-05-01T09:00"}
+		return time.Time{}, &nps.ValidationError{Field: field, Message: m.T("app.waveform.bad_time", "example", "2026-05-01T09:00")}
 	}
 	return t, nil
 }
@@ -83,7 +86,7 @@ func (s *Server) handleAppWaveNew(w http.ResponseWriter, r *http.Request, a *app
 		return err
 	}
 	f := appWaveForm{Name: s.db.Now().Format("2006"), OpensAt: s.db.Now().UTC().Format(appLocalTime)}
-	return s.render(w, http.StatusOK, "app/wave_form", appWaveFormPage{appLayout: a.layout("New wave of " + sv.Name), Survey: sv, Form: f})
+	return s.render(w, http.StatusOK, "app/wave_form", appWaveFormPage{appLayout: a.layout(a.M.T("app.waveform.title", "survey", sv.Name)), Survey: sv, Form: f})
 }
 
 func (s *Server) handleAppWaveCreate(w http.ResponseWriter, r *http.Request, a *appRequest) error {
@@ -96,13 +99,13 @@ func (s *Server) handleAppWaveCreate(w http.ResponseWriter, r *http.Request, a *
 	}
 	get := func(name string) string { return strings.TrimSpace(r.PostForm.Get(name)) }
 	f := appWaveForm{Name: get("name"), OpensAt: get("opens_at"), ClosesAt: get("closes_at"), Population: get("population")}
-	wv, err := f.wave(sv.ID)
+	wv, err := f.wave(a.M, sv.ID)
 	if err == nil {
 		_, err = s.db.CreateWave(r.Context(), a.Workspace.ID, wv)
 	}
 	if ve := (*nps.ValidationError)(nil); errors.As(err, &ve) {
 		return s.render(w, http.StatusUnprocessableEntity, "app/wave_form", appWaveFormPage{
-			appLayout: a.layout("New wave of " + sv.Name), appFormErrors: appFormErrors{ve}, Survey: sv, Form: f})
+			appLayout: a.layout(a.M.T("app.waveform.title", "survey", sv.Name)), appFormErrors: appFormErrors{ve}, Survey: sv, Form: f})
 	}
 	if err != nil {
 		return err
@@ -187,7 +190,7 @@ func appParseCursor(s string) (store.ResponseCursor, error) {
 	if s == "" {
 		return store.ResponseCursor{}, nil
 	}
-	bad := &httpError{status: http.StatusBadRequest, message: "The page link is not valid."}
+	bad := appHTTPError(http.StatusBadRequest, nil, "app.error.bad_page_link")
 	at, id, ok := strings.Cut(s, "-")
 	micros, err1 := strconv.ParseInt(at, 10, 64)
 	n, err2 := strconv.ParseInt(id, 10, 64)
