@@ -63,6 +63,16 @@ func (f appSendForm) send(m i18n.Messages, waveID int64, now time.Time) (nps.Sen
 	return s, nil
 }
 
+// appAudience is a send's audience with the page's layout, for the
+// "audience" partial, which says it in the page's language.
+type appAudience struct {
+	appLayout
+	nps.Audience
+}
+
+// AudienceOf returns the data of the "audience" partial for a.
+func (l appLayout) AudienceOf(a nps.Audience) appAudience { return appAudience{appLayout: l, Audience: a} }
+
 // appSendsPage is the data of a wave's sends.
 type appSendsPage struct {
 	appLayout
@@ -130,7 +140,7 @@ func (s *Server) waveAndSurvey(r *http.Request, a *appRequest, waveID int64) (np
 }
 
 func (s *Server) sendsPage(r *http.Request, a *appRequest, wv nps.Wave, sv nps.Survey) (appSendsPage, error) {
-	p := appSendsPage{appLayout: a.layout("Send " + wv.Name), Survey: sv, Wave: wv, MailReady: s.opts.Mail != nil,
+	p := appSendsPage{appLayout: a.layout(a.M.T("app.sends.title", "wave", wv.Name)), Survey: sv, Wave: wv, MailReady: s.opts.Mail != nil,
 		Form: appSendForm{Audience: string(nps.AudienceAll), PerMinute: "600", ReminderDays: "7", MaxReminders: "1",
 			Months: "12", ScheduledAt: s.db.Now().UTC().Format(appLocalTime), Test: a.User.Email}}
 	sends, err := s.db.Sends(r.Context(), a.Workspace.ID, wv.ID)
@@ -182,7 +192,7 @@ func (s *Server) handleAppSendCreate(w http.ResponseWriter, r *http.Request, a *
 			return perr
 		}
 		if ve == nil {
-			ve = &nps.ValidationError{Message: "the wave closes before the send would start"}
+			ve = &nps.ValidationError{Message: a.M.T("app.sends.wave_closes_first")}
 		}
 		p.appFormErrors, p.Form = appFormErrors{ve}, f
 		return s.render(w, http.StatusUnprocessableEntity, "app/sends", p)
@@ -236,15 +246,15 @@ func (s *Server) handleAppSend(w http.ResponseWriter, r *http.Request, a *appReq
 	if err != nil {
 		return err
 	}
-	p := appSendPage{appLayout: a.layout("Send of " + wv.Name), Survey: sv, Wave: wv, Send: appSendRow{Send: sd, Progress: pr}}
+	p := appSendPage{appLayout: a.layout(a.M.T("app.send.title", "wave", wv.Name)), Survey: sv, Wave: wv, Send: appSendRow{Send: sd, Progress: pr}}
 	q := r.URL.Query()
 	f := store.DeliveryFilter{Message: nps.MessageState(q.Get("state")), Limit: 100}
 	if f.Message != "" && !slices.Contains(appDeliveryStates, f.Message) {
-		return &httpError{status: http.StatusBadRequest, message: "The filter is not valid."}
+		return appHTTPError(http.StatusBadRequest, nil, "app.error.bad_filter")
 	}
 	if v := q.Get("after"); v != "" {
 		if f.After, err = strconv.ParseInt(v, 10, 64); err != nil || f.After < 0 {
-			return &httpError{status: http.StatusBadRequest, message: "The page link is not valid."}
+			return appHTTPError(http.StatusBadRequest, nil, "app.error.bad_page_link")
 		}
 	}
 	if a.Role == nps.RoleMember {
@@ -277,10 +287,10 @@ func (s *Server) handleAppSendCancel(w http.ResponseWriter, r *http.Request, a *
 }
 
 // previewOutgoing is the message a preview or test send shows: the
-// signed-in user as the contact, at an example account, with links that
-// lead to no survey.
+// signed-in user as the contact, at an example account named in the
+// user's language, with links that lead to no survey.
 func previewOutgoing(a *appRequest, lang string, reminder bool) store.Outgoing {
-	o := store.Outgoing{WorkspaceName: a.Workspace.Name, AccountName: "Example account",
+	o := store.Outgoing{WorkspaceName: a.Workspace.Name, AccountName: a.M.T("app.send.example_account"),
 		Invitation: nps.Invitation{Token: "preview"},
 		Contact:    nps.Contact{Name: a.User.Name, Email: a.User.Email, Language: lang}}
 	if reminder {
@@ -329,7 +339,7 @@ func (s *Server) handleAppEmailTest(w http.ResponseWriter, r *http.Request, a *a
 	to := nps.NormalizeEmail(r.PostForm.Get("to"))
 	p.Form.Test = to
 	if s.opts.Mail == nil {
-		p.appFormErrors = appFormErrors{&nps.ValidationError{Field: "to", Message: "no SMTP server is configured (promotor serve --smtp)"}}
+		p.appFormErrors = appFormErrors{&nps.ValidationError{Field: "to", Message: a.M.T("app.sends.test_no_smtp")}}
 		return s.render(w, http.StatusConflict, "app/sends", p)
 	}
 	o := previewOutgoing(a, r.PostForm.Get("lang"), r.PostForm.Get("reminder") == "1")
@@ -342,11 +352,11 @@ func (s *Server) handleAppEmailTest(w http.ResponseWriter, r *http.Request, a *a
 	var se *mail.SendError
 	switch {
 	case errors.As(err, &se):
-		p.appFormErrors = appFormErrors{&nps.ValidationError{Field: "to", Message: "not sent: " + err.Error()}}
+		p.appFormErrors = appFormErrors{&nps.ValidationError{Field: "to", Message: a.M.T("app.sends.test_not_sent", "error", err.Error())}}
 		return s.render(w, http.StatusUnprocessableEntity, "app/sends", p)
 	case err != nil:
 		return err
 	}
-	p.Notice = "A test email was sent to " + to + "."
+	p.Notice = a.M.T("app.sends.test_sent", "email", to)
 	return s.render(w, http.StatusOK, "app/sends", p)
 }
