@@ -18,7 +18,7 @@ type appSettingsPage struct {
 }
 
 func (s *Server) handleAppSettings(w http.ResponseWriter, r *http.Request, a *appRequest) error {
-	return s.render(w, http.StatusOK, "app/settings", appSettingsPage{appLayout: a.layout("Settings"),
+	return s.render(w, http.StatusOK, "app/settings", appSettingsPage{appLayout: a.layout(a.M.T("app.settings.title")),
 		FatigueDays: strconv.Itoa(a.Workspace.FatigueDays), Saved: r.URL.Query().Get("saved") == "1"})
 }
 
@@ -26,10 +26,10 @@ func (s *Server) handleAppSettingsUpdate(w http.ResponseWriter, r *http.Request,
 	if err := parseAppForm(w, r); err != nil {
 		return err
 	}
-	p := appSettingsPage{appLayout: a.layout("Settings"), FatigueDays: strings.TrimSpace(r.PostForm.Get("fatigue_days"))}
+	p := appSettingsPage{appLayout: a.layout(a.M.T("app.settings.title")), FatigueDays: strings.TrimSpace(r.PostForm.Get("fatigue_days"))}
 	days, err := strconv.Atoi(p.FatigueDays)
 	if err != nil {
-		err = &nps.ValidationError{Field: "fatigue_days", Message: "must be a whole number of days"}
+		err = &nps.ValidationError{Field: "fatigue_days", Message: a.M.T("app.settings.bad_days")}
 	} else {
 		err = s.db.SetFatigueDays(r.Context(), a.Workspace.ID, days)
 	}

@@ -26,7 +26,7 @@ func (s *Server) appTokensData(r *http.Request, a *appRequest, p appTokensPage) 
 	if err != nil {
 		return p, err
 	}
-	p.appLayout, p.Tokens = a.layout("API tokens"), tokens
+	p.appLayout, p.Tokens = a.layout(a.M.T("app.tokens.title")), tokens
 	return p, nil
 }
 
