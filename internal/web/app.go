@@ -64,6 +64,9 @@ type appRequest struct {
 	Workspaces []store.WorkspaceRole
 	// M are the messages in the user's language (appMessages).
 	M i18n.Messages
+	// Here is the path and query of the request, for the language menu
+	// to come back to.
+	Here string
 }
 
 // appHandler is a handler of a workspace's pages.
@@ -78,11 +81,12 @@ type appLayout struct {
 	Role       nps.Role
 	Workspaces []store.WorkspaceRole
 	M          i18n.Messages
+	Here       string
 }
 
 // layout returns the layout data of a page titled title.
 func (a *appRequest) layout(title string) appLayout {
-	return appLayout{Title: title, User: a.User, Workspace: a.Workspace, Role: a.Role, Workspaces: a.Workspaces, M: a.M}
+	return appLayout{Title: title, User: a.User, Workspace: a.Workspace, Role: a.Role, Workspaces: a.Workspaces, M: a.M, Here: a.Here}
 }
 
 // T returns a message in the page's language (English on pages that did
@@ -170,7 +174,7 @@ func (s *Server) inWorkspace(min nps.Role, h appHandler) http.Handler {
 			http.Redirect(w, r, target, http.StatusSeeOther)
 			return nil
 		}
-		a := &appRequest{User: u, M: appMessages(r, u)}
+		a := &appRequest{User: u, M: appMessages(r, u), Here: r.URL.RequestURI()}
 		if a.Workspaces, err = s.db.Memberships(r.Context(), u.ID); err != nil {
 			return err
 		}

@@ -223,6 +223,10 @@ func (l appLayout) chartLabels() chart.Labels {
 type change struct {
 	nps.Comparison
 	OK bool // false when either side has no responses
+	// Small is set when either side has fewer than nps.UncertainBelow
+	// responses: too few for the normal approximation of the test, so the
+	// page says so instead of calling the change significant or not.
+	Small bool
 }
 
 // Points shows the difference in whole points, signed.
@@ -238,7 +242,18 @@ func (c change) PValue() string {
 
 func compare(before, after nps.Result) change {
 	c, err := nps.Compare(before, after)
-	return change{Comparison: c, OK: err == nil}
+	return change{Comparison: c, OK: err == nil, Small: min(before.N, after.N) < nps.UncertainBelow}
+}
+
+// Verdict says whether the change is significant, in the page's words.
+func (l appLayout) Verdict(c change) string {
+	switch {
+	case c.Small:
+		return l.T("dash.not_tested")
+	case c.Significant:
+		return l.T("dash.significant")
+	}
+	return l.T("dash.not_significant")
 }
 
 // overviewPage is the dashboard of one wave.
@@ -415,6 +430,15 @@ func (s *Server) handleTrend(w http.ResponseWriter, r *http.Request, a *appReque
 	if err != nil {
 		return err
 	}
+	if p.ByWave {
+		// The rollup orders by ID; a trend goes in the order the waves
+		// opened, whatever order they were made in.
+		order := map[string]int{}
+		for i, wv := range sc.Waves {
+			order[strconv.FormatInt(wv.ID, 10)] = i
+		}
+		slices.SortFunc(groups, func(x, y store.Group) int { return cmp.Compare(order[x.Key], order[y.Key]) })
+	}
 	names := map[string]nps.Wave{}
 	for _, wv := range sc.Waves {
 		names[strconv.FormatInt(wv.ID, 10)] = wv
@@ -456,9 +480,12 @@ func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request, a *appRe
 	if err := s.db.SetUserLanguage(r.Context(), a.User.ID, lang); err != nil {
 		return err
 	}
+	// Back to the page the menu was on: a path of this workspace only,
+	// never another site.
 	back := a.layout("").Base() + "/dashboard"
-	if ref, err := url.Parse(r.Referer()); err == nil && strings.HasPrefix(ref.Path, a.layout("").Base()+"/") && (ref.Host == "" || ref.Host == r.Host) {
-		back = ref.RequestURI()
+	if u, err := url.Parse(r.PostFormValue("back")); err == nil && u.Scheme == "" && u.Host == "" &&
+		strings.HasPrefix(u.Path, a.layout("").Base()+"/") && !strings.HasPrefix(u.Path, "//") {
+		back = u.RequestURI()
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil

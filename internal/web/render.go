@@ -27,6 +27,7 @@ var funcs = template.FuncMap{
 	"formatCents": formatCents,
 	"category":    func(score int) string { return nps.CategoryOf(score).String() },
 	"list":        func(s ...string) []string { return s },
+	"signed":      func(x float64) string { return nps.Signed(nps.RoundHalfAway(x)) },
 }
 
 // percent shows part/whole as a whole percentage; "—" when whole is 0.
