@@ -3,10 +3,8 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/promotor/promotor/internal/importer"
@@ -34,12 +32,18 @@ type appImportFormPage struct {
 	MaxMB int
 }
 
+// KindLabel is the name of a kind of import in the page's language, in
+// lower case as it reads in a sentence ("contacts").
+func (l appLayout) KindLabel(k importer.Kind) string {
+	return l.TOr("app.import.kind."+string(k), string(k))
+}
+
 func (s *Server) handleAppImportForm(w http.ResponseWriter, r *http.Request, a *appRequest) error {
 	return s.renderImportForm(w, http.StatusOK, a, importer.Contacts, "")
 }
 
 func (s *Server) renderImportForm(w http.ResponseWriter, status int, a *appRequest, k importer.Kind, msg string) error {
-	return s.render(w, status, "app/import", appImportFormPage{appLayout: a.layout("Import"), Kinds: importer.Kinds,
+	return s.render(w, status, "app/import", appImportFormPage{appLayout: a.layout(a.M.T("app.import.title")), Kinds: importer.Kinds,
 		Kind: k, Error: msg, MaxMB: importer.DefaultMaxBytes >> 20})
 }
 
@@ -49,18 +53,18 @@ func (s *Server) handleAppImportUpload(w http.ResponseWriter, r *http.Request, a
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return s.renderImportForm(w, http.StatusRequestEntityTooLarge, a, importer.Contacts,
-				fmt.Sprintf("The file is larger than %d MB.", importer.DefaultMaxBytes>>20))
+				a.M.T("app.import.too_large", "mb", importer.DefaultMaxBytes>>20))
 		}
-		return &httpError{status: http.StatusBadRequest, message: "The upload could not be read.", cause: err}
+		return appHTTPError(http.StatusBadRequest, err, "app.import.unreadable")
 	}
 	defer r.MultipartForm.RemoveAll()
 	kind, err := importer.ParseKind(r.FormValue("kind"))
 	if err != nil {
-		return s.renderImportForm(w, http.StatusUnprocessableEntity, a, importer.Contacts, "Choose what the file holds.")
+		return s.renderImportForm(w, http.StatusUnprocessableEntity, a, importer.Contacts, a.M.T("app.import.choose_kind"))
 	}
 	file, header, err := r.FormFile("file")
 	if err != nil {
-		return s.renderImportForm(w, http.StatusUnprocessableEntity, a, kind, "Choose a file to import.")
+		return s.renderImportForm(w, http.StatusUnprocessableEntity, a, kind, a.M.T("app.import.choose_file"))
 	}
 	defer file.Close()
 	t, err := importer.Read(file, importer.Limits{})
@@ -119,11 +123,11 @@ func (s *Server) handleAppImportMapping(w http.ResponseWriter, r *http.Request, 
 		return err
 	}
 	m, o := s.imports.plan(job)
-	source := "as in your last check"
+	source := a.M.T("app.import.source.checked")
 	if m == nil {
-		m, source = importer.Suggest(job.kind, job.table.Header), "suggested from the column names"
+		m, source = importer.Suggest(job.kind, job.table.Header), a.M.T("app.import.source.suggested")
 		if saved, err := s.db.ImportMapping(r.Context(), a.Workspace.ID, job.kind); err == nil && saved.Check(job.kind, job.table.Header) == nil {
-			m, source = saved, "as remembered from the last import"
+			m, source = saved, a.M.T("app.import.source.remembered")
 		} else if err != nil && !errors.Is(err, nps.ErrNotFound) {
 			return err
 		}
@@ -133,11 +137,14 @@ func (s *Server) handleAppImportMapping(w http.ResponseWriter, r *http.Request, 
 
 func (s *Server) renderImportMapping(w http.ResponseWriter, r *http.Request, status int, a *appRequest, job *importJob,
 	m importer.Mapping, o store.ImportOptions, source, msg string) error {
-	p := appImportMapPage{appLayout: a.layout("Import " + string(job.kind)), ID: job.id, Name: job.name, Format: job.table.Format,
+	l := a.layout("")
+	l.Title = a.M.T("app.import.title_kind", "kind", l.KindLabel(job.kind))
+	p := appImportMapPage{appLayout: l, ID: job.id, Name: job.name, Format: job.table.Format,
 		Kind: job.kind, Rows: len(job.table.Rows), Source: source, SurveyID: o.SurveyID, WaveID: o.WaveID, Error: msg}
 	used := map[string]bool{}
 	for _, f := range importer.Fields(job.kind) {
-		p.Fields = append(p.Fields, appImportField{Name: f.Name, Label: f.Label, Column: m[f.Name]})
+		label := p.TOr("app.import.field."+f.Name, f.Label)
+		p.Fields = append(p.Fields, appImportField{Name: f.Name, Label: label, Column: m[f.Name]})
 		used[m[f.Name]] = true
 	}
 	for _, col := range job.table.Header {
@@ -201,16 +208,20 @@ type appImportCheckPage struct {
 	Counts   []appImportCount
 }
 
-// appImportCount is a row of the dry run's table.
+// RejectedLines are the lines the dry run refused, for the
+// "import_rejected" partial.
+func (p appImportCheckPage) RejectedLines() importer.Errors { return p.Report.Rejected }
+
+// appImportCount is a row of the dry run's table: the records of a kind.
 type appImportCount struct {
-	Name   string
+	Kind   importer.Kind
 	Counts store.ImportCounts
 }
 
 func importCounts(r store.ImportReport) []appImportCount {
 	var rows []appImportCount
-	for _, c := range []appImportCount{{"Accounts", r.Accounts}, {"Contacts", r.Contacts}, {"Responses", r.Responses}} {
-		if c.Counts != (store.ImportCounts{}) || strings.EqualFold(c.Name, string(r.Kind)) {
+	for _, c := range []appImportCount{{importer.Accounts, r.Accounts}, {importer.Contacts, r.Contacts}, {importer.Responses, r.Responses}} {
+		if c.Counts != (store.ImportCounts{}) || c.Kind == r.Kind {
 			rows = append(rows, c)
 		}
 	}
@@ -236,15 +247,15 @@ func (s *Server) handleAppImportCheck(w http.ResponseWriter, r *http.Request, a 
 	case errors.As(err, &ve):
 		msg = ve.Error()
 	case errors.Is(err, nps.ErrNotFound):
-		msg = "The survey or wave chosen does not exist."
+		msg = a.M.T("app.import.no_survey_or_wave")
 	case err != nil:
 		return err
 	}
 	if msg != "" {
-		return s.renderImportMapping(w, r, http.StatusUnprocessableEntity, a, job, m, o, "as you chose", msg)
+		return s.renderImportMapping(w, r, http.StatusUnprocessableEntity, a, job, m, o, a.M.T("app.import.source.chosen"), msg)
 	}
 	s.imports.checked(job, m, o)
-	return s.render(w, http.StatusOK, "app/import_check", appImportCheckPage{appLayout: a.layout("Check the import"),
+	return s.render(w, http.StatusOK, "app/import_check", appImportCheckPage{appLayout: a.layout(a.M.T("app.import.check.title")),
 		ID: job.id, Name: job.name, Kind: job.kind, Report: report, Counts: importCounts(report)})
 }
 
@@ -295,13 +306,17 @@ type appImportProgressPage struct {
 	Failed string
 }
 
+// RejectedLines are the lines the apply refused, for the
+// "import_rejected" partial.
+func (p appImportProgressPage) RejectedLines() importer.Errors { return p.Status.Report.Rejected }
+
 func (s *Server) handleAppImportProgress(w http.ResponseWriter, r *http.Request, a *appRequest) error {
 	job, err := s.imports.get(r.PathValue("id"), a)
 	if err != nil {
 		return err
 	}
 	st := s.imports.status(job)
-	p := appImportProgressPage{appLayout: a.layout("Importing " + job.name), ID: job.id, Name: job.name, Kind: job.kind,
+	p := appImportProgressPage{appLayout: a.layout(a.M.T("app.import.progress.title", "name", job.name)), ID: job.id, Name: job.name, Kind: job.kind,
 		Status: st, Counts: importCounts(st.Report)}
 	if st.Total > 0 {
 		p.Percent = st.Done * 100 / st.Total
@@ -309,7 +324,7 @@ func (s *Server) handleAppImportProgress(w http.ResponseWriter, r *http.Request,
 	if st.Err != nil {
 		status, msg := errorStatus(st.Err)
 		if status >= http.StatusInternalServerError || status == http.StatusNotFound {
-			msg = "Please try again; if it keeps failing, tell your administrator."
+			msg = a.M.T("app.import.try_again")
 		}
 		p.Failed = msg
 	}
