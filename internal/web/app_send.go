@@ -71,7 +71,9 @@ type appAudience struct {
 }
 
 // AudienceOf returns the data of the "audience" partial for a.
-func (l appLayout) AudienceOf(a nps.Audience) appAudience { return appAudience{appLayout: l, Audience: a} }
+func (l appLayout) AudienceOf(a nps.Audience) appAudience {
+	return appAudience{appLayout: l, Audience: a}
+}
 
 // appSendsPage is the data of a wave's sends.
 type appSendsPage struct {

@@ -28,9 +28,10 @@ type appSurveyFormPage struct {
 	appLayout
 	appFormErrors
 	// SurveyID is 0 for a new survey.
-	SurveyID  int64
-	Form      appSurveyForm
-	Languages []struct{ Code, Name string }
+	SurveyID int64
+	Form     appSurveyForm
+	// Languages are the codes of the languages the form edits.
+	Languages []string
 }
 
 // appTextInput is one text input of the survey form, for the

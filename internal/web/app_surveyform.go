@@ -8,10 +8,10 @@ import (
 	"github.com/promotor/promotor/internal/nps"
 )
 
-// appLanguages are the languages the survey form edits, in the order it
-// shows them. Texts in other languages (set through the API) are kept as
-// they are.
-var appLanguages = []struct{ Code, Name string }{{"nl", "Dutch"}, {"en", "English"}}
+// appLanguages are the codes of the languages the survey form edits, in
+// the order it shows them; their names are the messages app.lang.{code}.
+// Texts in other languages (set through the API) are kept as they are.
+var appLanguages = []string{"nl", "en"}
 
 // appSurveyForm is the survey form's input, kept as typed so that a refused
 // form is shown again with everything the user entered.
@@ -28,13 +28,13 @@ type appSurveyForm struct {
 // named like the fields of nps validation errors ("texts.nl.question"), so
 // that an error is shown next to its input.
 type appSurveyText struct {
-	Lang, LangName string
-	Question       string
-	Promoter       string
-	Passive        string
-	Detractor      string
-	Retention      string
-	Permission     string
+	Lang       string
+	Question   string
+	Promoter   string
+	Passive    string
+	Detractor  string
+	Retention  string
+	Permission string
 }
 
 // Field returns the name of one of the language's inputs, as nps names the
@@ -87,10 +87,10 @@ func appSurveyFormOf(s nps.Survey) appSurveyForm {
 		Retention:       s.Questions.Retention,
 		Permission:      s.Questions.Permission,
 	}
-	for _, l := range appLanguages {
-		t := s.Texts[l.Code]
+	for _, lang := range appLanguages {
+		t := s.Texts[lang]
 		f.Texts = append(f.Texts, appSurveyText{
-			Lang: l.Code, LangName: l.Name,
+			Lang:     lang,
 			Question: t.Question, Promoter: t.FollowUp.Promoter, Passive: t.FollowUp.Passive,
 			Detractor: t.FollowUp.Detractor, Retention: t.Retention, Permission: t.Permission,
 		})
@@ -109,8 +109,8 @@ func parseAppSurveyForm(form url.Values) appSurveyForm {
 		Retention:       form.Get("questions.retention") != "",
 		Permission:      form.Get("questions.permission") != "",
 	}
-	for _, l := range appLanguages {
-		t := appSurveyText{Lang: l.Code, LangName: l.Name}
+	for _, lang := range appLanguages {
+		t := appSurveyText{Lang: lang}
 		t.Question = get(t.Field("question"))
 		t.Promoter = get(t.Field("follow_up.promoter"))
 		t.Passive = get(t.Field("follow_up.passive"))
