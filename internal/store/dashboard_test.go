@@ -101,6 +101,13 @@ func TestResponseFeedFilters(t *testing.T) {
 				t.Errorf("%+v: got %v, want a validation error", bad, err)
 			}
 		}
+		// A search pages by the order of recording.
+		first := must(db.LatestResponses(ctx, f.ws.ID, store.ResponseFilter{Search: "levering", Limit: 1}))(t)
+		second := must(db.LatestResponses(ctx, f.ws.ID, store.ResponseFilter{Search: "levering", Limit: 1, After: first.Next}))(t)
+		if len(first.Responses) != 1 || len(second.Responses) != 1 || !second.Next.IsZero() ||
+			first.Responses[0].Comment != "Slechte levering, facturen kloppen niet" || second.Responses[0].Comment != "De leveringen kwamen altijd op tijd" {
+			t.Errorf("search pages: %+v then %+v", first, second)
+		}
 		// The search index follows changed and new comments.
 		id := f.responses["The invoice was wrong twice"]
 		resp := must(db.Response(ctx, f.ws.ID, id))(t)

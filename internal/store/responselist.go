@@ -35,7 +35,8 @@ type ResponseFilter struct {
 	// HasComment keeps the responses with a comment.
 	HasComment bool
 	// Search keeps the responses whose comment has every word of it, each
-	// word also as the start of a longer one (see searchCondition).
+	// word also as the start of a longer one (see searchCondition), in the
+	// order they were recorded.
 	Search string
 	// Tag keeps the responses with this tag.
 	Tag string
@@ -92,7 +93,22 @@ func (db *DB) LatestResponses(ctx context.Context, workspaceID int64, f Response
 	if err != nil {
 		return ResponsePage{}, fmt.Errorf("store: latest responses: %w", err)
 	}
-	if !f.After.IsZero() {
+	// A search lists the matches in the order they were recorded (by ID),
+	// newest first, which the full-text indexes can follow to the first
+	// page's matches without collecting all of them; a common word can
+	// match millions of comments.
+	from, order := "responses r", "r.created_at DESC, r.id DESC"
+	if f.Search != "" {
+		order = "r.id DESC"
+		if db.dialect == SQLite {
+			from, order = "response_search s JOIN responses r ON r.id = s.rowid", "s.rowid DESC"
+		}
+	}
+	switch {
+	case f.After.IsZero():
+	case f.Search != "":
+		w.and("r.id < " + w.arg(f.After.ID))
+	default:
 		// Spelled out rather than as a row value, (r.created_at, r.id) <
 		// (…), which PostgreSQL plans as an index range only sometimes.
 		at, id := w.arg(normTime(f.After.CreatedAt)), w.arg(f.After.ID)
@@ -104,11 +120,11 @@ func (db *DB) LatestResponses(ctx context.Context, workspaceID int64, f Response
 		SELECT r.id, r.workspace_id, r.survey_id, r.wave_id, r.invitation_id, r.contact_id, r.account_id,
 			r.score, r.comment, r.answers, r.language, r.channel, r.revision, r.created_at, r.updated_at,
 			COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(a.name, '')
-		FROM responses r
+		FROM `+from+`
 		LEFT JOIN contacts c ON c.workspace_id = r.workspace_id AND c.id = r.contact_id
 		LEFT JOIN accounts a ON a.workspace_id = r.workspace_id AND a.id = r.account_id`+
 		w.String()+`
-		ORDER BY r.created_at DESC, r.id DESC
+		ORDER BY `+order+`
 		LIMIT `+w.arg(f.Limit+1), w.args...)
 	if err != nil {
 		return ResponsePage{}, fmt.Errorf("store: latest responses: %w", err)
@@ -213,7 +229,8 @@ func searchCondition(d Dialect, w *where, q string) (string, error) {
 	for i, word := range words {
 		terms[i] = `"` + word + `"*`
 	}
-	return "r.id IN (SELECT rowid FROM response_search WHERE response_search MATCH " + w.arg(strings.Join(terms, " ")) + ")", nil
+	// LatestResponses joins response_search s to the responses.
+	return "response_search MATCH " + w.arg(strings.Join(terms, " ")), nil
 }
 
 // searchVector is the expression of PostgreSQL's index responses_search
