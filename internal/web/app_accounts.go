@@ -90,11 +90,11 @@ func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request, a *appRe
 	p := accountsPage{appLayout: a.layout(a.M.T("dash.accounts")), Scope: sc, Sort: cmp.Or(q.Get("sort"), "nps"), Dir: cmp.Or(q.Get("dir"), "asc"), Page: 1}
 	less, ok := accountSorts[p.Sort]
 	if !ok || (p.Dir != "asc" && p.Dir != "desc") {
-		return badRequest("Sort the accounts by name, owner, revenue, n, nps or change, asc or desc.")
+		return badRequest("dash.err.sort")
 	}
 	if v := q.Get("page"); v != "" {
 		if p.Page, err = strconv.Atoi(v); err != nil || p.Page < 1 {
-			return badRequest("The page number is not valid.")
+			return badRequest("dash.err.page")
 		}
 	}
 	if sc.Wave.ID == 0 {

@@ -51,7 +51,7 @@ func (s *Server) handleBreakdown(w http.ResponseWriter, r *http.Request, a *appR
 		p.Choices = append(p.Choices, "contact:"+attr)
 	}
 	if !slices.Contains(p.Choices, p.By) {
-		return badRequest("Break the NPS down by owner, an account attribute or a contact attribute.")
+		return badRequest("dash.err.by")
 	}
 	if sc.Wave.ID == 0 {
 		return s.render(w, http.StatusOK, "app/breakdown", p)

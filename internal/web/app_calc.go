@@ -39,11 +39,11 @@ func (s *Server) calcScopeOf(r *http.Request, a *appRequest) (calcScope, error) 
 	q := r.URL.Query()
 	c := calcScope{dashScope: sc, Weight: q.Get("weight")}
 	if c.Weight != "" && c.Weight != "account" && c.Weight != "revenue" {
-		return c, badRequest("Weigh by account or by revenue, or not at all.")
+		return c, badRequest("dash.err.weight")
 	}
 	if v := q.Get("month"); v != "" {
 		if c.Month, err = nps.ParseMonth(v); err != nil {
-			return c, badRequest("The month must be written as yyyy-mm.")
+			return c, badRequest("dash.err.month")
 		}
 	}
 	if v := q.Get("account"); v != "" {

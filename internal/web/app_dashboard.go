@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"fmt"
 	"html/template"
 	"math"
 	"net/http"
@@ -72,14 +71,14 @@ func (s *Server) dashScopeOf(r *http.Request, a *appRequest) (dashScope, error) 
 		if v := q.Get("owner"); v != "" {
 			id, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || !slices.ContainsFunc(sc.Owners, func(m store.Member) bool { return m.User.ID == id }) {
-				return sc, badRequest("The owner filter does not name a user of this workspace.")
+				return sc, badRequest("dash.err.owner")
 			}
 			sc.OwnerID = id
 		}
 	}
 	if attr := q.Get("seg"); attr != "" {
 		if !slices.Contains(sc.Attributes, attr) {
-			return sc, badRequest("The segment filter does not name an account attribute.")
+			return sc, badRequest("dash.err.segment")
 		}
 		sc.Segment = store.Segment{Attribute: attr, Value: q.Get("segv")}
 		if sc.SegmentValues, err = s.db.SegmentValues(ctx, a.Workspace.ID, attr); err != nil {
@@ -127,8 +126,9 @@ func (s *Server) accountAttributes(r *http.Request, a *appRequest) ([]string, er
 	return append([]string{"industry", "region", "size"}, custom...), err
 }
 
-func badRequest(message string) error {
-	return &httpError{status: http.StatusBadRequest, message: message}
+// badRequest is a 400 with the catalog's message key and its arguments.
+func badRequest(key string, args ...any) error {
+	return appHTTPError(http.StatusBadRequest, nil, key, args...)
 }
 
 // filter is the histogram filter of the scope in its wave.
@@ -414,7 +414,7 @@ func (s *Server) handleTrend(w http.ResponseWriter, r *http.Request, a *appReque
 	}
 	by := r.URL.Query().Get("by")
 	if by != "" && by != "wave" && by != "month" {
-		return badRequest("Show the trend by wave or by month.")
+		return badRequest("dash.err.trend")
 	}
 	p := trendPage{appLayout: a.layout(a.M.T("dash.trend")), Scope: sc, ByWave: by != "month"}
 	if sc.Survey.ID == 0 {
@@ -475,7 +475,7 @@ func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request, a *appRe
 	}
 	lang := r.PostFormValue("lang")
 	if lang != "" && !catalog.Has(lang) {
-		return badRequest(fmt.Sprintf("%q is not a language of Promotor.", lang))
+		return badRequest("dash.err.language", "lang", strconv.Quote(lang))
 	}
 	if err := s.db.SetUserLanguage(r.Context(), a.User.ID, lang); err != nil {
 		return err
