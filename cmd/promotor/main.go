@@ -52,6 +52,7 @@ Commands:
   migrate   apply database migrations
   calc      compute NPS and its interval from a file of scores; compare two
   import    import accounts, contacts or historical responses from CSV or XLSX
+  load-workload  load the benchmark workload (perf/WORKLOAD.md) into a workspace, in bulk
   demo      create the demo workspace (three yearly waves, -10 to +18); --serve serves it
   token     create, list and revoke a workspace's API tokens
   user      create users and workspaces; reset a password
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runCalc(args, stdin, stdout, stderr)
 	case "import":
 		return runImport(ctx, args, getenv, stdin, stdout, stderr)
+	case "load-workload":
+		return runLoadWorkload(ctx, args, getenv, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args, getenv, stdout, stderr)
 	case "token":
