@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"os"
 	"reflect"
 	"slices"
 	"strconv"
@@ -318,4 +319,92 @@ func checkAnswers(tb testing.TB, got, want workloadAnswers) {
 			tb.Errorf("%s: the query layer answers\n%v\nbut the scan of the responses\n%v", g.Type().Field(i).Name, a, b)
 		}
 	}
+}
+
+// BenchmarkWorkloadQuestions answers the workload's six dashboard
+// questions, each and all together, from databases that promotor
+// load-workload filled: PROMOTOR_BENCH_SQLITE names a SQLite file,
+// PROMOTOR_BENCH_POSTGRES a PostgreSQL URL, and PROMOTOR_BENCH_WORKSPACE
+// the workspace (default "workload").
+//
+// First, "scan" answers them by the plain SQL scan of the responses, the
+// baseline, and checks that the query layer answers the same; it logs the
+// time of each question. PROMOTOR_BENCH_NOSCAN=1 leaves it out, since at
+// 10 million responses the scan takes seconds.
+func BenchmarkWorkloadQuestions(b *testing.B) {
+	slug := cmp.Or(os.Getenv("PROMOTOR_BENCH_WORKSPACE"), "workload")
+	for _, d := range []struct {
+		dialect store.Dialect
+		env     string
+	}{{store.SQLite, "PROMOTOR_BENCH_SQLITE"}, {store.Postgres, "PROMOTOR_BENCH_POSTGRES"}} {
+		b.Run(d.dialect.String(), func(b *testing.B) {
+			dsn := os.Getenv(d.env)
+			if dsn == "" {
+				b.Skipf("%s not set: name a database that promotor load-workload filled", d.env)
+			}
+			ctx := context.Background()
+			db, err := store.Open(ctx, dsn)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { db.Close() })
+			if db.Dialect() != d.dialect {
+				b.Fatalf("%s names a %s database, want %s", d.env, db.Dialect(), d.dialect)
+			}
+			w, err := openWorkload(ctx, db, slug)
+			if err != nil {
+				b.Fatalf("%s: %v (load it with promotor load-workload --workspace %s)", d.env, err, slug)
+			}
+			b.Run("scan", func(b *testing.B) {
+				if os.Getenv("PROMOTOR_BENCH_NOSCAN") == "1" {
+					b.Skip("PROMOTOR_BENCH_NOSCAN=1: the answers are not checked")
+				}
+				var want workloadAnswers
+				var took []time.Duration
+				for b.Loop() {
+					if want, took, err = w.answers(ctx, true); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				got, _, err := w.answers(ctx, false)
+				if err != nil {
+					b.Fatal(err)
+				}
+				checkAnswers(b, got, want)
+				if want.LastWave.N() == 0 {
+					b.Fatalf("wave 5 has no responses: is the workload loaded?")
+				}
+				b.Logf("scan of %d responses of wave 5 and more: %s", want.LastWave.N(), formatTimes(took))
+			})
+			for _, q := range workloadQuestions {
+				b.Run(q.name, func(b *testing.B) {
+					var a workloadAnswers
+					for b.Loop() {
+						if err := q.ask(ctx, w, &a); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+			b.Run("all", func(b *testing.B) {
+				for b.Loop() {
+					if _, _, err := w.answers(ctx, false); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// formatTimes lists the questions' times and their sum.
+func formatTimes(took []time.Duration) string {
+	var parts []string
+	var sum time.Duration
+	for i, d := range took {
+		sum += d
+		parts = append(parts, fmt.Sprintf("%s %.1f ms", workloadQuestions[i].name, float64(d.Microseconds())/1000))
+	}
+	return fmt.Sprintf("%s; all %.1f ms", strings.Join(parts, ", "), float64(sum.Microseconds())/1000)
 }
