@@ -33,12 +33,17 @@ var unscoped = map[string]bool{
 	"StartDueSends": true, "ClaimMessages": true, "FinishMessages": true, "QueueReminders": true,
 	// The workspace's own settings, as CreateWorkspace.
 	"SetFatigueDays": true,
+	// The user's own setting, as the password.
+	"SetUserLanguage": true,
+	// The benchmark loader names its workspace by slug and makes it, as
+	// CreateWorkspace.
+	"LoadWorkload": true,
 }
 
 // refersToNothing are the workspace-scoped methods whose input names no
 // other row, so that they cannot reach another workspace; AddMember and
 // DeleteWorkspace are checked on their own.
-var refersToNothing = map[string]bool{"CreateSurvey": true, "AddMember": true, "DeleteWorkspace": true}
+var refersToNothing = map[string]bool{"CreateSurvey": true, "AddMember": true, "DeleteWorkspace": true, "CreateBenchmark": true}
 
 // TestWorkspaceIsolation calls every workspace-scoped method with workspace
 // A's ID and workspace B's rows: each must act as if B's rows did not
@@ -53,7 +58,8 @@ func TestWorkspaceIsolation(t *testing.T) {
 		bTok, _ := must2(db.CreateAPIToken(ctx, b.ws.ID, "B's import", b.owner.ID))(t)
 		// Natural keys that only B has, so that a lookup from A that
 		// finds them can only have found B's rows.
-		bAccount := must(db.CreateAccount(ctx, b.ws.ID, nps.Account{ExternalID: "CRM-B", Name: "Only in B", OwnerID: b.owner.ID}))(t)
+		bAccount := must(db.CreateAccount(ctx, b.ws.ID, nps.Account{ExternalID: "CRM-B", Name: "Only in B", OwnerID: b.owner.ID,
+			Industry: "Only-B industry", Attributes: map[string]string{"only-b": "x"}}))(t)
 		bContact := must(db.CreateContact(ctx, b.ws.ID, nps.Contact{AccountID: bAccount.ID, Email: "bob@tenant-b.example"}))(t)
 		// B's stored answer for an Idempotency-Key, which A must not be
 		// able to replay by sending the same key and body.
@@ -70,6 +76,11 @@ func TestWorkspaceIsolation(t *testing.T) {
 		if err := db.SaveImportMapping(ctx, b.ws.ID, importer.Contacts, bMapping); err != nil {
 			t.Fatal(err)
 		}
+		// B's tag and benchmark.
+		if err := db.AddTag(ctx, b.ws.ID, bResp.ID, "b-tag", b.owner.ID); err != nil {
+			t.Fatal(err)
+		}
+		bBench := must(db.CreateBenchmark(ctx, b.ws.ID, nps.Benchmark{Name: "B's sector", NPS: 10}))(t)
 		a := newFixture(t, db, "tenant-a")
 		b.clock = a.clock
 		before := dumpWorkspace(t, db, b)
@@ -86,7 +97,9 @@ func TestWorkspaceIsolation(t *testing.T) {
 				_, err := db.UpsertAccount(ctx, A, nps.Account{ExternalID: "X", Name: "Steal", OwnerID: b.owner.ID})
 				return err
 			},
-			"Account": func() error { _, err := db.Account(ctx, A, b.account.ID); return err },
+			"Account":         func() error { _, err := db.Account(ctx, A, b.account.ID); return err },
+			"AddTag":          func() error { return db.AddTag(ctx, A, bResp.ID, "stolen", a.owner.ID) },
+			"DeleteBenchmark": func() error { return db.DeleteBenchmark(ctx, A, bBench.ID) },
 			"CreateContact": func() error {
 				_, err := db.CreateContact(ctx, A, nps.Contact{Email: "spy@a.example", AccountID: b.account.ID})
 				return err
@@ -168,6 +181,56 @@ func TestWorkspaceIsolation(t *testing.T) {
 			"CreateAPIToken": func() error { _, _, err := db.CreateAPIToken(ctx, A, "Steal", b.owner.ID); return err },
 		}
 		empty := map[string]func() (int, error){
+			"AccountContactAnswers": func() (int, error) {
+				l, err := db.AccountContactAnswers(ctx, A, b.account.ID, b.survey.ID, 10)
+				return len(l), err
+			},
+			"AccountFigures": func() (int, error) {
+				l, err := db.AccountFigures(ctx, A, store.AccountFigureFilter{SurveyID: b.survey.ID, WaveID: b.wave.ID})
+				return len(l), err
+			},
+			// A's own account has a custom attribute; B's name must not show.
+			"AttributeNames": func() (int, error) {
+				l, err := db.AttributeNames(ctx, A, "accounts")
+				return count(l, "only-b"), err
+			},
+			"SegmentValues": func() (int, error) {
+				l, err := db.SegmentValues(ctx, A, "industry")
+				return count(l, "Only-B industry"), err
+			},
+			"Members": func() (int, error) {
+				l, err := db.Members(ctx, A)
+				n := 0
+				for _, m := range l {
+					if m.User.ID == b.owner.ID {
+						n++
+					}
+				}
+				return n, err
+			},
+			"Benchmarks": func() (int, error) { l, err := db.Benchmarks(ctx, A); return len(l), err },
+			"ContactHistograms": func() (int, error) {
+				l, err := db.ContactHistograms(ctx, A, store.HistogramFilter{WaveID: b.wave.ID}, "language")
+				return len(l), err
+			},
+			"LastAnswers": func() (int, error) {
+				l, err := db.LastAnswers(ctx, A, []int64{b.account.ID, bAccount.ID})
+				return len(l), err
+			},
+			"RemoveTag": func() (int, error) { return 0, db.RemoveTag(ctx, A, bResp.ID, "b-tag") },
+			"TagNames":  func() (int, error) { l, err := db.TagNames(ctx, A); return len(l), err },
+			"TagsOf":    func() (int, error) { l, err := db.TagsOf(ctx, A, []int64{bResp.ID}); return len(l), err },
+			// A's base holds A's accounts only; nothing of B's wave counts.
+			"WaveCoverage": func() (int, error) {
+				c, err := db.WaveCoverage(ctx, A, b.wave.ID, 0, 10)
+				n := int(c.Invited + c.Answered + c.AnsweredAccounts)
+				for _, acc := range c.Silent {
+					if acc.WorkspaceID != A {
+						n++
+					}
+				}
+				return n, err
+			},
 			// An import into A finds none of B's contacts and accounts by
 			// their keys, and A's mapping is A's own.
 			"Import": func() (int, error) {
@@ -252,6 +315,9 @@ func TestWorkspaceIsolation(t *testing.T) {
 				t.Errorf("%s with workspace B's rows from A: got %d rows, %v, want none", name, n, err)
 			}
 		}
+		if tags := must(db.TagsOf(ctx, b.ws.ID, []int64{bResp.ID}))(t); len(tags[bResp.ID]) != 1 {
+			t.Errorf("B's tags after A's calls: %v, want b-tag", tags)
+		}
 		// Users span workspaces: B's user may join A, which gives them
 		// nothing in B.
 		must(db.AddMember(ctx, A, b.owner.ID, nps.RoleViewer))(t)
@@ -307,4 +373,15 @@ func dumpWorkspace(t *testing.T, db *store.DB, f *fixture) workspaceDump {
 		APITokens:  must(db.APITokens(ctx, f.ws.ID))(t),
 		Sends:      must(db.Sends(ctx, f.ws.ID, f.wave.ID))(t),
 	}
+}
+
+// count counts the elements of list equal to v.
+func count(list []string, v string) int {
+	n := 0
+	for _, s := range list {
+		if s == v {
+			n++
+		}
+	}
+	return n
 }

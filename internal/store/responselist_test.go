@@ -98,7 +98,7 @@ func TestLatestResponses(t *testing.T) {
 			t.Errorf("another workspace: got %d responses, want none", len(page.Responses))
 		}
 
-		for _, bad := range []store.ResponseFilter{{}, {WaveID: f.wave.ID, Limit: -1}, {WaveID: f.wave.ID, Limit: store.MaxResponsePage + 1}} {
+		for _, bad := range []store.ResponseFilter{{WaveID: f.wave.ID, Limit: -1}, {WaveID: f.wave.ID, Limit: store.MaxResponsePage + 1}} {
 			var ve *nps.ValidationError
 			if _, err := db.LatestResponses(ctx, f.ws.ID, bad); !errors.As(err, &ve) {
 				t.Errorf("LatestResponses(%+v): got %v, want a ValidationError", bad, err)
