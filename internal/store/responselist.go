@@ -34,9 +34,8 @@ type ResponseFilter struct {
 	Category string
 	// HasComment keeps the responses with a comment.
 	HasComment bool
-	// Search keeps the responses whose comment has every word of it, each
-	// word also as the start of a longer one (see searchCondition), in the
-	// order they were recorded.
+	// Search keeps the responses whose comment has every word of it, after
+	// stemming (see searchCondition), in the order they were recorded.
 	Search string
 	// Tag keeps the responses with this tag.
 	Tag string
@@ -110,9 +109,12 @@ func (db *DB) LatestResponses(ctx context.Context, workspaceID int64, f Response
 		w.and("r.id < " + w.arg(f.After.ID))
 	default:
 		// Spelled out rather than as a row value, (r.created_at, r.id) <
-		// (…), which PostgreSQL plans as an index range only sometimes.
+		// (…), which PostgreSQL plans as an index range only sometimes;
+		// the first condition is the range both databases seek to, the
+		// second breaks the ties within its first time.
 		at, id := w.arg(normTime(f.After.CreatedAt)), w.arg(f.After.ID)
-		w.and("(r.created_at < " + at + " OR (r.created_at = " + at + " AND r.id < " + id + "))")
+		w.and("r.created_at <= " + at)
+		w.and("(r.created_at < " + at + " OR r.id < " + id + ")")
 	}
 	// The joins repeat the workspace so that a name can only come from
 	// the response's own workspace.
@@ -203,13 +205,16 @@ func (f ResponseFilter) where(d Dialect, workspaceID int64) (*where, error) {
 // maxSearchWords bounds the words of a search.
 const maxSearchWords = 10
 
-// searchCondition returns the full-text condition on r.comment for the
-// words of q. Each word must occur, as itself or as the start of a longer
-// word, after the database's stemming: SQLite's FTS5 index
-// response_search with the Porter stemmer, PostgreSQL's Dutch or English
-// text search configuration by the response's language (the expression of
-// the responses_search index). Only letters and digits make a word, so
-// nothing the user types is read as query syntax.
+// searchCondition returns the full-text condition on the comment for the
+// words of q: every word must occur after the database's stemming. SQLite's
+// FTS5 index response_search stems with Porter and takes each word also as
+// the start of a longer one (Dutch has no stemmer there); PostgreSQL's
+// column responses.search is stemmed by the Dutch or English text search
+// configuration of the response's language, and each word is looked up in
+// both. Whole stems rather than prefixes on PostgreSQL let its statistics
+// tell a common word from a rare one, which decides between walking the
+// newest responses and reading the index. Only letters and digits make a
+// word, so nothing the user types is read as query syntax.
 func searchCondition(d Dialect, w *where, q string) (string, error) {
 	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if len(words) == 0 {
@@ -218,21 +223,14 @@ func searchCondition(d Dialect, w *where, q string) (string, error) {
 	if len(words) > maxSearchWords {
 		return "", &nps.ValidationError{Field: "q", Message: fmt.Sprintf("search for at most %d words", maxSearchWords)}
 	}
-	terms := make([]string, len(words))
 	if d == Postgres {
-		for i, word := range words {
-			terms[i] = word + ":*"
-		}
-		query := w.arg(strings.Join(terms, " & "))
-		return searchVector + " @@ (to_tsquery('dutch', " + query + ") || to_tsquery('english', " + query + "))", nil
+		query := w.arg(strings.Join(words, " & "))
+		return "r.search @@ (to_tsquery('dutch', " + query + ") || to_tsquery('english', " + query + "))", nil
 	}
+	terms := make([]string, len(words))
 	for i, word := range words {
 		terms[i] = `"` + word + `"*`
 	}
 	// LatestResponses joins response_search s to the responses.
 	return "response_search MATCH " + w.arg(strings.Join(terms, " ")), nil
 }
-
-// searchVector is the expression of PostgreSQL's index responses_search
-// (migration 00007), which a query must repeat exactly to use it.
-const searchVector = `to_tsvector(CASE WHEN r.language LIKE 'nl%' THEN 'dutch'::regconfig ELSE 'english'::regconfig END, r.comment)`
