@@ -101,6 +101,15 @@ func TestResponseFeedFilters(t *testing.T) {
 				t.Errorf("%+v: got %v, want a validation error", bad, err)
 			}
 		}
+		// Whether the search finds its matches by walking or, past the
+		// walk, in the index, the pages are the same.
+		for _, walk := range []int{1, 2, 100} {
+			restore := store.SetSearchWalk(walk)
+			if got := list(store.ResponseFilter{Search: "levering"}); !reflect.DeepEqual(got, []string{"Slechte levering, facturen kloppen niet", "De leveringen kwamen altijd op tijd"}) {
+				t.Errorf("search walking %d responses: got %q", walk, got)
+			}
+			restore()
+		}
 		// A search pages by the order of recording.
 		first := must(db.LatestResponses(ctx, f.ws.ID, store.ResponseFilter{Search: "levering", Limit: 1}))(t)
 		second := must(db.LatestResponses(ctx, f.ws.ID, store.ResponseFilter{Search: "levering", Limit: 1, After: first.Next}))(t)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -116,6 +117,26 @@ func (db *DB) LatestResponses(ctx context.Context, workspaceID int64, f Response
 		w.and("r.created_at <= " + at)
 		w.and("(r.created_at < " + at + " OR r.id < " + id + ")")
 	}
+	var list []ListedResponse
+	if db.dialect == Postgres && f.Search != "" {
+		list, err = db.searchPostgres(ctx, w, workspaceID, f.After.ID, f.Limit+1)
+	} else {
+		list, err = db.listResponses(ctx, from, w, order, f.Limit+1)
+	}
+	if err != nil {
+		return ResponsePage{}, fmt.Errorf("store: latest responses: %w", err)
+	}
+	page := ResponsePage{Responses: list}
+	if len(list) > f.Limit {
+		page.Responses = list[:f.Limit]
+		last := page.Responses[f.Limit-1]
+		page.Next = ResponseCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+	}
+	return page, nil
+}
+
+// listResponses reads up to n responses of the feed's query.
+func (db *DB) listResponses(ctx context.Context, from string, w *where, order string, n int) ([]ListedResponse, error) {
 	// The joins repeat the workspace so that a name can only come from
 	// the response's own workspace.
 	rows, err := db.read.QueryContext(ctx, `
@@ -127,11 +148,11 @@ func (db *DB) LatestResponses(ctx context.Context, workspaceID int64, f Response
 		LEFT JOIN accounts a ON a.workspace_id = r.workspace_id AND a.id = r.account_id`+
 		w.String()+`
 		ORDER BY `+order+`
-		LIMIT `+w.arg(f.Limit+1), w.args...)
+		LIMIT `+w.arg(n), w.args...)
 	if err != nil {
-		return ResponsePage{}, fmt.Errorf("store: latest responses: %w", err)
+		return nil, err
 	}
-	list, err := collect(rows, func(row rowScanner) (ListedResponse, error) {
+	return collect(rows, func(row rowScanner) (ListedResponse, error) {
 		var l ListedResponse
 		r := &l.Response
 		err := row.Scan(&r.ID, &r.WorkspaceID, &r.SurveyID, &r.WaveID, idCol{&r.InvitationID},
@@ -140,16 +161,46 @@ func (db *DB) LatestResponses(ctx context.Context, workspaceID int64, f Response
 			&l.ContactName, &l.ContactEmail, &l.AccountName)
 		return l, err
 	})
-	if err != nil {
-		return ResponsePage{}, fmt.Errorf("store: latest responses: %w", err)
+}
+
+// searchWalk is how many of the newest responses a PostgreSQL search
+// checks one by one before it asks the full-text index (a variable for
+// the tests).
+var searchWalk = 20_000
+
+// searchPostgres finds the newest n responses below the ID before (0: the
+// newest) that w, with its full-text condition, selects. PostgreSQL plans
+// such a query either by walking the responses newest first, which finds
+// a common word at once and a rare one only after reading them all, or by
+// reading every match from the index and sorting, which is the other way
+// round; its estimate of a word's frequency cannot tell a rare word from
+// one it has not seen. So the search does both, each bounded: first it
+// walks the newest searchWalk responses, then, if that found fewer than n,
+// it reads the older matches from the index (ORDER BY r.id + 0 keeps the
+// planner off the walk), which are few when the walk found few.
+func (db *DB) searchPostgres(ctx context.Context, w *where, workspaceID, before int64, n int) ([]ListedResponse, error) {
+	bound := ""
+	args := []any{workspaceID, searchWalk}
+	if before != 0 {
+		bound = " AND id < $3"
+		args = append(args, before)
 	}
-	page := ResponsePage{Responses: list}
-	if len(list) > f.Limit {
-		page.Responses = list[:f.Limit]
-		last := page.Responses[f.Limit-1]
-		page.Next = ResponseCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+	var lowest sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT MIN(id) FROM (SELECT id FROM responses WHERE workspace_id = $1`+bound+`
+		ORDER BY id DESC LIMIT $2) t`, args...).Scan(&lowest)
+	if err != nil || !lowest.Valid {
+		return nil, err
 	}
-	return page, nil
+	walk := w.clone()
+	walk.and("r.id >= " + walk.arg(lowest.Int64))
+	list, err := db.listResponses(ctx, "responses r", walk, "r.id DESC", n)
+	if err != nil || len(list) == n {
+		return list, err
+	}
+	rest := w.clone()
+	rest.and("r.id < " + rest.arg(lowest.Int64))
+	more, err := db.listResponses(ctx, "responses r", rest, "r.id + 0 DESC", n-len(list))
+	return append(list, more...), err
 }
 
 // categoryScores are the score ranges of the categories.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -168,6 +169,12 @@ type where struct {
 func (w *where) arg(v any) string {
 	w.args = append(w.args, v)
 	return "$" + strconv.Itoa(len(w.args))
+}
+
+// clone returns a copy of w that can take more conditions and arguments
+// without changing w.
+func (w *where) clone() *where {
+	return &where{clauses: slices.Clone(w.clauses), args: slices.Clone(w.args)}
 }
 
 // and adds a condition.
