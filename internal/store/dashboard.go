@@ -250,9 +250,11 @@ func (db *DB) AttributeNames(ctx context.Context, workspaceID int64, table strin
 	if table != "accounts" && table != "contacts" {
 		return nil, fmt.Errorf("store: attribute names: no table %q", table)
 	}
-	query := `SELECT DISTINCT j.key FROM ` + table + ` t, json_each(t.attributes) j WHERE t.workspace_id = $1 ORDER BY 1`
+	// Rows without attributes, most of them, are skipped before their
+	// JSON is read.
+	query := `SELECT DISTINCT j.key FROM ` + table + ` t, json_each(t.attributes) j WHERE t.workspace_id = $1 AND t.attributes <> '{}' ORDER BY 1`
 	if db.dialect == Postgres {
-		query = `SELECT DISTINCT jsonb_object_keys(t.attributes) FROM ` + table + ` t WHERE t.workspace_id = $1 ORDER BY 1`
+		query = `SELECT DISTINCT jsonb_object_keys(t.attributes) FROM ` + table + ` t WHERE t.workspace_id = $1 AND t.attributes <> '{}' ORDER BY 1`
 	}
 	rows, err := db.read.QueryContext(ctx, query, workspaceID)
 	if err != nil {
@@ -293,9 +295,10 @@ func (db *DB) SegmentValues(ctx context.Context, workspaceID int64, attribute st
 
 // ContactHistograms groups the responses that f selects by an attribute
 // of their contacts as they are now: "language" or a custom attribute;
-// Key "" holds anonymous responses and contacts without it. Unlike
-// Histograms it reads the responses themselves (contacts are not in the
-// rollup), so its cost grows with the wave.
+// Key "" holds anonymous responses and contacts without it. Contacts are
+// not in the rollup: the named answers are read from the index
+// responses_wave_contacts, and the anonymous ones are what the rollup
+// counts beyond them. f's months are not used.
 func (db *DB) ContactHistograms(ctx context.Context, workspaceID int64, f HistogramFilter, attribute string) ([]Group, error) {
 	if err := f.validate(); err != nil {
 		return nil, fmt.Errorf("store: contact histograms: %w", err)
@@ -303,22 +306,19 @@ func (db *DB) ContactHistograms(ctx context.Context, workspaceID int64, f Histog
 	if !validAttribute(attribute) {
 		return nil, fmt.Errorf("store: contact histograms: %w", &nps.ValidationError{Field: "attribute", Message: "must name a contact attribute"})
 	}
+	f.FromMonth, f.ToMonth = 0, 0
 	var w where
 	ws := w.arg(workspaceID)
 	w.and("r.workspace_id = " + ws)
-	for _, c := range []struct {
-		col string
-		id  int64
-	}{{"r.survey_id", f.SurveyID}, {"r.wave_id", f.WaveID}, {"r.account_id", f.AccountID}} {
-		if c.id != 0 {
-			w.and(c.col + " = " + w.arg(c.id))
-		}
+	w.and("r.contact_id IS NOT NULL")
+	switch {
+	case f.WaveID != 0: // the wave names its survey
+		w.and("r.wave_id = " + w.arg(f.WaveID))
+	case f.SurveyID != 0:
+		w.and("r.survey_id = " + w.arg(f.SurveyID))
 	}
-	if f.FromMonth != 0 {
-		w.and("r.month >= " + w.arg(int(f.FromMonth)))
-	}
-	if f.ToMonth != 0 {
-		w.and("r.month <= " + w.arg(int(f.ToMonth)))
+	if f.AccountID != 0 {
+		w.and("r.account_id = " + w.arg(f.AccountID))
 	}
 	f.andAccounts(&w, ws)
 	key := "c.language"
@@ -327,7 +327,7 @@ func (db *DB) ContactHistograms(ctx context.Context, workspaceID int64, f Histog
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT COALESCE(`+key+`, '') AS group_key, `+
 		scoreList("CAST(SUM(CASE WHEN r.score = %[2]d THEN 1 ELSE 0 END) AS bigint)", 0)+`
-		FROM responses r LEFT JOIN contacts c ON c.workspace_id = r.workspace_id AND c.id = r.contact_id`+w.String()+`
+		FROM responses r JOIN contacts c ON c.workspace_id = r.workspace_id AND c.id = r.contact_id`+w.String()+`
 		GROUP BY group_key ORDER BY group_key`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: contact histograms: %w", err)
@@ -339,6 +339,21 @@ func (db *DB) ContactHistograms(ctx context.Context, workspaceID int64, f Histog
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: contact histograms: %w", err)
+	}
+	anonymous, err := db.Histogram(ctx, workspaceID, f)
+	if err != nil {
+		return nil, fmt.Errorf("store: contact histograms: %w", err)
+	}
+	for _, g := range groups {
+		for s := range anonymous {
+			anonymous[s] -= g.Histogram[s]
+		}
+	}
+	if anonymous.N() > 0 {
+		if len(groups) == 0 || groups[0].Key != "" {
+			groups = append([]Group{{}}, groups...)
+		}
+		groups[0].Histogram.Merge(anonymous)
 	}
 	return groups, nil
 }

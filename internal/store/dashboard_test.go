@@ -261,6 +261,12 @@ func TestAccountFiguresAndCoverage(t *testing.T) {
 		if len(members) != 2 || members[0].User.Name != "Other" || members[1].Role != nps.RoleMember {
 			t.Errorf("Members = %+v", members)
 		}
+		// An answer without a contact counts in the group without a value.
+		must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: f.wave.ID, Score: 5, Channel: nps.ChannelAPI}))(t)
+		byRole = must(db.ContactHistograms(ctx, f.ws.ID, store.HistogramFilter{SurveyID: f.survey.ID, WaveID: f.wave.ID}, "role"))(t)
+		if want := append([]store.Group{{Key: "", Histogram: nps.Histogram{5: 1}}}, want...); !reflect.DeepEqual(byRole, want) {
+			t.Errorf("by contact role with an anonymous answer = %+v, want %+v", byRole, want)
+		}
 		if err := db.SetUserLanguage(ctx, f.other.ID, "nl"); err != nil {
 			t.Fatal(err)
 		}
