@@ -105,30 +105,17 @@ func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request, a *appRe
 	if err != nil {
 		return err
 	}
+	figures = inSegment(figures, sc.Segment)
 	var all nps.Histogram
-	var hs []nps.Histogram
-	var revenues []float64
 	for _, f := range figures {
-		if !sc.Segment.IsZero() && accountAttribute(f.Account, sc.Segment.Attribute) != sc.Segment.Value {
-			continue
-		}
 		row := accountRow{Account: f.Account, Owner: sc.OwnerName(f.Account.OwnerID),
 			Figure: figure{Result: estimate(f.Histogram, 0)}, Previous: figure{Result: estimate(f.Previous, 0)}}
 		row.Change = compare(row.Previous.Result, row.Figure.Result)
 		p.Rows = append(p.Rows, row)
-		if f.Histogram.N() > 0 {
-			all.Merge(f.Histogram)
-			hs = append(hs, f.Histogram)
-			revenues = append(revenues, float64(f.Account.AnnualRevenueCents)/100)
-		}
+		all.Merge(f.Histogram)
 	}
 	p.Respondent.Result = estimate(all, 0)
-	if res, err := nps.AccountWeighted(hs, nps.Options{}); err == nil {
-		p.Account.Result = res
-	}
-	if res, err := nps.RevenueWeighted(hs, revenues, nps.Options{}); err == nil {
-		p.Revenue.Result = res
-	}
+	p.Account, p.Revenue = weighted(figures)
 	slices.SortStableFunc(p.Rows, func(x, y accountRow) int {
 		c := less(x, y)
 		if p.Dir == "desc" {

@@ -361,12 +361,30 @@ func (s *Server) weightedFigures(r *http.Request, a *appRequest, sc dashScope) (
 	if err != nil {
 		return account, revenue, err
 	}
+	account, revenue = weighted(inSegment(figures, sc.Segment))
+	return account, revenue, nil
+}
+
+// inSegment keeps the accounts of a segment (all for the zero segment).
+func inSegment(figures []store.AccountFigures, seg store.Segment) []store.AccountFigures {
+	if seg.IsZero() {
+		return figures
+	}
+	var in []store.AccountFigures
+	for _, f := range figures {
+		if accountAttribute(f.Account, seg.Attribute) == seg.Value {
+			in = append(in, f)
+		}
+	}
+	return in
+}
+
+// weighted is the account- and revenue-weighted NPS of the accounts'
+// histograms in the wave; revenue is empty when no account has revenue.
+func weighted(figures []store.AccountFigures) (account, revenue figure) {
 	var hs []nps.Histogram
 	var revenues []float64
 	for _, f := range figures {
-		if !sc.Segment.IsZero() && accountAttribute(f.Account, sc.Segment.Attribute) != sc.Segment.Value {
-			continue
-		}
 		hs = append(hs, f.Histogram)
 		revenues = append(revenues, float64(f.Account.AnnualRevenueCents)/100)
 	}
@@ -376,7 +394,7 @@ func (s *Server) weightedFigures(r *http.Request, a *appRequest, sc dashScope) (
 	if res, err := nps.RevenueWeighted(hs, revenues, nps.Options{}); err == nil {
 		revenue.Result = res
 	}
-	return account, revenue, nil
+	return account, revenue
 }
 
 // accountAttribute returns an account's built-in or custom attribute.
