@@ -60,13 +60,13 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, a *appReques
 	if err != nil {
 		return err
 	}
+	if allWaves {
+		sc.Wave, sc.Previous = nps.Wave{}, nps.Wave{}
+	}
 	p := feedPage{appLayout: a.layout(a.M.T("dash.responses")), Scope: sc, AllWaves: allWaves,
 		Category: q.Get("category"), HasComment: q.Get("comment") == "1", Search: q.Get("q"), Tag: q.Get("tag")}
 	f := store.ResponseFilter{SurveyID: sc.Survey.ID, WaveID: sc.Wave.ID, OwnerID: sc.OwnerID, Segment: sc.Segment,
 		Category: p.Category, HasComment: p.HasComment, Search: p.Search, Tag: p.Tag}
-	if allWaves {
-		f.WaveID = 0
-	}
 	if f.After, err = appParseCursor(q.Get("after")); err != nil {
 		return err
 	}
