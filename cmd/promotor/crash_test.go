@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -27,10 +26,7 @@ func TestKillDuringSubmissions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the promotor binary")
 	}
-	bin := filepath.Join(t.TempDir(), "promotor")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := promotorBinary(t)
 	for _, d := range storetest.Dialects() {
 		t.Run(d.String(), func(t *testing.T) {
 			dsn := storetest.DSN(t, d)

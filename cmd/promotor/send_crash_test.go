@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,10 +26,7 @@ func TestKillDuringSend(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the promotor binary")
 	}
-	bin := filepath.Join(t.TempDir(), "promotor")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := promotorBinary(t)
 	const invitations = 10_000
 	for _, d := range storetest.Dialects() {
 		t.Run(d.String(), func(t *testing.T) {

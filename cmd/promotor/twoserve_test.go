@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -27,10 +25,7 @@ func TestTwoServesOneDatabase(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the promotor binary")
 	}
-	bin := filepath.Join(t.TempDir(), "promotor")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := promotorBinary(t)
 	for _, d := range storetest.Dialects() {
 		t.Run(d.String(), func(t *testing.T) {
 			dsn := storetest.DSN(t, d)
