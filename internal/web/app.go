@@ -269,8 +269,8 @@ func parseAppForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// handleAppWorkspace sends a workspace's home to its surveys.
+// handleAppWorkspace sends a workspace's home to its dashboard.
 func (s *Server) handleAppWorkspace(w http.ResponseWriter, r *http.Request, a *appRequest) error {
-	http.Redirect(w, r, a.layout("").Base()+"/surveys", http.StatusSeeOther)
+	http.Redirect(w, r, a.layout("").Base()+"/dashboard", http.StatusSeeOther)
 	return nil
 }

@@ -24,12 +24,12 @@ func TestAppScenarios(t *testing.T) {
 		f.run(t, []appScenario{
 			// Getting in.
 			{name: "home signed out", method: "GET", path: "/", status: http.StatusSeeOther, want: []string{"/login"}},
-			{name: "home", method: "GET", path: "/", actor: "viewer", status: http.StatusSeeOther, want: []string{"/w/acme/surveys"}},
+			{name: "home", method: "GET", path: "/", actor: "viewer", status: http.StatusSeeOther, want: []string{"/w/acme/dashboard"}},
 			{name: "home of a user without workspace", method: "GET", path: "/", actor: "lonely", status: http.StatusOK,
 				want: []string{"No workspace yet", "lonely@example.com"}},
 			{name: "signed out, back after sign-in", method: "GET", path: w + "/surveys?x=1", status: http.StatusSeeOther,
 				want: []string{"/login?next=%2Fw%2Facme%2Fsurveys%3Fx%3D1"}},
-			{name: "workspace home", method: "GET", path: w + "/", actor: "member", status: http.StatusSeeOther, want: []string{"/w/acme/surveys"}},
+			{name: "workspace home", method: "GET", path: w + "/", actor: "member", status: http.StatusSeeOther, want: []string{"/w/acme/dashboard"}},
 
 			// Surveys, waves and the switcher.
 			{name: "survey list", method: "GET", path: w + "/surveys", actor: "viewer", status: http.StatusOK,

@@ -181,7 +181,7 @@ func (s *Server) handleAppHome(w http.ResponseWriter, r *http.Request) error {
 		m := appMessages(r, u)
 		return s.render(w, http.StatusOK, "app/home", appHomePage{appLayout{Title: m.T("app.home.title"), User: u, M: m}})
 	}
-	http.Redirect(w, r, "/w/"+ms[0].Workspace.Slug+"/surveys", http.StatusSeeOther)
+	http.Redirect(w, r, "/w/"+ms[0].Workspace.Slug+"/dashboard", http.StatusSeeOther)
 	return nil
 }
 
