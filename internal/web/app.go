@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/promotor/promotor/internal/i18n"
@@ -145,6 +146,45 @@ func (l appLayout) FormatTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format("2006-01-02 15:04") + " UTC"
+}
+
+// Count shows a count with the language's thousands separator:
+// "2,600,596" in English, "2.600.596" in Dutch.
+func (l appLayout) Count(n int64) string {
+	sep := ","
+	if l.Lang() == "nl" {
+		sep = "."
+	}
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, d := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(d)
+	}
+	return b.String()
+}
+
+// Money shows an amount in cents as whole units of the currency.
+func (l appLayout) Money(cents int64) string { return l.Count(cents / 100) }
+
+// Points shows a number of NPS points: whole from 10 on, with one decimal
+// (the language's decimal sign) below.
+func (l appLayout) Points(x float64) string {
+	if x >= 10 {
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	}
+	s := strconv.FormatFloat(x, 'f', 1, 64)
+	if l.Lang() == "nl" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }
 
 // FormatDate shows the day of a time, in UTC; "—" for none.

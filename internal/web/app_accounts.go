@@ -38,22 +38,6 @@ type accountRow struct {
 	Last     time.Time
 }
 
-// Revenue shows the account's revenue in whole units of the currency.
-func (r accountRow) Revenue() string { return formatCents(r.AnnualRevenueCents) }
-
-// formatCents shows cents as whole units with thousands separators.
-func formatCents(c int64) string {
-	s := strconv.FormatInt(c/100, 10)
-	var b strings.Builder
-	for i, d := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(d)
-	}
-	return b.String()
-}
-
 // accountSorts are the columns the table sorts by, each compared
 // ascending.
 var accountSorts = map[string]func(a, b accountRow) int{

@@ -245,3 +245,19 @@ func TestCalculationExport(t *testing.T) {
 		}
 	})
 }
+
+func TestNumbersInTheReadersLanguage(t *testing.T) {
+	en, nl := appLayout{M: catalog.Messages("en")}, appLayout{M: catalog.Messages("nl")}
+	for _, c := range []struct {
+		got, want string
+	}{
+		{en.Count(0), "0"}, {en.Count(999), "999"}, {en.Count(1000), "1,000"}, {en.Count(2600596), "2,600,596"},
+		{nl.Count(2600596), "2.600.596"}, {en.Count(-1234567), "-1,234,567"},
+		{en.Money(123456789), "1,234,567"}, {nl.Money(99), "0"},
+		{en.Points(0.44), "0.4"}, {nl.Points(0.44), "0,4"}, {en.Points(9.96), "10.0"}, {en.Points(20.3), "20"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}

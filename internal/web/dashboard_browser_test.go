@@ -414,7 +414,7 @@ func (b *dashRun) analystBenchmark(t *testing.T) {
 	)
 	waitPage(t, ctx, "/benchmarks", `document.querySelector("main table tbody tr") !== null`)
 	checkHeading(t, ctx, "benchmarks after adding", "Benchmarks")
-	if got, want := texts(t, ctx, "main table tbody tr:first-child > *:not(:last-child)"), []string{"Retail NL 2025", "+32.0", "+28.0 … +36.4", "1200", "Branchevereniging"}; !slices.Equal(got, want) {
+	if got, want := texts(t, ctx, "main table tbody tr:first-child > *:not(:last-child)"), []string{"Retail NL 2025", "+32.0", "+28.0 … +36.4", "1,200", "Branchevereniging"}; !slices.Equal(got, want) {
 		t.Errorf("benchmarks: got the row %q, want %q", got, want)
 	}
 

@@ -19,15 +19,14 @@ var templateFS embed.FS
 
 // funcs are the template functions every page may use.
 var funcs = template.FuncMap{
-	"asset":       assetURL,
-	"percent":     percent,
-	"mul100":      func(x float64) float64 { return 100 * x },
-	"inc":         func(i int) int { return i + 1 },
-	"dec":         func(i int) int { return i - 1 },
-	"formatCents": formatCents,
-	"category":    func(score int) string { return nps.CategoryOf(score).String() },
-	"list":        func(s ...string) []string { return s },
-	"signed":      func(x float64) string { return nps.Signed(nps.RoundHalfAway(x)) },
+	"asset":    assetURL,
+	"percent":  percent,
+	"mul100":   func(x float64) float64 { return 100 * x },
+	"inc":      func(i int) int { return i + 1 },
+	"dec":      func(i int) int { return i - 1 },
+	"category": func(score int) string { return nps.CategoryOf(score).String() },
+	"list":     func(s ...string) []string { return s },
+	"signed":   func(x float64) string { return nps.Signed(nps.RoundHalfAway(x)) },
 }
 
 // percent shows part/whole as a whole percentage; "—" when whole is 0.
