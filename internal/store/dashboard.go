@@ -51,9 +51,6 @@ func (db *DB) AccountFigures(ctx context.Context, workspaceID int64, f AccountFi
 		JOIN accounts a ON a.workspace_id = r.workspace_id AND a.id = r.account_id
 		WHERE r.workspace_id = `+ws+` AND r.survey_id = `+survey+` AND r.wave_id IN (`+waves+`)`+cond+`
 		ORDER BY a.name, a.id`, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: account figures: %w", err)
-	}
 	var list []AccountFigures
 	index := map[int64]int{}
 	err = eachRow(rows, err, func(row rowScanner) error {
@@ -98,9 +95,6 @@ func (db *DB) LastAnswers(ctx context.Context, workspaceID int64, accountIDs []i
 		rows, err := db.read.QueryContext(ctx, `
 			SELECT a.id, (SELECT MAX(r.created_at) FROM responses r WHERE r.workspace_id = a.workspace_id AND r.account_id = a.id)
 			FROM accounts a WHERE a.workspace_id = `+ws+` AND a.id IN (`+in+`)`, w.args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: last answers: %w", err)
-		}
 		err = eachRow(rows, err, func(row rowScanner) error {
 			var id int64
 			var t time.Time
