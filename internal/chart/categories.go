@@ -3,17 +3,19 @@ package chart
 import (
 	"html/template"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Layout of a category bar, in viewBox units.
 const (
-	catW                = 480.0
+	catW                = viewW
 	catLeft, catRight   = 12.0, 468.0
 	catBarTop, catBarH  = 38.0, 40.0
 	catLabelY           = catBarTop + catBarH + 22
 	catLineH            = 19.0
 	catGap              = 16.0 // between labels in a row
 	catKeyW, catKeyText = 14.0, 6.0
+	catListRunes        = 53 // (catRight - catLeft - catKeyW - catKeyText) / the width of a rune
 )
 
 // Categories draws the shares of detractors, passives and promoters as one
@@ -45,7 +47,7 @@ func Categories(title, desc string, detractors, passives, promoters int64, l Lab
 	for i, name := range []string{l.Detractors, l.Passives, l.Promoters} {
 		names[i] = name
 		texts[i] = percentText(pcts[i], counts[i], total) + " (" + countText(counts[i], l) + ")"
-		widths[i] = catKeyW + catKeyText + max(textWidth(names[i], fontSmall), textWidth(texts[i], fontSmall))
+		widths[i] = catKeyW + catKeyText + max(textWidth(names[i], fontLegend), textWidth(texts[i], fontLegend))
 	}
 	lefts, inRow := placeRow(centres, widths, catLeft, catRight)
 	height := catLabelY + catLineH + 12
@@ -76,12 +78,15 @@ func Categories(title, desc string, detractors, passives, promoters int64, l Lab
 		if !inRow {
 			y := catLabelY + float64(i)*catLineH
 			c.swatch(catLeft, y-11, k)
-			c.text(catLeft+catKeyW+catKeyText, y, k.name+" "+texts[i], "font-size", fontSmall, "fill", colText)
+			// A long name is cut, never the figures after it.
+			room := catListRunes - utf8.RuneCountInString(texts[i]) - 1
+			name, cut := truncate(k.name, max(room, 1))
+			c.tipText(catLeft+catKeyW+catKeyText, y, name+" "+texts[i], cut, k.name+" "+texts[i], []any{"font-size", fontLegend, "fill", colText})
 			continue
 		}
 		c.swatch(lefts[i], catLabelY-11, k)
-		c.text(lefts[i]+catKeyW+catKeyText, catLabelY, k.name, "font-size", fontSmall, "fill", colText)
-		c.text(lefts[i]+catKeyW+catKeyText, catLabelY+catLineH, texts[i], "font-size", fontSmall, "font-weight", "bold", "fill", colText)
+		c.text(lefts[i]+catKeyW+catKeyText, catLabelY, k.name, "font-size", fontLegend, "fill", colText)
+		c.text(lefts[i]+catKeyW+catKeyText, catLabelY+catLineH, texts[i], "font-size", fontLegend, "font-weight", "bold", "fill", colText)
 	}
 	return c.html()
 }

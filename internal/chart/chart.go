@@ -81,15 +81,38 @@ const (
 	colZebra     = "#f4f6f8"
 )
 
-// Font sizes, in viewBox units. The charts are 480 units wide, so that on
-// a phone, where a chart is some 340 px wide, the smallest text is still
-// about 10 px; on a desktop the page should cap the chart's width (at about
-// 1.5 times its viewBox width) rather than let the text grow without end.
+// viewW is the viewBox width of every chart, so that charts side by side in
+// boxes of one width draw their text at one size.
+const viewW = 480.0
+
+// The widths, in CSS px, a chart must read at: the dashboard caps a chart's
+// box at 40rem, and a phone leaves it about 360 px.
 const (
-	fontTitle = 17.0
-	fontBase  = 15.0
-	fontSmall = 14.0
-	fontNote  = 13.0
+	desktopPx = 640.0
+	phonePx   = 360.0
+)
+
+// Font sizes by role, in viewBox units. A chart's text scales with its box,
+// so the two widths bound every size from both sides: the smallest text
+// must be 10 px at phone width, 10 × viewW / phonePx = 13.3 units, and the
+// title at most 18 px at desktop width, 18 × viewW / desktopPx = 13.5 units.
+// Hence one size for all text, 10.1 px on a phone and 18 px on a desktop;
+// the title stands out by weight and place, not size. (A bigger title would
+// be an HTML heading outside the SVG.)
+const (
+	fontSize   = 13.5
+	fontTitle  = fontSize // the chart's title, bold
+	fontAxis   = fontSize // ticks, scores, the labels of points and rows
+	fontValue  = fontSize // a figure at its point, bar or row
+	fontLegend = fontSize // legend entries and category names
+	fontNote   = fontSize // the small-sample marker of a row
+)
+
+// Text extents, as fractions of the font size, for placing texts clear of
+// each other; textWidth estimates the width.
+const (
+	textAscent  = 0.75 // baseline to the top of digits and capitals
+	textDescent = 0.22
 )
 
 // noData is drawn in the middle of a chart with nothing to show.
@@ -111,7 +134,7 @@ func newCanvas(kind string, h *hasher, w, ht float64, title, desc string, patter
 	}
 	c.open("svg", "xmlns", "http://www.w3.org/2000/svg", "viewBox", "0 0 "+num(w)+" "+num(ht),
 		"width", "100%", "role", "img", "aria-labelledby", labelledBy,
-		"font-family", "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "font-size", fontBase)
+		"font-family", "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "font-size", fontSize)
 	c.textEl("title", title, "id", c.id+"-title")
 	if desc != "" {
 		c.textEl("desc", desc, "id", c.id+"-desc")
@@ -203,8 +226,13 @@ func (c *canvas) text(x, y float64, s string, kv ...any) {
 // carries the whole one as its tooltip.
 func (c *canvas) label(x, y float64, s string, max int, kv ...any) {
 	short, cut := truncate(s, max)
+	c.tipText(x, y, short, cut, s, kv)
+}
+
+// tipText writes a <text> showing short, with full as its tooltip if cut.
+func (c *canvas) tipText(x, y float64, short string, cut bool, full string, kv []any) {
 	if !cut {
-		c.text(x, y, s, kv...)
+		c.text(x, y, short, kv...)
 		return
 	}
 	c.b.WriteString("<text")
@@ -212,17 +240,24 @@ func (c *canvas) label(x, y float64, s string, max int, kv ...any) {
 	c.b.WriteByte('>')
 	escape(&c.b, short)
 	c.b.WriteString("<title>")
-	escape(&c.b, s)
+	escape(&c.b, full)
 	c.b.WriteString("</title></text>\n")
 }
 
 // fitText writes a <text> squeezed to width when it is estimated to be
 // wider, so that a huge count stays over its bar.
 func (c *canvas) fitText(x, y, width, size float64, s string, kv ...any) {
-	if textWidth(s, size) > width {
+	c.fitLabel(x, y, width, size, s, 0, kv...)
+}
+
+// fitLabel is fitText for a text first cut to at most max runes (none if
+// max is 0), carrying the whole text as its tooltip if cut.
+func (c *canvas) fitLabel(x, y, width, size float64, s string, max int, kv ...any) {
+	short, cut := truncate(s, max)
+	if textWidth(short, size) > width {
 		kv = append(kv, "textLength", width, "lengthAdjust", "spacingAndGlyphs")
 	}
-	c.text(x, y, s, append(kv, "font-size", size)...)
+	c.tipText(x, y, short, cut, s, append(kv, "font-size", size))
 }
 
 // empty draws the no-data marker in the middle of a w×h chart, and the
@@ -230,7 +265,7 @@ func (c *canvas) fitText(x, y, width, size float64, s string, kv ...any) {
 func (c *canvas) empty(w, h float64, desc string) template.HTML {
 	c.text(w/2, h/2+8, noData, "text-anchor", "middle", "font-size", 24.0, "fill", colMuted)
 	if desc != "" {
-		c.label(w/2, h/2+32, desc, int((w-24)/(fontSmall*0.6)), "text-anchor", "middle", "font-size", fontSmall, "fill", colMuted)
+		c.label(w/2, h/2+32, desc, int((w-24)/(fontLegend*0.6)), "text-anchor", "middle", "font-size", fontLegend, "fill", colMuted)
 	}
 	return c.html()
 }

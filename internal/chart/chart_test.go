@@ -70,6 +70,12 @@ func TestGolden(t *testing.T) {
 		{"trend_gap.svg", Trend("NPS per quarter", "No responses in 2024-Q3.", []Point{
 			pt("2024-Q1", 96, 6, 40), pt("2024-Q2", 99, 4, 38), {Label: "2024-Q3", Value: math.NaN()},
 			pt("2024-Q4", -20, 15, 30), pt("2025-Q1", -140, 10, 30), pt("2025-Q2 with a very long label", -60, 12, 25)}, english)},
+		{"trend_edges.svg", Trend("NPS per wave", "Four small waves.", []Point{
+			{Label: "Wave 1", Value: 11.1, Low: -30, High: 48, N: 9, Warn: true}, {Label: "Wave 2", Value: -16.7, Low: -55, High: 25, N: 6, Warn: true},
+			{Label: "Wave 3", Value: 100, Low: 60, High: 100, N: 4, Warn: true}, {Label: "Wave 4", Value: 0, Low: -45, High: 45, N: 5, Warn: true}}, english)},
+		{"intervals_long.svg", Intervals("NPS per sector", "Long figures.", []Point{
+			{Label: "Onderwijs en wetenschappelijk onderzoek", Value: -16.7, Low: -40, High: 8, N: 1234, Warn: true},
+			pt("Retail", 12, 6, 340), {Label: "Zorg", Value: 100, Low: 88, High: 100, N: 12, Warn: true}}, dutch)},
 		{"empty.svg", Distribution("Scores", "No responses yet.", [11]int64{}, english)},
 		{"intervals.svg", Intervals("NPS per sector", "NPS per sector with 95% intervals.", segments(), dutch)},
 		{"distribution.svg", Distribution("Scores", "How many respondents gave each score.", scores, english)},
@@ -317,7 +323,7 @@ func TestTrendThinning(t *testing.T) {
 	for i := 1; i < len(labels); i++ {
 		x0, _ := strconv.ParseFloat(labels[i-1].attr["x"], 64)
 		x1, _ := strconv.ParseFloat(labels[i].attr["x"], 64)
-		if gap := x1 - x0; gap < textWidth(labels[i].text, fontSmall) {
+		if gap := x1 - x0; gap < textWidth(labels[i].text, fontAxis) {
 			t.Errorf("labels %q and %q are %.1f apart, narrower than a label", labels[i-1].text, labels[i].text, gap)
 		}
 	}

@@ -8,7 +8,7 @@ import (
 
 // Layout of a distribution, in viewBox units.
 const (
-	distW, distH            = 480.0, 276.0
+	distW, distH            = viewW, 276.0
 	distLeft, distRight     = 12.0, 468.0
 	distTop, distBase       = 64.0, 214.0
 	distBarW                = 28.0
@@ -60,8 +60,8 @@ func Distribution(title, desc string, counts [11]int64, l Labels) template.HTML 
 			bh = math.Max(bh, 1) // a count is never invisible
 			c.tag("rect", "x", cx-distBarW/2, "y", distBase-bh, "width", distBarW, "height", bh, "fill", k.fill, "stroke", k.colour)
 		}
-		c.fitText(cx, distBase-bh-5, slot-4, fontSmall, strconv.FormatInt(n, 10), "text-anchor", "middle", "fill", colText)
-		c.text(cx, distScoreY, strconv.Itoa(score), "text-anchor", "middle", "font-size", fontSmall, "fill", colText)
+		c.fitText(cx, distBase-bh-5, slot-4, fontValue, strconv.FormatInt(n, 10), "text-anchor", "middle", "fill", colText)
+		c.text(cx, distScoreY, strconv.Itoa(score), "text-anchor", "middle", "font-size", fontAxis, "fill", colText)
 	}
 	c.tag("line", "x1", distLeft, "y1", distBase, "x2", distRight, "y2", distBase, "stroke", colZero, "stroke-width", 1.0)
 
@@ -74,8 +74,8 @@ func Distribution(title, desc string, counts [11]int64, l Labels) template.HTML 
 		c.tag("path", "d", d, "fill", "none", "stroke", cats[i].colour, "stroke-width", 1.5)
 		// A name may reach past its bracket by the margins: the next is
 		// centred as far away.
-		runes := int((x1 - x0 + 2*distCategoryLabelMargin) / (fontSmall * 0.6))
-		c.label((x0+x1)/2, distCategoryY, cats[i].name, min(runes, distCategoryLabelRunes), "text-anchor", "middle", "font-size", fontSmall, "fill", colText)
+		runes := int((x1 - x0 + 2*distCategoryLabelMargin) / (fontLegend * 0.6))
+		c.label((x0+x1)/2, distCategoryY, cats[i].name, min(runes, distCategoryLabelRunes), "text-anchor", "middle", "font-size", fontLegend, "fill", colText)
 	}
 	return c.html()
 }

@@ -3,16 +3,19 @@ package chart
 import "html/template"
 
 // Layout of an interval chart, in viewBox units: the labels right-aligned
-// against the plot, the plot, then the figures.
+// against the plot, the plot, then the figures right-aligned against the
+// chart's edge, so that a text wider than estimated eats into the gutter
+// beside the plot and never runs past the edge.
 const (
-	ivW          = 480.0
+	ivW          = viewW
 	ivLabelRight = 140.0
 	ivLeft       = 152.0
 	ivRight      = 332.0
-	ivTextX      = 344.0
+	ivTextLeft   = 344.0 // where the figures may begin
+	ivTextRight  = ivW - 8
 	ivTop        = 40.0
 	ivRowH       = 36.0
-	ivLabelRunes = 15 // (ivLabelRight - 12) / the width of a rune
+	ivLabelRunes = 15 // (ivLabelRight - 12) / the width of a rune at fontAxis
 )
 
 // Intervals draws one row per group: its label at the left, a dot at its
@@ -53,24 +56,27 @@ func Intervals(title, desc string, rows []Point, l Labels) template.HTML {
 		if t != 0 {
 			c.tag("line", "x1", x(t), "y1", ivTop, "x2", x(t), "y2", bottom, "stroke", colGrid, "stroke-width", 1.0)
 		}
-		c.text(x(t), bottom+16, signed(t), "text-anchor", "middle", "font-size", fontNote, "fill", colMuted)
+		c.text(x(t), bottom+16, signed(t), "text-anchor", "middle", "font-size", fontAxis, "fill", colMuted)
 	}
 	c.tag("line", "x1", x(0), "y1", ivTop, "x2", x(0), "y2", bottom, "stroke", colZero, "stroke-width", 1.5)
 
 	for i, p := range rows {
 		s := spans[i]
 		cy := ivTop + float64(i)*ivRowH + ivRowH/2
-		c.label(ivLabelRight, cy+5, p.Label, ivLabelRunes, "text-anchor", "end", "font-size", fontSmall, "fill", colText)
+		c.label(ivLabelRight, cy+5, p.Label, ivLabelRunes, "text-anchor", "end", "font-size", fontAxis, "fill", colText)
 		figures := "NPS " + valueText(s) + " (" + countText(p.N, l) + ")"
+		width := ivTextRight - ivTextLeft
 		if p.Warn {
-			c.fitText(ivTextX, cy-1, ivW-ivTextX-4, fontSmall, figures, "fill", colText)
+			c.fitText(ivTextRight, cy-1, width, fontValue, figures, "text-anchor", "end", "fill", colText)
 			small := l.SmallN
 			if small == "" {
 				small = "*"
 			}
-			c.fitText(ivTextX, cy+14, ivW-ivTextX-4, fontNote, small, "font-style", "italic", "fill", colMuted)
+			// A translation may be long: squeezed by at most a tenth, then cut.
+			c.fitLabel(ivTextRight, cy+14, width, fontNote, small, int(width/0.9/(fontNote*0.6)),
+				"text-anchor", "end", "font-style", "italic", "fill", colMuted)
 		} else {
-			c.fitText(ivTextX, cy+5, ivW-ivTextX-4, fontSmall, figures, "fill", colText)
+			c.fitText(ivTextRight, cy+5, width, fontValue, figures, "text-anchor", "end", "fill", colText)
 		}
 		if !s.ok {
 			continue

@@ -77,7 +77,7 @@ func (c *canvas) legend(x, y float64, items []legendItem) {
 			continue
 		}
 		it.key(x, y)
-		c.text(x+it.keyW+6, y, it.text, "font-size", fontSmall, "fill", colText)
-		x += it.keyW + 6 + textWidth(it.text, fontSmall) + 18
+		c.text(x+it.keyW+6, y, it.text, "font-size", fontLegend, "fill", colText)
+		x += it.keyW + 6 + textWidth(it.text, fontLegend) + 18
 	}
 }

@@ -8,13 +8,15 @@ import (
 
 // Layout of a trend, in viewBox units.
 const (
-	trendW, trendH        = 480.0, 268.0
-	trendLeft, trendRight = 44.0, 468.0
+	trendW, trendH        = viewW, 268.0
+	trendLeft, trendRight = 48.0, 468.0
 	trendTop, trendBottom = 46.0, 206.0
 	trendPad              = 16.0 // between the y axis and the first point
 	trendLabelY           = trendBottom + 20
 	trendLegendY          = 258.0
 	trendLabelRunes       = 14
+	trendEdge             = 4.0 // the least room between a label and the chart's edge
+	trendLabelGap         = 8.0 // the least room between two labels under the axis
 )
 
 // npsTicks are the gridlines of an NPS axis.
@@ -22,10 +24,12 @@ var npsTicks = [...]float64{-100, -50, 0, 50, 100}
 
 // Trend draws pts as a line over their labels, with the interval as a band
 // (a whisker for a point without neighbours) and each point's value printed
-// at it. The y axis is fixed at -100..100 so that trends compare at a
-// glance. Small-sample points are hollow and dashed, their band hatched and
-// their value marked with "*". With many points the labels and values are
-// thinned, always keeping the last point's.
+// at it: over the point, or under it at the top of the plot, shifted inward
+// at the ends, with a white halo over the band. The y axis is fixed at
+// -100..100 so that trends compare at a glance. Small-sample points are
+// hollow and dashed, their band hatched and their value marked with "*".
+// With many points the labels and values are thinned so that none touch,
+// always keeping the last point's.
 func Trend(title, desc string, pts []Point, l Labels) template.HTML {
 	h := newHasher("trend", title, desc, l)
 	for _, p := range pts {
@@ -151,27 +155,44 @@ func Trend(title, desc string, pts []Point, l Labels) template.HTML {
 		c.close("circle")
 	}
 
-	// Values at the points and labels under the axis, thinned to every k-th
-	// point counted back from the last, so that neighbours do not touch.
+	// Labels under the axis and values at the points, each thinned to every
+	// k-th point counted back from the last, so that neighbours do not touch.
 	labels := make([]extent, n)
 	for i, p := range pts {
 		short, _ := truncate(p.Label, trendLabelRunes)
-		labels[i] = centred(xs[i], textWidth(short, fontSmall), 2, trendW-2)
+		labels[i] = centred(xs[i], textWidth(short, fontAxis), trendEdge, trendW-trendEdge)
 	}
-	labelEvery := 1
-	for labelEvery < n && !apart(labels, labelEvery, 8) {
-		labelEvery++
-	}
-	valueEvery := every(textWidth("+100*", fontSmall)+4, step, n)
+	labelEvery := thin(labels, trendLabelGap)
+	values := make([]placed, n)
 	for i, p := range pts {
-		s := spans[i]
-		shown := (n-1-i)%valueEvery == 0
-		if s.ok && (shown || p.Warn) {
-			c.pointValue(xs[i], y(s.v), radius, s, shown, p.Warn, n == 1 || len(runOf(runs, i)) == 1 && s.interval)
+		if s := spans[i]; s.ok {
+			lone := n == 1 || len(runOf(runs, i)) == 1 && s.interval
+			values[i] = placeValue(valueText(s)+star(p.Warn), xs[i], y(s.v), radius, lone)
 		}
+	}
+	valueEvery := thinValues(values)
+	var starred []int
+	for i, p := range pts {
+		if values[i].text != "" && (n-1-i)%valueEvery != 0 {
+			values[i] = placed{}
+			if p.Warn {
+				starred = append(starred, i)
+			}
+		}
+	}
+	for _, i := range starred {
+		values[i] = placeStar(xs[i], y(spans[i].v), radius, values)
+	}
+	for _, v := range values {
+		if v.text != "" {
+			c.text(v.x, v.y, v.text, "text-anchor", v.anchor, "font-size", fontValue, "font-weight", "bold",
+				"fill", colLine, "stroke", "#fff", "stroke-width", 3.0, "stroke-linejoin", "round", "paint-order", "stroke")
+		}
+	}
+	for i, p := range pts {
 		if (n-1-i)%labelEvery == 0 {
 			e := labels[i]
-			c.label(e.x, trendLabelY, p.Label, trendLabelRunes, "text-anchor", e.anchor, "font-size", fontSmall, "fill", colText)
+			c.label(e.x, trendLabelY, p.Label, trendLabelRunes, "text-anchor", e.anchor, "font-size", fontAxis, "fill", colText)
 		}
 	}
 
@@ -184,64 +205,6 @@ func Trend(title, desc string, pts []Point, l Labels) template.HTML {
 	}
 	c.legend(trendLeft, trendLegendY, items)
 	return c.html()
-}
-
-// pointValue writes the value of the point at x, y, marked "*" for a small
-// sample, or only "*" when the value is thinned out. A lone point's value
-// goes beside it, clear of its whisker.
-func (c *canvas) pointValue(x, y, radius float64, s span, shown, small, beside bool) {
-	kv := []any{"font-size", fontSmall, "font-weight", "bold", "fill", colLine,
-		"stroke", "#fff", "stroke-width", 3.0, "paint-order", "stroke"}
-	t := "*"
-	if shown {
-		t = valueText(s)
-		if small {
-			t += "*"
-		}
-	}
-	if beside {
-		c.text(x+radius+6, y+5, t, append(kv, "text-anchor", "start")...)
-		return
-	}
-	// Over the point, unless that is over the plot; a small sample's marker
-	// without its value under it, clear of the neighbours' values.
-	ty := y - radius - 5
-	if !shown && y+radius+12 <= trendBottom+4 || ty < trendTop+4 {
-		ty = y + radius + 14
-	}
-	c.text(x, ty, t, append(kv, "text-anchor", "middle")...)
-}
-
-// extent is where a text is placed and how far it reaches.
-type extent struct {
-	x           float64
-	anchor      string
-	left, right float64
-}
-
-// centred places a text of width w centred at x, or against lo or hi if it
-// would cross them.
-func centred(x, w, lo, hi float64) extent {
-	switch {
-	case x-w/2 < lo:
-		return extent{lo, "start", lo, lo + w}
-	case x+w/2 > hi:
-		return extent{hi, "end", hi - w, hi}
-	}
-	return extent{x, "middle", x - w/2, x + w/2}
-}
-
-// apart reports whether the texts at every k-th of es, counted back from the
-// last, leave gap between neighbours.
-func apart(es []extent, k int, gap float64) bool {
-	prev := -1
-	for i := (len(es) - 1) % k; i < len(es); i += k {
-		if prev >= 0 && es[prev].right+gap > es[i].left {
-			return false
-		}
-		prev = i
-	}
-	return true
 }
 
 // runOf returns the run that holds point i.
@@ -275,16 +238,6 @@ func valueRuns(spans []span) [][]int {
 	return runs
 }
 
-// every returns k such that labels at every k-th of n points step apart
-// leave width for each.
-func every(width, step float64, n int) int {
-	if n < 2 || step <= 0 {
-		return 1
-	}
-	k := int(math.Ceil(width / step))
-	return max(1, min(k, n))
-}
-
 // gridY draws the gridlines from x0 to x1 and the tick labels left of x0 of
 // a vertical NPS axis, y mapping an NPS to its height.
 func (c *canvas) gridY(x0, x1 float64, y func(float64) float64) {
@@ -292,7 +245,7 @@ func (c *canvas) gridY(x0, x1 float64, y func(float64) float64) {
 		if t != 0 {
 			c.tag("line", "x1", x0, "y1", y(t), "x2", x1, "y2", y(t), "stroke", colGrid, "stroke-width", 1.0)
 		}
-		c.text(x0-6, y(t)+5, signed(t), "text-anchor", "end", "font-size", fontSmall, "fill", colMuted)
+		c.text(x0-6, y(t)+5, signed(t), "text-anchor", "end", "font-size", fontAxis, "fill", colMuted)
 	}
 	// The zero line last, over the others, emphasised.
 	c.tag("line", "x1", x0, "y1", y(0), "x2", x1, "y2", y(0), "stroke", colZero, "stroke-width", 1.5)
