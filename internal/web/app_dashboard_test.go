@@ -169,7 +169,7 @@ func TestDashboardScenarios(t *testing.T) {
 			{name: "feed by category", method: "GET", path: w + "/responses?category=detractor&wave=all", actor: "viewer", status: http.StatusOK,
 				want: []string{"analyst account comment"}, notWant: []string{"member account comment"}},
 			{name: "feed of all waves", method: "GET", path: w + "/responses?wave=all", actor: "viewer", status: http.StatusOK,
-				want: []string{`<option value="all" selected>`, "member account comment", "analyst account comment"},
+				want:    []string{`<option value="all" selected>`, "member account comment", "analyst account comment"},
 				notWant: []string{`<option value="` + wv + `" selected>2026</option>`}},
 			{name: "feed, bad search", method: "GET", path: w + "/responses?q=%21%21", actor: "viewer", status: http.StatusUnprocessableEntity},
 			{name: "response", method: "GET", path: w + "/responses/" + fmt.Sprint(f.analystResponse), actor: "viewer", status: http.StatusOK,
