@@ -16,14 +16,7 @@ func TestImport(t *testing.T) {
 		t.Run(d.String(), func(t *testing.T) {
 			ctx := context.Background()
 			dsn := storetest.DSN(t, d)
-			db, err := store.Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			db := storetest.OpenDSN(t, dsn)
 			ws, err := db.CreateWorkspace(ctx, nps.Workspace{Slug: "acme", Name: "Acme"})
 			if err != nil {
 				t.Fatal(err)

@@ -15,14 +15,7 @@ func TestToken(t *testing.T) {
 		t.Run(d.String(), func(t *testing.T) {
 			ctx := context.Background()
 			dsn := storetest.DSN(t, d)
-			db, err := store.Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			db := storetest.OpenDSN(t, dsn)
 			if _, err := db.CreateWorkspace(ctx, nps.Workspace{Slug: "acme", Name: "Acme"}); err != nil {
 				t.Fatal(err)
 			}

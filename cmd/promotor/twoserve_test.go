@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/promotor/promotor/internal/nps"
-	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/store/storetest"
 )
 
@@ -87,11 +86,7 @@ func TestTwoServesOneDatabase(t *testing.T) {
 func dashboardSession(t *testing.T, dsn string, wsID int64) string {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.OpenDSN(t, dsn)
 	u, err := db.CreateUser(ctx, nps.User{Email: "dashboard@crash.example"})
 	if err != nil {
 		t.Fatal(err)

@@ -63,14 +63,7 @@ func TestLoadWorkload(t *testing.T) {
 		t.Run(d.String(), func(t *testing.T) {
 			ctx := context.Background()
 			dsn := storetest.DSN(t, d)
-			db, err := store.Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			db := storetest.OpenDSN(t, dsn)
 			dims, lines, linked := workloadFiles(t, 2000)
 			responses := writeFile(t, "responses.csv", strings.Join(lines, "\n")+"\n")
 			base := []string{"load-workload", "--database", dsn, "--dims", dims, "--batch", "500"}
