@@ -214,7 +214,7 @@ func (b *browserRun) keyboardOnly(t *testing.T) {
 	for range 7 {
 		do(t, ctx, "arrow right", chromedp.KeyEvent(kb.ArrowRight))
 	}
-	b.screenshot(t, ctx, "survey-phone.png")
+	screenshot(t, ctx, "survey-phone.png")
 	tabTo(t, ctx, `#comment`)
 	do(t, ctx, "type", chromedp.KeyEvent("Met het toetsenbord"))
 	tabTo(t, ctx, `input[name=switch_intent]`)
@@ -283,8 +283,9 @@ func (b *browserRun) checkPhoneLayout(t *testing.T, ctx context.Context) {
 	}
 }
 
-// screenshot saves the tab's page in PROMOTOR_SCREENSHOT_DIR, if set.
-func (b *browserRun) screenshot(t *testing.T, ctx context.Context, name string) {
+// screenshot saves the tab's whole page as the file name in
+// PROMOTOR_SCREENSHOT_DIR, if set.
+func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	dir := os.Getenv("PROMOTOR_SCREENSHOT_DIR")
 	if dir == "" {
@@ -294,7 +295,7 @@ func (b *browserRun) screenshot(t *testing.T, ctx context.Context, name string) 
 	defer cancel()
 	png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
 	if err != nil {
-		t.Fatalf("screenshot: %v", err)
+		t.Fatalf("screenshot %s: %v", name, err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 		t.Fatal(err)

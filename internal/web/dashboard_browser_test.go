@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -478,19 +476,7 @@ func (b *dashRun) widths(t *testing.T) {
 // PROMOTOR_SCREENSHOT_DIR, if set.
 func (b *dashRun) screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	dir := os.Getenv("PROMOTOR_SCREENSHOT_DIR")
-	if dir == "" {
-		return
-	}
-	sctx, cancel := context.WithTimeout(ctx, browserTimeout)
-	defer cancel()
-	png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+"-"+b.dbName+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	screenshot(t, ctx, name+"-"+b.dbName+".png")
 }
 
 // containsAll reports whether every one of want is in got.
