@@ -149,6 +149,17 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 // write runs fn in a transaction and commits it when fn returns nil; on
 // any error nothing fn wrote is kept.
 func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.writeOn(ctx, db.sql, fn)
+}
+
+// txBeginner begins transactions: the pool (*sql.DB), or one connection
+// of it (*sql.Conn) that a bulk load keeps.
+type txBeginner interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}
+
+// writeOn is write in a transaction that on begins.
+func (db *DB) writeOn(ctx context.Context, on txBeginner, fn func(tx *sql.Tx) error) error {
 	if db.writeSlot != nil {
 		select {
 		case db.writeSlot <- struct{}{}:
@@ -157,7 +168,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 			return ctx.Err()
 		}
 	}
-	tx, err := db.sql.BeginTx(ctx, nil)
+	tx, err := on.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

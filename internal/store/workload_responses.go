@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -222,24 +221,4 @@ func (l *workloadLoad) committed(n int64) {
 	if l.src.Progress != nil {
 		l.src.Progress(l.report.Responses)
 	}
-}
-
-// writeOn is write on one connection of the pool.
-func (db *DB) writeOn(ctx context.Context, conn *sql.Conn, fn func(tx *sql.Tx) error) error {
-	if db.writeSlot != nil {
-		select {
-		case db.writeSlot <- struct{}{}:
-			defer func() { <-db.writeSlot }()
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		return errors.Join(err, ignoreDone(tx.Rollback()))
-	}
-	return tx.Commit()
 }
