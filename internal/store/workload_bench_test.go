@@ -191,19 +191,7 @@ func (w workloadDB) scanGroups(ctx context.Context, key, order, cond string, arg
 	rows, err := store.RawSQL(w.db).QueryContext(ctx, `SELECT `+key+`, `+scanCounts+`
 		FROM responses r LEFT JOIN accounts a ON a.workspace_id = r.workspace_id AND a.id = r.account_id
 		WHERE r.workspace_id = $1 AND `+cond+` GROUP BY `+key+`, `+order+` ORDER BY `+order, append([]any{w.ws}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var gs []store.Group
-	for rows.Next() {
-		var g store.Group
-		if err := rows.Scan(append([]any{&g.Key}, histogramDest(&g.Histogram)...)...); err != nil {
-			return nil, err
-		}
-		gs = append(gs, g)
-	}
-	return gs, rows.Err()
+	return scannedGroups(rows, err)
 }
 
 // scanHistogram counts the workspace's responses that cond selects.
@@ -230,6 +218,11 @@ func (w workloadDB) scanAccounts(ctx context.Context, order string) ([]store.Gro
 			GROUP BY r.account_id HAVING COUNT(*) >= $3) t
 		ORDER BY CAST(100 * (s9 + s10 - (s0 + s1 + s2 + s3 + s4 + s5 + s6)) AS DOUBLE PRECISION) / n `+order+`, t.account_id
 		LIMIT `+strconv.Itoa(workloadTop), w.ws, w.last(), w.minResponses)
+	return scannedGroups(rows, err)
+}
+
+// scannedGroups reads rows of a key and the eleven counts.
+func scannedGroups(rows *sql.Rows, err error) ([]store.Group, error) {
 	if err != nil {
 		return nil, err
 	}
