@@ -254,10 +254,7 @@ func (db *DB) AttributeNames(ctx context.Context, workspaceID int64, table strin
 	if err != nil {
 		return nil, fmt.Errorf("store: attribute names: %w", err)
 	}
-	names, err := collect(rows, func(row rowScanner) (string, error) {
-		var s string
-		return s, row.Scan(&s)
-	})
+	names, err := collect(rows, scanText)
 	if err != nil {
 		return nil, fmt.Errorf("store: attribute names: %w", err)
 	}
@@ -277,10 +274,7 @@ func (db *DB) SegmentValues(ctx context.Context, workspaceID int64, attribute st
 	if err != nil {
 		return nil, fmt.Errorf("store: segment values: %w", err)
 	}
-	values, err := collect(rows, func(row rowScanner) (string, error) {
-		var s string
-		return s, row.Scan(&s)
-	})
+	values, err := collect(rows, scanText)
 	if err != nil {
 		return nil, fmt.Errorf("store: segment values: %w", err)
 	}

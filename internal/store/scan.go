@@ -51,6 +51,12 @@ func jsonArg(v any) (string, error) {
 	return string(b), nil
 }
 
+// scanText scans a row of one text column.
+func scanText(row rowScanner) (string, error) {
+	var s string
+	return s, row.Scan(&s)
+}
+
 // idCol scans an optional reference: NULL becomes 0.
 type idCol struct{ dst *int64 }
 

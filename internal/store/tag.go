@@ -89,10 +89,7 @@ func (db *DB) TagNames(ctx context.Context, workspaceID int64) ([]string, error)
 	if err != nil {
 		return nil, fmt.Errorf("store: tag names: %w", err)
 	}
-	names, err := collect(rows, func(row rowScanner) (string, error) {
-		var s string
-		return s, row.Scan(&s)
-	})
+	names, err := collect(rows, scanText)
 	if err != nil {
 		return nil, fmt.Errorf("store: tag names: %w", err)
 	}
