@@ -29,12 +29,15 @@ type AccountFigureFilter struct {
 	SurveyID, WaveID int64
 	// PreviousWaveID is the wave Previous is read from; 0 for none.
 	PreviousWaveID int64
-	// OwnerID keeps the accounts this user owns.
+	// OwnerID keeps the accounts this user owns, Segment those with an
+	// attribute's value.
 	OwnerID int64
+	Segment Segment
 }
 
 // AccountFigures returns every account of the workspace that answered in
-// the wave or in the previous one (or, with OwnerID, those of that owner),
+// the wave or in the previous one (or, with OwnerID and Segment, those of
+// that owner and segment),
 // by name, with its histograms, read from score_accounts: a few thousand
 // rows however many responses there are.
 func (db *DB) AccountFigures(ctx context.Context, workspaceID int64, f AccountFigureFilter) ([]AccountFigures, error) {
@@ -43,7 +46,13 @@ func (db *DB) AccountFigures(ctx context.Context, workspaceID int64, f AccountFi
 	waves := w.arg(f.WaveID) + ", " + w.arg(f.PreviousWaveID)
 	cond := ""
 	if f.OwnerID != 0 {
-		cond = " AND a.owner_id = " + w.arg(f.OwnerID)
+		cond += " AND a.owner_id = " + w.arg(f.OwnerID)
+	}
+	if err := f.Segment.check(); err != nil {
+		return nil, fmt.Errorf("store: account figures: %w", err)
+	}
+	if !f.Segment.IsZero() {
+		cond += " AND " + f.Segment.condition(&w)
 	}
 	rows, err := db.read.QueryContext(ctx, `
 		SELECT r.wave_id, `+scoreList("r.%[1]s", 0)+`, `+prefixed("a", accountColumns)+`

@@ -204,6 +204,11 @@ func TestAccountFiguresAndCoverage(t *testing.T) {
 		if len(own) != 1 || own[0].Account.ID != f.otherAccount.ID {
 			t.Errorf("AccountFigures of one owner = %+v", own)
 		}
+		gold := must(db.AccountFigures(ctx, f.ws.ID, store.AccountFigureFilter{SurveyID: f.survey.ID, WaveID: f.wave.ID,
+			Segment: store.Segment{Attribute: "tier", Value: "gold"}}))(t)
+		if len(gold) != 1 || gold[0].Account.ID != f.otherAccount.ID {
+			t.Errorf("AccountFigures of segment tier=gold = %+v", gold)
+		}
 		last := must(db.LastAnswers(ctx, f.ws.ID, []int64{f.account.ID, f.otherAccount.ID, silent.ID}))(t)
 		if len(last) != 2 || !last[f.otherAccount.ID].Equal(t0.Add(4*time.Hour)) {
 			t.Errorf("LastAnswers = %v", last)

@@ -41,6 +41,20 @@ type Segment struct {
 // IsZero reports whether s selects all accounts.
 func (s Segment) IsZero() bool { return s.Attribute == "" }
 
+// check reports a segment that cannot name an attribute.
+func (s Segment) check() error {
+	if !s.IsZero() && !validAttribute(s.Attribute) {
+		return &nps.ValidationError{Field: "segment", Message: fmt.Sprintf("%q is not an account attribute", s.Attribute)}
+	}
+	return nil
+}
+
+// condition returns the condition of s on the accounts aliased a, adding
+// its arguments to w.
+func (s Segment) condition(w *where) string {
+	return accountAttribute(w, s.Attribute) + " = " + w.arg(s.Value)
+}
+
 // accountAttribute returns the SQL expression of an account attribute of
 // the accounts aliased a, adding the name of a custom one to w.
 func accountAttribute(w *where, attribute string) string {
@@ -67,10 +81,7 @@ func (f HistogramFilter) validate() error {
 	if f.FromMonth != 0 && f.ToMonth != 0 && f.FromMonth > f.ToMonth {
 		return &nps.ValidationError{Field: "to_month", Message: "must not be before from_month"}
 	}
-	if !f.Segment.IsZero() && !validAttribute(f.Segment.Attribute) {
-		return &nps.ValidationError{Field: "segment", Message: fmt.Sprintf("%q is not an account attribute", f.Segment.Attribute)}
-	}
-	return nil
+	return f.Segment.check()
 }
 
 // validAttribute reports whether name can name an account attribute.
@@ -124,7 +135,7 @@ func (f HistogramFilter) andAccounts(w *where, ws string) {
 		sub = append(sub, "a.owner_id = "+w.arg(f.OwnerID))
 	}
 	if !f.Segment.IsZero() {
-		sub = append(sub, accountAttribute(w, f.Segment.Attribute)+" = "+w.arg(f.Segment.Value))
+		sub = append(sub, f.Segment.condition(w))
 	}
 	if len(sub) > 0 {
 		w.and("r.account_id IN (SELECT a.id FROM accounts a WHERE a.workspace_id = " + ws + " AND " + strings.Join(sub, " AND ") + ")")

@@ -220,11 +220,11 @@ func (f ResponseFilter) where(d Dialect, workspaceID int64) (*where, error) {
 			w.and(c.col + " = " + w.arg(c.id))
 		}
 	}
+	if err := f.Segment.check(); err != nil {
+		return nil, err
+	}
 	if !f.Segment.IsZero() {
-		if !validAttribute(f.Segment.Attribute) {
-			return nil, &nps.ValidationError{Field: "segment", Message: fmt.Sprintf("%q is not an account attribute", f.Segment.Attribute)}
-		}
-		w.and(accountAttribute(w, f.Segment.Attribute) + " = " + w.arg(f.Segment.Value))
+		w.and(f.Segment.condition(w))
 	}
 	if f.Category != "" {
 		r, ok := categoryScores[f.Category]

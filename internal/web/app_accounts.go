@@ -85,11 +85,10 @@ func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request, a *appRe
 		return s.render(w, http.StatusOK, "app/accounts", p)
 	}
 	figures, err := s.db.AccountFigures(r.Context(), a.Workspace.ID, store.AccountFigureFilter{
-		SurveyID: sc.Survey.ID, WaveID: sc.Wave.ID, PreviousWaveID: sc.Previous.ID, OwnerID: sc.OwnerID})
+		SurveyID: sc.Survey.ID, WaveID: sc.Wave.ID, PreviousWaveID: sc.Previous.ID, OwnerID: sc.OwnerID, Segment: sc.Segment})
 	if err != nil {
 		return err
 	}
-	figures = inSegment(figures, sc.Segment)
 	var all nps.Histogram
 	for _, f := range figures {
 		row := accountRow{Account: f.Account, Owner: sc.OwnerName(f.Account.OwnerID),

@@ -357,26 +357,12 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, a *appR
 // scope's wave from the accounts' histograms.
 func (s *Server) weightedFigures(r *http.Request, a *appRequest, sc dashScope) (account, revenue figure, err error) {
 	figures, err := s.db.AccountFigures(r.Context(), a.Workspace.ID, store.AccountFigureFilter{
-		SurveyID: sc.Survey.ID, WaveID: sc.Wave.ID, OwnerID: sc.OwnerID})
+		SurveyID: sc.Survey.ID, WaveID: sc.Wave.ID, OwnerID: sc.OwnerID, Segment: sc.Segment})
 	if err != nil {
 		return account, revenue, err
 	}
-	account, revenue = weighted(inSegment(figures, sc.Segment))
+	account, revenue = weighted(figures)
 	return account, revenue, nil
-}
-
-// inSegment keeps the accounts of a segment (all for the zero segment).
-func inSegment(figures []store.AccountFigures, seg store.Segment) []store.AccountFigures {
-	if seg.IsZero() {
-		return figures
-	}
-	var in []store.AccountFigures
-	for _, f := range figures {
-		if accountAttribute(f.Account, seg.Attribute) == seg.Value {
-			in = append(in, f)
-		}
-	}
-	return in
 }
 
 // weighted is the account- and revenue-weighted NPS of the accounts'
@@ -395,19 +381,6 @@ func weighted(figures []store.AccountFigures) (account, revenue figure) {
 		revenue.Result = res
 	}
 	return account, revenue
-}
-
-// accountAttribute returns an account's built-in or custom attribute.
-func accountAttribute(acc nps.Account, name string) string {
-	switch name {
-	case "industry":
-		return acc.Industry
-	case "region":
-		return acc.Region
-	case "size":
-		return acc.Size
-	}
-	return acc.Attributes[name]
 }
 
 // trendPage shows a survey's NPS over its waves or over months.
