@@ -227,11 +227,6 @@ func mailLog(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))
 }
 
-// recipients are the contacts the send invites.
-func (r *mailRun) recipients() []*mailRecipient {
-	return []*mailRecipient{r.clicker, r.leaver, r.silentNL, r.silentEN, r.rejected}
-}
-
 // delivered are the recipients whose address the server accepts.
 func (r *mailRun) delivered() []*mailRecipient {
 	return []*mailRecipient{r.clicker, r.leaver, r.silentNL, r.silentEN}

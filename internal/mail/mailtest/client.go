@@ -125,12 +125,6 @@ func (c *Client) Headers(ctx context.Context, id string) (http.Header, error) {
 	return h, nil
 }
 
-// Raw returns the message as Mailpit received it, with the Received and
-// Return-Path headers it added.
-func (c *Client) Raw(ctx context.Context, id string) ([]byte, error) {
-	return c.get(ctx, "/api/v1/message/"+url.PathEscape(id)+"/raw")
-}
-
 func (c *Client) getJSON(ctx context.Context, path string, v any) error {
 	b, err := c.get(ctx, path)
 	if err != nil {
