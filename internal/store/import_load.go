@@ -98,14 +98,31 @@ type accountRefs struct {
 	byName map[string][]*nps.Account
 }
 
-// loadAccountRefs reads the accounts that the given external IDs and
-// names refer to.
-func (p *importPlan) loadAccountRefs(ctx context.Context, exts, names map[string]bool) error {
+// accountKeys are the accounts that lines refer to: by external ID where
+// a line gives one, else by name.
+type accountKeys struct{ exts, names map[string]bool }
+
+func newAccountKeys() accountKeys {
+	return accountKeys{exts: map[string]bool{}, names: map[string]bool{}}
+}
+
+// add notes a line's reference.
+func (k accountKeys) add(externalID, name string) {
+	switch {
+	case externalID != "":
+		k.exts[externalID] = true
+	case name != "":
+		k.names[name] = true
+	}
+}
+
+// loadAccountRefs reads the accounts that keys refer to.
+func (p *importPlan) loadAccountRefs(ctx context.Context, keys accountKeys) error {
 	r := &accountRefs{p: p, byExt: map[string]*nps.Account{}, byName: map[string][]*nps.Account{}}
 	for _, by := range []struct {
 		column string
 		keys   map[string]bool
-	}{{"external_id", exts}, {"name", names}} {
+	}{{"external_id", keys.exts}, {"name", keys.names}} {
 		found, err := loadAccounts(ctx, p.q, p.workspaceID, by.column, by.keys)
 		if err != nil {
 			return err

@@ -26,15 +26,11 @@ var (
 )
 
 func (p *importPlan) planAccounts(ctx context.Context) error {
-	exts, names := map[string]bool{}, map[string]bool{}
+	keys := newAccountKeys()
 	for _, r := range p.rs.Accounts {
-		if r.Account.ExternalID != "" {
-			exts[r.Account.ExternalID] = true
-		} else {
-			names[r.Account.Name] = true
-		}
+		keys.add(r.Account.ExternalID, r.Account.Name)
 	}
-	if err := p.loadAccountRefs(ctx, exts, names); err != nil {
+	if err := p.loadAccountRefs(ctx, keys); err != nil {
 		return err
 	}
 	owners, err := members(ctx, p.q, p.workspaceID)
@@ -133,16 +129,12 @@ func sameAccount(a, b nps.Account) bool {
 }
 
 func (p *importPlan) planContacts(ctx context.Context) error {
-	emails, exts, accExts, accNames := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	emails, exts, accounts := map[string]bool{}, map[string]bool{}, newAccountKeys()
 	for _, r := range p.rs.Contacts {
 		emails[r.Contact.Email], exts[r.Contact.ExternalID] = true, true
-		if r.AccountExternalID != "" {
-			accExts[r.AccountExternalID] = true
-		} else if r.AccountName != "" {
-			accNames[r.AccountName] = true
-		}
+		accounts.add(r.AccountExternalID, r.AccountName)
 	}
-	if err := p.loadAccountRefs(ctx, accExts, accNames); err != nil {
+	if err := p.loadAccountRefs(ctx, accounts); err != nil {
 		return err
 	}
 	byEmail, byExt, err := p.loadContactKeys(ctx, emails, exts)

@@ -54,16 +54,12 @@ func (p *importPlan) planResponses(ctx context.Context, o ImportOptions) error {
 	if err != nil {
 		return err
 	}
-	emails, accExts, accNames := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	emails, accounts := map[string]bool{}, newAccountKeys()
 	for _, r := range p.rs.Responses {
 		emails[r.Email] = true
-		if r.AccountExternalID != "" {
-			accExts[r.AccountExternalID] = true
-		} else if r.AccountName != "" {
-			accNames[r.AccountName] = true
-		}
+		accounts.add(r.AccountExternalID, r.AccountName)
 	}
-	if err := p.loadAccountRefs(ctx, accExts, accNames); err != nil {
+	if err := p.loadAccountRefs(ctx, accounts); err != nil {
 		return err
 	}
 	contacts, _, err := p.loadContactKeys(ctx, emails, nil)
