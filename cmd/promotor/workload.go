@@ -27,7 +27,7 @@ DIR/contacts.csv (contact_id,account_id,email) and RESPONSES.csv
 times). It adds a survey "Benchmark workload" with the waves 2021 to
 2025, the accounts (with the custom attribute "segment"), the contacts
 and the responses, rebuilds the workspace's score rollup and analyses
-the tables.
+the tables. The database is created and migrated when it needs it.
 
 Promotor keeps one response per contact and wave, while the workload has
 many: the first response of each contact in each wave is stored with the
@@ -79,11 +79,15 @@ func runLoadWorkload(ctx context.Context, args []string, getenv func(string) str
 	}
 	defer responses.close()
 
-	db, err := openMigrated(ctx, *dsn)
+	// Like demo, it fills a database that is usually new: it migrates it.
+	db, err := store.Open(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
 	if *replace {
 		if err := deleteWorkspace(ctx, db, *slug, stderr); err != nil {
 			return err
