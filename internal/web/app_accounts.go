@@ -66,7 +66,7 @@ func boolRank(b bool) int {
 }
 
 func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request, a *appRequest) error {
-	sc, err := s.dashScopeOf(r, a)
+	sc, err := s.dashScopeOf(r, a, false)
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request, a *appReq
 	if a.Role == nps.RoleMember && acc.OwnerID != a.User.ID {
 		return nps.ErrNotFound // the same answer as for an account of another workspace
 	}
-	sc, err := s.dashScopeOf(r, a)
+	sc, err := s.dashScopeOf(r, a, false)
 	if err != nil {
 		return err
 	}

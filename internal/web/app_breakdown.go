@@ -34,7 +34,7 @@ type breakdownRow struct {
 }
 
 func (s *Server) handleBreakdown(w http.ResponseWriter, r *http.Request, a *appRequest) error {
-	sc, err := s.dashScopeOf(r, a)
+	sc, err := s.dashScopeOf(r, a, false)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ type calcScope struct {
 }
 
 func (s *Server) calcScopeOf(r *http.Request, a *appRequest) (calcScope, error) {
-	sc, err := s.dashScopeOf(r, a)
+	sc, err := s.dashScopeOf(r, a, false)
 	if err != nil {
 		return calcScope{}, err
 	}

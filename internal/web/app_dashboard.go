@@ -32,6 +32,9 @@ type dashScope struct {
 	Wave    nps.Wave
 	// Previous is the wave before Wave in the survey; zero for the first.
 	Previous nps.Wave
+	// AllWaves is set for the survey's waves together (wave=all, on the
+	// pages that allow it); Wave and Previous are then zero.
+	AllWaves bool
 	// OwnerID keeps the accounts of one owner: a member's own, always.
 	OwnerID int64
 	// Member is set when the reader is a member and sees only their own
@@ -48,9 +51,9 @@ type dashScope struct {
 
 // dashScopeOf reads the scope from the query: survey, wave, owner, seg and
 // segv. Without survey or wave, the first survey and its latest open wave
-// are taken. IDs of another workspace are not found; a workspace without
-// surveys has an empty scope.
-func (s *Server) dashScopeOf(r *http.Request, a *appRequest) (dashScope, error) {
+// are taken; with allWaves, wave=all takes all of them. IDs of another
+// workspace are not found; a workspace without surveys has an empty scope.
+func (s *Server) dashScopeOf(r *http.Request, a *appRequest, allWaves bool) (dashScope, error) {
 	ctx, q := r.Context(), r.URL.Query()
 	var sc dashScope
 	var err error
@@ -102,12 +105,17 @@ func (s *Server) dashScopeOf(r *http.Request, a *appRequest) (dashScope, error) 
 	if sc.Waves, err = s.db.Waves(ctx, a.Workspace.ID, sc.Survey.ID); err != nil || len(sc.Waves) == 0 {
 		return sc, err
 	}
+	if allWaves && q.Get("wave") == "all" {
+		sc.AllWaves = true
+		return sc, nil
+	}
 	i := len(sc.Waves) - 1
 	now := s.db.Now()
 	for i > 0 && sc.Waves[i].OpensAt.After(now) {
 		i--
 	}
-	if v := q.Get("wave"); v != "" {
+	// A page for one wave, reached from all waves, shows the latest.
+	if v := q.Get("wave"); v != "" && v != "all" {
 		if i = slices.IndexFunc(sc.Waves, func(w nps.Wave) bool { return strconv.FormatInt(w.ID, 10) == v }); i < 0 {
 			return sc, nps.ErrNotFound
 		}
@@ -143,7 +151,10 @@ func (sc dashScope) Query(extra ...string) template.URL {
 	if sc.Survey.ID != 0 {
 		v.Set("survey", strconv.FormatInt(sc.Survey.ID, 10))
 	}
-	if sc.Wave.ID != 0 {
+	switch {
+	case sc.AllWaves:
+		v.Set("wave", "all")
+	case sc.Wave.ID != 0:
 		v.Set("wave", strconv.FormatInt(sc.Wave.ID, 10))
 	}
 	if sc.OwnerID != 0 && !sc.Member {
@@ -284,7 +295,7 @@ type benchmarkRow struct {
 }
 
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, a *appRequest) error {
-	sc, err := s.dashScopeOf(r, a)
+	sc, err := s.dashScopeOf(r, a, false)
 	if err != nil {
 		return err
 	}
@@ -399,7 +410,7 @@ type trendRow struct {
 }
 
 func (s *Server) handleTrend(w http.ResponseWriter, r *http.Request, a *appRequest) error {
-	sc, err := s.dashScopeOf(r, a)
+	sc, err := s.dashScopeOf(r, a, false)
 	if err != nil {
 		return err
 	}

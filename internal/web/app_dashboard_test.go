@@ -171,6 +171,8 @@ func TestDashboardScenarios(t *testing.T) {
 			{name: "feed of all waves", method: "GET", path: w + "/responses?wave=all", actor: "viewer", status: http.StatusOK,
 				want:    []string{`<option value="all" selected>`, "member account comment", "analyst account comment"},
 				notWant: []string{`<option value="` + wv + `" selected>2026</option>`}},
+			{name: "overview from all waves", method: "GET", path: w + "/dashboard?wave=all", actor: "viewer", status: http.StatusOK,
+				want: []string{"<h1>Overview · 2026"}},
 			{name: "feed, bad search", method: "GET", path: w + "/responses?q=%21%21", actor: "viewer", status: http.StatusUnprocessableEntity},
 			{name: "response", method: "GET", path: w + "/responses/" + fmt.Sprint(f.analystResponse), actor: "viewer", status: http.StatusOK,
 				want: []string{"analyst account comment", "Abe Analyst-Contact"}, notWant: []string{"Add a tag"}},

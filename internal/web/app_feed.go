@@ -13,9 +13,7 @@ import (
 // store.ResponseCursor).
 type feedPage struct {
 	appLayout
-	Scope dashScope
-	// AllWaves is set when the feed spans the survey's waves (wave=all).
-	AllWaves   bool
+	Scope      dashScope
 	Category   string
 	HasComment bool
 	Search     string
@@ -51,19 +49,11 @@ func (s *Server) listResponses(r *http.Request, a *appRequest, f store.ResponseF
 
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, a *appRequest) error {
 	q := r.URL.Query()
-	allWaves := q.Get("wave") == "all"
-	if allWaves {
-		// The scope reads a wave ID; "all" is the feed's own.
-		r = cloneWithQuery(r, "wave", "")
-	}
-	sc, err := s.dashScopeOf(r, a)
+	sc, err := s.dashScopeOf(r, a, true)
 	if err != nil {
 		return err
 	}
-	if allWaves {
-		sc.Wave, sc.Previous = nps.Wave{}, nps.Wave{}
-	}
-	p := feedPage{appLayout: a.layout(a.M.T("dash.responses")), Scope: sc, AllWaves: allWaves,
+	p := feedPage{appLayout: a.layout(a.M.T("dash.responses")), Scope: sc,
 		Category: q.Get("category"), HasComment: q.Get("comment") == "1", Search: q.Get("q"), Tag: q.Get("tag")}
 	f := store.ResponseFilter{SurveyID: sc.Survey.ID, WaveID: sc.Wave.ID, OwnerID: sc.OwnerID, Segment: sc.Segment,
 		Category: p.Category, HasComment: p.HasComment, Search: p.Search, Tag: p.Tag}
@@ -91,11 +81,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, a *appReques
 // FilterQuery is the feed's scope and filters as a query, with extra
 // name, value pairs on top.
 func (p feedPage) FilterQuery(extra ...string) string {
-	wave := ""
-	if p.AllWaves {
-		wave = "all"
-	}
-	return string(p.Scope.Query(append([]string{"wave", wave, "category", p.Category, "comment", boolParam(p.HasComment),
+	return string(p.Scope.Query(append([]string{"category", p.Category, "comment", boolParam(p.HasComment),
 		"q", p.Search, "tag", p.Tag}, extra...)...))
 }
 
@@ -104,19 +90,6 @@ func boolParam(b bool) string {
 		return "1"
 	}
 	return ""
-}
-
-// cloneWithQuery returns r with a query parameter set ("" removes it).
-func cloneWithQuery(r *http.Request, name, value string) *http.Request {
-	r2 := r.Clone(r.Context())
-	q := r2.URL.Query()
-	if value == "" {
-		q.Del(name)
-	} else {
-		q.Set(name, value)
-	}
-	r2.URL.RawQuery = q.Encode()
-	return r2
 }
 
 // responsePage is the permalink of one response.
