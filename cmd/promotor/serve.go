@@ -125,7 +125,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		links = "http://" + ln.Addr().String()
 	}
 	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second}
-	queue, err := jobs.Start(ctx, db, log, tasks(sender), jobs.Options{})
+	queue, err := jobs.Start(ctx, db, log, tasks(sender), nil, jobs.Options{})
 	if err != nil {
 		return err
 	}

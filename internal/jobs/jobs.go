@@ -39,7 +39,8 @@ type Task struct {
 // Options tunes a Queue; the zero value suits production.
 type Options struct {
 	// PollInterval is how often each process looks for jobs to work;
-	// default one second.
+	// default a quarter of a second, so that an alert's email follows
+	// its answer within seconds.
 	PollInterval time.Duration
 }
 
@@ -47,6 +48,7 @@ type Options struct {
 type Queue struct {
 	client *river.Client[*sql.Tx]
 	log    *slog.Logger
+	kinds  []Kind
 }
 
 // driver returns River's driver for the pool of db.
@@ -117,11 +119,20 @@ func (w *taskWorker) Timeout(job *river.Job[taskArgs]) time.Duration {
 	return time.Minute
 }
 
-// Start starts a queue on db that runs tasks, until Stop.
-func Start(ctx context.Context, db *store.DB, log *slog.Logger, tasks []Task, opts Options) (*Queue, error) {
+// Start starts a queue on db that runs tasks and the jobs of kinds,
+// until Stop.
+func Start(ctx context.Context, db *store.DB, log *slog.Logger, tasks []Task, kinds []Kind, opts Options) (*Queue, error) {
 	pool, err := db.Pool(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	byName, err := checkKinds(kinds)
+	if err != nil {
+		return nil, err
+	}
+	q := &Queue{log: log, kinds: kinds}
+	if len(kinds) > 0 {
+		tasks = append(tasks, Task{Name: "dispatch", Every: time.Second, Timeout: time.Minute, Run: q.dispatch})
 	}
 	w := &taskWorker{tasks: map[string]Task{}, running: map[string]*sync.Mutex{}}
 	var periodic []*river.PeriodicJob
@@ -140,12 +151,18 @@ func Start(ctx context.Context, db *store.DB, log *slog.Logger, tasks []Task, op
 	if err := river.AddWorkerSafely(workers, w); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	if err := river.AddWorkerSafely(workers, &rowWorker{kinds: byName}); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	for _, k := range kinds {
+		longest = max(longest, k.Timeout)
+	}
 	poll := opts.PollInterval
 	if poll <= 0 {
-		poll = time.Second
+		poll = 250 * time.Millisecond
 	}
 	client, err := river.NewClient(driver(db, pool), &river.Config{
-		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2 * len(tasks)}},
+		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2*len(tasks) + 4*len(kinds)}},
 		Workers:      workers,
 		PeriodicJobs: periodic,
 		// River reports its routine at Info every few seconds; its
@@ -163,10 +180,11 @@ func Start(ctx context.Context, db *store.DB, log *slog.Logger, tasks []Task, op
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	q.client = client
 	if err := client.Start(ctx); err != nil {
 		return nil, fmt.Errorf("jobs: start: %w", err)
 	}
-	return &Queue{client: client, log: log}, nil
+	return q, nil
 }
 
 // Stop lets running jobs finish until ctx ends, then cancels them.

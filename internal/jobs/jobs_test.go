@@ -19,11 +19,17 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // the tasks until the test ends.
 func startQueue(t *testing.T, db *store.DB, tasks ...jobs.Task) {
 	t.Helper()
+	startKinds(t, db, tasks, nil)
+}
+
+// startKinds is startQueue with kinds of jobs.
+func startKinds(t *testing.T, db *store.DB, tasks []jobs.Task, kinds []jobs.Kind) {
+	t.Helper()
 	ctx := context.Background()
 	if err := jobs.Migrate(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	q, err := jobs.Start(ctx, db, quiet, tasks, jobs.Options{PollInterval: 50 * time.Millisecond})
+	q, err := jobs.Start(ctx, db, quiet, tasks, kinds, jobs.Options{PollInterval: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +96,7 @@ func TestTaskTable(t *testing.T) {
 		"no period": {{Name: "a", Run: noop}},
 		"no func":   {{Name: "a", Every: time.Second}},
 	} {
-		if _, err := jobs.Start(context.Background(), db, quiet, tasks, jobs.Options{}); err == nil {
+		if _, err := jobs.Start(context.Background(), db, quiet, tasks, nil, jobs.Options{}); err == nil {
 			t.Errorf("%s: Start succeeded, want an error", name)
 		}
 	}

@@ -15,6 +15,19 @@ import (
 // of a deleted workspace, or make DeleteWorkspace fail on a foreign key;
 // TestWorkspaceTablesComplete fails until it is added.
 var workspaceTables = []string{
+	"webhook_attempts",
+	"webhook_deliveries",
+	"webhook_endpoints",
+	"notifications",
+	"plan_responses",
+	"plan_items",
+	"plans",
+	"account_pages",
+	"referrals",
+	"promoter_actions",
+	"alerts",
+	"alert_rules",
+	"events",
 	"import_mappings",
 	"idempotency_keys",
 	"api_tokens",
