@@ -28,7 +28,7 @@ type Kind struct {
 // rowArgs is the job of one row of a kind.
 type rowArgs struct {
 	Of string `json:"kind"`
-	ID   int64  `json:"id"`
+	ID int64  `json:"id"`
 }
 
 func (rowArgs) Kind() string { return "row" }
