@@ -65,6 +65,9 @@ type Renderer struct {
 	catalog *i18n.Catalog
 	html    *htmltemplate.Template
 	text    *texttemplate.Template
+	// noticeHTML and noticeText lay out the loop's emails (notice.go).
+	noticeHTML *htmltemplate.Template
+	noticeText *texttemplate.Template
 	// langs remembers the catalog language chosen for each language asked
 	// for: matching costs more than writing the rest of a message.
 	langs sync.Map
@@ -80,7 +83,11 @@ func NewRenderer(c *i18n.Catalog) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: templates: %w", err)
 	}
-	return &Renderer{catalog: c, html: h, text: t}, nil
+	nh, nt, err := parseNotice()
+	if err != nil {
+		return nil, err
+	}
+	return &Renderer{catalog: c, html: h, text: t, noticeHTML: nh, noticeText: nt}, nil
 }
 
 // invitationPage is the data of both invitation templates.

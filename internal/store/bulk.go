@@ -115,10 +115,7 @@ func setIDs(rows *sql.Rows, err error, rs []*nps.Response) error {
 	if err != nil {
 		return fmt.Errorf("insert responses: %w", err)
 	}
-	ids, err := collect(rows, func(row rowScanner) (int64, error) {
-		var id int64
-		return id, row.Scan(&id)
-	})
+	ids, err := collect(rows, scanID)
 	if err != nil {
 		return fmt.Errorf("insert responses: %w", err)
 	}

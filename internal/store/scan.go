@@ -193,3 +193,10 @@ func (w *where) String() string {
 	}
 	return " WHERE " + strings.Join(w.clauses, " AND ")
 }
+
+// scanID scans a row of one ID column.
+func scanID(row rowScanner) (int64, error) {
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/promotor/promotor/internal/mail"
@@ -92,6 +93,15 @@ func (s *Server) dashboardRoutes() []appRoute {
 	}
 }
 
+// loopRoutes are the dashboard's pages and those of the closed loop:
+// follow-ups and alert rules (app_alert.go), webhooks (app_webhook.go),
+// improvement plans (app_plan.go), promoters (app_promoter.go) and the
+// loop's own figures. TestDashboardRoutes tries each as every role and as
+// a user of another workspace.
+func (s *Server) loopRoutes() []appRoute {
+	return slices.Concat(s.dashboardRoutes(), s.alertRoutes(), s.webhookRoutes(), s.planRoutes(), s.promoterRoutes())
+}
+
 // Handler returns the router with every route Promotor serves, behind the
 // security headers and the cross-origin protection that guards every
 // state-changing request.
@@ -156,7 +166,7 @@ func (s *Server) Handler() http.Handler {
 		{"GET /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokens},
 		{"POST /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokenCreate},
 		{"POST /w/{slug}/tokens/{token}/revoke", nps.RoleOwner, s.handleAppTokenRevoke},
-	}, s.dashboardRoutes()...) {
+	}, s.loopRoutes()...) {
 		mux.Handle(rt.pattern, s.inWorkspace(rt.min, rt.handler))
 	}
 

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/promotor/promotor/internal/nps"
+)
+
+// notificationColumns are the columns scanNotification reads, in order.
+const notificationColumns = `id, workspace_id, kind, subject_id, account_id, to_email, to_name, subject,
+	text_body, html_body, state, attempts, error, message_id, sent_at, created_at`
+
+func scanNotification(row rowScanner) (nps.Notification, error) {
+	var n nps.Notification
+	err := row.Scan(&n.ID, &n.WorkspaceID, &n.Kind, &n.SubjectID, idCol{&n.AccountID}, &n.ToEmail, &n.ToName,
+		&n.Subject, &n.Text, &n.HTML, &n.State, &n.Attempts, &n.Error, &n.MessageID, timeCol{&n.SentAt}, timeCol{&n.CreatedAt})
+	return n, err
+}
+
+// insertNotification queues a loop email in the transaction that decided
+// it; the job queue sends it (see PendingNotifications).
+func insertNotification(ctx context.Context, q querier, now time.Time, n nps.Notification) (int64, error) {
+	if n.ToEmail == "" || n.Subject == "" || n.Text == "" {
+		return 0, fmt.Errorf("notification %s without recipient, subject or text", n.Kind)
+	}
+	var id int64
+	err := q.QueryRowContext(ctx, `INSERT INTO notifications (workspace_id, kind, subject_id, account_id, to_email, to_name,
+			subject, text_body, html_body, state, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10) RETURNING id`,
+		n.WorkspaceID, n.Kind, n.SubjectID, nullID(n.AccountID), n.ToEmail, n.ToName, n.Subject, n.Text, n.HTML, now).Scan(&id)
+	return id, err
+}
+
+// PendingNotifications returns the IDs of the loop emails waiting to be
+// sent, oldest first, at most limit.
+func (db *DB) PendingNotifications(ctx context.Context, limit int) ([]int64, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT id FROM notifications WHERE state = 'queued' ORDER BY id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending notifications: %w", err)
+	}
+	ids, err := collect(rows, scanID)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending notifications: %w", err)
+	}
+	return ids, nil
+}
+
+// NotificationToSend returns a loop email by ID, for the job that sends
+// it; the job has no workspace but the row's own.
+func (db *DB) NotificationToSend(ctx context.Context, id int64) (nps.Notification, error) {
+	n, err := scanNotification(db.sql.QueryRowContext(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE id = $1`, id))
+	if err != nil {
+		return n, fmt.Errorf("store: notification: %w", notFound(err, "notification", id))
+	}
+	return n, nil
+}
+
+// Notifications returns the workspace's loop emails about one subject
+// (an alert, a plan item, a promoter action), oldest first.
+func (db *DB) Notifications(ctx context.Context, workspaceID int64, kind nps.NotificationKind, subjectID int64) ([]nps.Notification, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+notificationColumns+` FROM notifications
+		WHERE workspace_id = $1 AND kind = $2 AND subject_id = $3 ORDER BY id`, workspaceID, kind, subjectID)
+	if err != nil {
+		return nil, fmt.Errorf("store: notifications: %w", err)
+	}
+	ns, err := collect(rows, scanNotification)
+	if err != nil {
+		return nil, fmt.Errorf("store: notifications: %w", err)
+	}
+	return ns, nil
+}
+
+// RecordNotification records the outcome of an attempt to send a loop
+// email: sent (with its Message-ID), failed for good, or, with
+// sendErr set and final false, still queued for the next attempt.
+func (db *DB) RecordNotification(ctx context.Context, id int64, messageID string, sendErr error, final bool) error {
+	now := db.now()
+	var err error
+	switch {
+	case sendErr == nil:
+		_, err = db.sql.ExecContext(ctx, `UPDATE notifications SET state = 'sent', attempts = attempts + 1, error = '',
+			message_id = $1, sent_at = $2 WHERE id = $3 AND state = 'queued'`, messageID, now, id)
+	case final:
+		_, err = db.sql.ExecContext(ctx, `UPDATE notifications SET state = 'failed', attempts = attempts + 1, error = $1
+			WHERE id = $2 AND state = 'queued'`, truncate(sendErr.Error(), 1000), id)
+	default:
+		_, err = db.sql.ExecContext(ctx, `UPDATE notifications SET attempts = attempts + 1, error = $1
+			WHERE id = $2 AND state = 'queued'`, truncate(sendErr.Error(), 1000), id)
+	}
+	if err != nil {
+		return fmt.Errorf("store: record notification: %w", err)
+	}
+	return nil
+}
