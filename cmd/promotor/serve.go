@@ -14,6 +14,7 @@ import (
 
 	"github.com/promotor/promotor/internal/i18n"
 	"github.com/promotor/promotor/internal/jobs"
+	"github.com/promotor/promotor/internal/loop"
 	"github.com/promotor/promotor/internal/mail"
 	"github.com/promotor/promotor/internal/send"
 	"github.com/promotor/promotor/internal/store"
@@ -125,7 +126,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		links = "http://" + ln.Addr().String()
 	}
 	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second}
-	queue, err := jobs.Start(ctx, db, log, tasks(sender), nil, jobs.Options{})
+	closed := &loop.Loop{DB: db, Catalog: catalog, Render: renderer, Mail: mailer, BaseURL: sender.BaseURL, Log: log}
+	queue, err := jobs.Start(ctx, db, log, tasks(sender, closed), kinds(closed), jobs.Options{})
 	if err != nil {
 		return err
 	}
@@ -155,13 +157,28 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // tasks is the table of periodic background work that every serve
 // process offers and one of them runs at a time (see internal/jobs).
 // Without an SMTP server sends still start, and their messages wait.
-func tasks(sender *send.Sender) []jobs.Task {
+func tasks(sender *send.Sender, closed *loop.Loop) []jobs.Task {
 	t := []jobs.Task{
 		{Name: "start-sends", Every: 5 * time.Second, Timeout: time.Minute, Run: sender.StartDue},
 		{Name: "queue-reminders", Every: time.Minute, Timeout: time.Minute, Run: sender.QueueReminders},
+		{Name: "process-events", Every: time.Second, Timeout: time.Minute, Run: closed.ProcessEvents},
 	}
 	if sender.Mail != nil {
 		t = append(t, jobs.Task{Name: "send-messages", Every: time.Second, Timeout: time.Minute, Run: sender.Drain})
 	}
 	return t
+}
+
+// kinds is the table of one-off jobs: the attempts of webhook deliveries
+// and, with an SMTP server, the loop's emails, retried with back-off.
+func kinds(closed *loop.Loop) []jobs.Kind {
+	k := []jobs.Kind{{Name: "webhook", MaxAttempts: loop.HookAttempts, Timeout: 30 * time.Second,
+		Backoff: func(n int) time.Duration { return loop.Backoff(loop.HookBackoff, n) },
+		Pending: closed.PendingDeliveries, Work: closed.Deliver}}
+	if closed.Mail != nil {
+		k = append(k, jobs.Kind{Name: "email", MaxAttempts: loop.MailAttempts, Timeout: time.Minute,
+			Backoff: func(n int) time.Duration { return loop.Backoff(loop.MailBackoff, n) },
+			Pending: closed.PendingEmails, Work: closed.SendEmail})
+	}
+	return k
 }

@@ -143,25 +143,48 @@ func words(s string) []string {
 	return out
 }
 
-// Match reports whether the answer r meets the rule, and why, in words
-// for the alert. prev is the same contact's previous answer, nil when
-// there is none. A silent rule meets no answer: it is judged on accounts.
-func (rule AlertRule) Match(r Response, prev *Response) (string, bool) {
+// Reason is why an answer met a rule: its kind with the figures or
+// the word that decided it.
+type Reason struct {
+	Kind     RuleKind
+	Score    int
+	Limit    int
+	Previous int
+	Keyword  string
+}
+
+// String says the reason in English, as alerts store it.
+func (r Reason) String() string {
+	switch r.Kind {
+	case RuleScore:
+		return fmt.Sprintf("score %d is at or below %d", r.Score, r.Limit)
+	case RuleDrop:
+		return fmt.Sprintf("score fell %d points, from %d to %d", r.Previous-r.Score, r.Previous, r.Score)
+	case RuleKeyword:
+		return fmt.Sprintf("comment mentions %q", r.Keyword)
+	}
+	return string(r.Kind)
+}
+
+// Match reports whether the answer r meets the rule, and why. prev is
+// the same contact's previous answer, nil when there is none. A silent
+// rule meets no answer: it is judged on accounts.
+func (rule AlertRule) Match(r Response, prev *Response) (Reason, bool) {
+	why := Reason{Kind: rule.Kind, Score: r.Score}
 	switch rule.Kind {
 	case RuleScore:
-		if r.Score <= rule.MaxScore {
-			return fmt.Sprintf("score %d is at or below %d", r.Score, rule.MaxScore), true
-		}
+		why.Limit = rule.MaxScore
+		return why, r.Score <= rule.MaxScore
 	case RuleDrop:
-		if prev != nil && prev.Score-r.Score >= rule.MinDrop {
-			return fmt.Sprintf("score fell %d points, from %d to %d", prev.Score-r.Score, prev.Score, r.Score), true
+		if prev != nil {
+			why.Previous, why.Limit = prev.Score, rule.MinDrop
+			return why, prev.Score-r.Score >= rule.MinDrop
 		}
 	case RuleKeyword:
-		if k, ok := matchKeyword(words(r.Comment), rule.Keywords); ok {
-			return fmt.Sprintf("comment mentions %q", k), true
-		}
+		why.Keyword, _ = matchKeyword(words(r.Comment), rule.Keywords)
+		return why, why.Keyword != ""
 	}
-	return "", false
+	return why, false
 }
 
 // matchKeyword returns the first keyword (a word or phrase of words, each

@@ -69,3 +69,25 @@ func insertEvent(ctx context.Context, q querier, now time.Time, workspaceID int6
 	}
 	return nil
 }
+
+// insertResponseEvents records the events of answers, in one statement.
+func insertResponseEvents(ctx context.Context, q querier, now time.Time, events []responseEvent) error {
+	if len(events) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	args := make([]any, 0, 4*len(events))
+	b.WriteString(`INSERT INTO events (workspace_id, kind, subject_id, created_at) VALUES `)
+	for i, e := range events {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
+		args = append(args, e.r.WorkspaceID, e.kind, e.r.ID, now)
+	}
+	if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("record response events: %w", err)
+	}
+	return nil
+}

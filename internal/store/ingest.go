@@ -39,6 +39,23 @@ type recorder struct {
 	// inserts are the first answers without a contact, inserted together
 	// at flush.
 	inserts []*nps.Response
+	// events are the answers' events for the alert rules and webhooks,
+	// written at flush, when every answer has its ID.
+	events []responseEvent
+}
+
+// responseEvent is an answer created or changed.
+type responseEvent struct {
+	kind nps.EventKind
+	r    *nps.Response
+}
+
+// event notes that r was created or changed. Imported history raises no
+// alerts and calls no webhooks: it happened long ago.
+func (rec *recorder) event(kind nps.EventKind, r *nps.Response) {
+	if r.Channel != nps.ChannelImport {
+		rec.events = append(rec.events, responseEvent{kind, r})
+	}
 }
 
 type waveSurvey struct {
@@ -86,6 +103,10 @@ func (rec *recorder) flush(ctx context.Context) error {
 		return err
 	}
 	rec.inserts = rec.inserts[:0]
+	if err := insertResponseEvents(ctx, rec.tx, rec.now, rec.events); err != nil {
+		return err
+	}
+	rec.events = rec.events[:0]
 	for _, ws := range slices.Sorted(maps.Keys(rec.changes)) {
 		if err := rec.changes[ws].apply(ctx, rec.tx, ws); err != nil {
 			return err

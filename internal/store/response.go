@@ -74,6 +74,7 @@ func (rec *recorder) record(ctx context.Context, workspaceID int64, r *nps.Respo
 			// the others at flush.
 			rec.inserts = append(rec.inserts, r)
 			rec.change(workspaceID).add(keyOf(*r), r.Score, 1)
+			rec.event(nps.EventResponseCreated, r)
 			return nil
 		}
 		var inserted bool
@@ -82,6 +83,7 @@ func (rec *recorder) record(ctx context.Context, workspaceID int64, r *nps.Respo
 		}
 		if inserted {
 			rec.change(workspaceID).add(keyOf(*r), r.Score, 1)
+			rec.event(nps.EventResponseCreated, r)
 			return markResponded(ctx, tx, inv, now)
 		}
 		// A concurrent first answer of the same contact committed after
@@ -96,6 +98,9 @@ func (rec *recorder) record(ctx context.Context, workspaceID int64, r *nps.Respo
 	}
 	if *r, err = replaceResponse(ctx, tx, prev, *r, now, rec.change(workspaceID)); err != nil {
 		return err
+	}
+	if r.Revision > prev.Revision {
+		rec.event(nps.EventResponseUpdated, r)
 	}
 	return markResponded(ctx, tx, inv, now)
 }

@@ -1,0 +1,128 @@
+package loop
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/promotor/promotor/internal/mail"
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/webhook"
+)
+
+// HookBackoff is the wait after the n-th failed attempt of a webhook
+// delivery (n from 1): from ten seconds, growing to eight hours, twelve
+// attempts in all over about sixteen hours.
+var HookBackoff = []time.Duration{
+	10 * time.Second, 30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute,
+	20 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 4 * time.Hour,
+}
+
+// HookAttempts is how often a delivery is tried.
+const HookAttempts = 12
+
+// MailBackoff is the wait after the n-th failed attempt of a loop email,
+// as the invitations' outbox waits.
+var MailBackoff = []time.Duration{time.Minute, 4 * time.Minute, 16 * time.Minute, 64 * time.Minute, 256 * time.Minute}
+
+// MailAttempts is how often a loop email is tried.
+const MailAttempts = 6
+
+// Backoff returns the wait after attempt n of a schedule, its last
+// step for every attempt beyond it.
+func Backoff(schedule []time.Duration, n int) time.Duration {
+	return schedule[min(max(n, 1), len(schedule))-1]
+}
+
+// errRetry asks the job queue to try again later.
+var errRetry = errors.New("will be tried again")
+
+// pendingBatch bounds the rows the queue's sweep takes at a time.
+const pendingBatch = 500
+
+// PendingDeliveries lists the deliveries that wait for an attempt.
+func (l *Loop) PendingDeliveries(ctx context.Context) ([]int64, error) {
+	return l.DB.PendingDeliveries(ctx, pendingBatch)
+}
+
+// PendingEmails lists the loop emails that wait to be sent.
+func (l *Loop) PendingEmails(ctx context.Context) ([]int64, error) {
+	return l.DB.PendingNotifications(ctx, pendingBatch)
+}
+
+// Deliver makes one attempt of a webhook delivery and records it. An
+// error asks for another attempt; last says none follows, so that a
+// failure is final.
+func (l *Loop) Deliver(ctx context.Context, id int64, last bool) error {
+	d, e, err := l.DB.DeliveryToSend(ctx, id)
+	if err != nil {
+		return err
+	}
+	if d.State != nps.DeliveryPending {
+		return nil
+	}
+	var ev webhook.Event
+	if err := json.Unmarshal([]byte(d.Payload), &ev); err != nil {
+		return l.DB.RecordDeliveryAttempt(ctx, id, nps.WebhookAttempt{Error: "stored event unreadable: " + err.Error()}, nps.DeliveryFailed)
+	}
+	if !e.Active {
+		return l.DB.RecordDeliveryAttempt(ctx, id, nps.WebhookAttempt{Error: "the endpoint is switched off"}, nps.DeliveryFailed)
+	}
+	hooks := l.Hooks
+	if hooks == nil {
+		hooks = &webhook.Client{}
+	}
+	res := hooks.Deliver(ctx, e.URL, e.Secret, webhook.Format(e.Format), ev, l.now())
+	a := nps.WebhookAttempt{Status: res.Status, Response: res.Body, Duration: res.Duration}
+	if res.Err != nil {
+		a.Error = res.Err.Error()
+	} else if !res.OK() {
+		a.Error = "HTTP " + strconv.Itoa(res.Status)
+	}
+	state := nps.DeliveryPending
+	switch {
+	case res.OK():
+		state = nps.DeliveryDelivered
+	case last || !res.Retry():
+		state = nps.DeliveryFailed
+	}
+	if err := l.DB.RecordDeliveryAttempt(ctx, id, a, state); err != nil {
+		return err
+	}
+	if state == nps.DeliveryPending {
+		return fmt.Errorf("delivery %d: %s: %w", id, a.Error, errRetry)
+	}
+	return nil
+}
+
+// SendEmail sends one loop email and records the outcome. A temporary
+// failure asks for another attempt, unless last.
+func (l *Loop) SendEmail(ctx context.Context, id int64, last bool) error {
+	n, err := l.DB.NotificationToSend(ctx, id)
+	if err != nil {
+		return err
+	}
+	if n.State != nps.NotificationQueued {
+		return nil
+	}
+	host := "localhost"
+	if u, err := url.Parse(l.BaseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	m := &mail.Message{To: mail.Address{Name: n.ToName, Email: n.ToEmail}, Subject: n.Subject, Text: n.Text, HTML: n.HTML,
+		MessageID: mail.NewMessageID(string(n.Kind)+"-"+strconv.FormatInt(n.ID, 10), host)}
+	sendErr := l.Mail.Send(ctx, m)
+	var se *mail.SendError
+	final := last || (errors.As(sendErr, &se) && se.Permanent)
+	if err := l.DB.RecordNotification(ctx, id, m.MessageID, sendErr, final); err != nil {
+		return err
+	}
+	if sendErr != nil && !final {
+		return fmt.Errorf("email %d: %w: %w", id, sendErr, errRetry)
+	}
+	return nil
+}
