@@ -139,13 +139,13 @@ func (l *Loop) judge(f store.EventFacts) (*nps.Alert, []nps.Notification, error)
 	if len(reasons) == 0 {
 		return nil, nil, nil
 	}
-	now := l.now().UTC()
+	now := l.now().UTC().Truncate(time.Microsecond)
 	texts := make([]string, len(reasons))
 	for i, r := range reasons {
 		texts[i] = r.String()
 	}
 	a := &nps.Alert{WorkspaceID: f.Workspace.ID, RuleID: rule.ID, Kind: rule.Kind, Reason: strings.Join(texts, "; "),
-		ResponseID: f.Response.ID, AccountID: f.Account.ID, ContactID: f.Contact.ID, OwnerID: f.Account.OwnerID, State: nps.AlertOpen}
+		ResponseID: f.Response.ID, AccountID: f.Account.ID, ContactID: f.Contact.ID, OwnerID: f.Account.OwnerID, State: nps.AlertOpen, CreatedAt: now}
 	if days > 0 {
 		a.DueAt = nps.AddWorkingDays(now, days)
 	}

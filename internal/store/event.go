@@ -243,15 +243,20 @@ func (db *DB) CompleteEvent(ctx context.Context, ev nps.Event, out EventOutcome)
 }
 
 // raiseAlert inserts a, unless its answer has an alert already, with its
-// emails and its alert.created event.
+// emails and its alert.created event. Its CreatedAt, when set, is the
+// moment its deadline was counted from.
 func raiseAlert(ctx context.Context, tx *sql.Tx, now time.Time, a nps.Alert, emails []nps.Notification) error {
+	created := now
+	if !a.CreatedAt.IsZero() {
+		created = normTime(a.CreatedAt)
+	}
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO alerts (workspace_id, rule_id, kind, reason, response_id, account_id, contact_id,
 			owner_id, state, due_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $10)
 		ON CONFLICT (response_id) WHERE response_id IS NOT NULL DO NOTHING RETURNING id`,
 		a.WorkspaceID, a.RuleID, a.Kind, a.Reason, nullID(a.ResponseID), nullID(a.AccountID), nullID(a.ContactID),
-		nullID(a.OwnerID), nullTime(a.DueAt), now).Scan(&id)
+		nullID(a.OwnerID), nullTime(normTime(a.DueAt)), created).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
