@@ -38,12 +38,16 @@ var unscoped = map[string]bool{
 	// The benchmark loader names its workspace by slug and makes it, as
 	// CreateWorkspace.
 	"LoadWorkload": true,
+	// The follow-ups' periodic tasks work through every workspace's
+	// alerts and rules; what they write is keyed by the rows they claim.
+	"EscalateOverdue": true, "SilentKeyAccounts": true,
 }
 
 // refersToNothing are the workspace-scoped methods whose input names no
 // other row, so that they cannot reach another workspace; AddMember and
 // DeleteWorkspace are checked on their own.
-var refersToNothing = map[string]bool{"CreateSurvey": true, "AddMember": true, "DeleteWorkspace": true, "CreateBenchmark": true}
+var refersToNothing = map[string]bool{"CreateSurvey": true, "AddMember": true, "DeleteWorkspace": true, "CreateBenchmark": true,
+	"CreateAlertRule": true, "CreateWebhookEndpoint": true}
 
 // TestWorkspaceIsolation calls every workspace-scoped method with workspace
 // A's ID and workspace B's rows: each must act as if B's rows did not
@@ -81,6 +85,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 			t.Fatal(err)
 		}
 		bBench := must(db.CreateBenchmark(ctx, b.ws.ID, nps.Benchmark{Name: "B's sector", NPS: 10}))(t)
+		bAlerts := newAlertRows(t, b)
 		a := newFixture(t, db, "tenant-a")
 		b.clock = a.clock
 		before := dumpWorkspace(t, db, b)
@@ -177,10 +182,49 @@ func TestWorkspaceIsolation(t *testing.T) {
 			"OpenWave":       func() error { _, err := db.OpenWave(ctx, A, b.wave.ID); return err },
 			"CloseWave":      func() error { _, err := db.CloseWave(ctx, A, b.wave.ID); return err },
 			"RevokeAPIToken": func() error { _, err := db.RevokeAPIToken(ctx, A, bTok.ID); return err },
+			"AlertRule":      func() error { _, err := db.AlertRule(ctx, A, bAlerts.rule); return err },
+			"UpdateAlertRule": func() error {
+				_, err := db.UpdateAlertRule(ctx, A, bAlerts.rule, nps.AlertRule{Name: "Stolen", Kind: nps.RuleScore, MaxScore: 9})
+				return err
+			},
+			"DeleteAlertRule": func() error { _, err := db.DeleteAlertRule(ctx, A, bAlerts.rule); return err },
+			"Alert":           func() error { _, err := db.Alert(ctx, A, bAlerts.alert); return err },
+			"RecordContact": func() error {
+				_, err := db.RecordContact(ctx, A, bAlerts.alert, a.owner.ID, time.Time{}, "")
+				return err
+			},
+			"CloseAlert":            func() error { _, err := db.CloseAlert(ctx, A, bAlerts.alert, a.owner.ID, "stolen"); return err },
+			"ReopenAlert":           func() error { _, err := db.ReopenAlert(ctx, A, bAlerts.closed, a.owner.ID); return err },
+			"WebhookEndpoint":       func() error { _, err := db.WebhookEndpoint(ctx, A, bAlerts.endpoint); return err },
+			"RotateWebhookSecret":   func() error { _, err := db.RotateWebhookSecret(ctx, A, bAlerts.endpoint); return err },
+			"DeleteWebhookEndpoint": func() error { _, err := db.DeleteWebhookEndpoint(ctx, A, bAlerts.endpoint); return err },
+			"UpdateWebhookEndpoint": func() error {
+				_, err := db.UpdateWebhookEndpoint(ctx, A, bAlerts.endpoint, nps.WebhookEndpoint{URL: "https://steal.example", Events: []nps.EventKind{nps.EventAlertCreated}})
+				return err
+			},
+			"WebhookDelivery":       func() error { _, err := db.WebhookDelivery(ctx, A, bAlerts.delivery); return err },
+			"ReplayWebhookDelivery": func() error { _, err := db.ReplayWebhookDelivery(ctx, A, bAlerts.delivery); return err },
 			// B's owner is no member of A (yet: AddMember below).
 			"CreateAPIToken": func() error { _, _, err := db.CreateAPIToken(ctx, A, "Steal", b.owner.ID); return err },
 		}
 		empty := map[string]func() (int, error){
+			"AlertRules": func() (int, error) { l, err := db.AlertRules(ctx, A); return len(l), err },
+			"Alerts": func() (int, error) {
+				l, err := db.Alerts(ctx, A, store.AlertFilter{AccountID: b.account.ID, OwnerID: b.owner.ID})
+				n := len(l)
+				l, err2 := db.Alerts(ctx, A, store.AlertFilter{})
+				return n + len(l), errors.Join(err, err2)
+			},
+			"Notifications": func() (int, error) {
+				l, err := db.Notifications(ctx, A, nps.NotifyAlert, bAlerts.alert)
+				return len(l), err
+			},
+			"WebhookEndpoints": func() (int, error) { l, err := db.WebhookEndpoints(ctx, A); return len(l), err },
+			"WebhookDeliveries": func() (int, error) {
+				l, err := db.WebhookDeliveries(ctx, A, bAlerts.endpoint, 0, 0)
+				return len(l), err
+			},
+			"WebhookAttempts": func() (int, error) { l, err := db.WebhookAttempts(ctx, A, bAlerts.delivery); return len(l), err },
 			"AccountContactAnswers": func() (int, error) {
 				l, err := db.AccountContactAnswers(ctx, A, b.account.ID, b.survey.ID, 10)
 				return len(l), err
@@ -356,6 +400,7 @@ type workspaceDump struct {
 	Membership nps.Membership
 	APITokens  []nps.APIToken
 	Sends      []nps.Send
+	Alerts     alertDump
 }
 
 func dumpWorkspace(t *testing.T, db *store.DB, f *fixture) workspaceDump {
@@ -372,6 +417,7 @@ func dumpWorkspace(t *testing.T, db *store.DB, f *fixture) workspaceDump {
 		Membership: must(db.Membership(ctx, f.ws.ID, f.owner.ID))(t),
 		APITokens:  must(db.APITokens(ctx, f.ws.ID))(t),
 		Sends:      must(db.Sends(ctx, f.ws.ID, f.wave.ID))(t),
+		Alerts:     dumpAlerts(t, db, f.ws.ID),
 	}
 }
 

@@ -49,6 +49,8 @@ CREATE TABLE alert_rules (
 -- alert with a due_at is a follow-up: open until the owner records the
 -- first contact with the customer (contacted_at) or closes it; past due
 -- it is overdue and, once, escalated to the workspace's owners.
+-- history is what people did with it (JSON: a list of {at, action,
+-- user_id, note}: contacted, closed, reopened).
 CREATE TABLE alerts (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     workspace_id bigint NOT NULL REFERENCES workspaces (id),
@@ -65,6 +67,7 @@ CREATE TABLE alerts (
     contacted_by bigint REFERENCES users (id),
     note         text NOT NULL DEFAULT '',
     escalated_at timestamptz,
+    history      text NOT NULL DEFAULT '[]',
     created_at   timestamptz NOT NULL,
     updated_at   timestamptz NOT NULL,
     UNIQUE (workspace_id, id),
