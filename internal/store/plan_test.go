@@ -428,9 +428,15 @@ func planIsolation(t *testing.T, db *store.DB, a, b *fixture, bResp nps.Response
 			_, err := db.AddPlanItem(ctx, A, nps.PlanItem{PlanID: aPlan.ID, Kind: nps.ItemAction, Body: "x", OwnerID: b.owner.ID}, nil)
 			return err
 		},
-		"PlanItem":          func() error { _, err := db.PlanItem(ctx, A, bItem.ID); return err },
-		"UpdatePlanItem":    func() error { _, err := db.UpdatePlanItem(ctx, A, bItem.ID, nps.PlanItemUpdate{Shareable: &shared}); return err },
-		"UpdatePlanItem st": func() error { _, err := db.UpdatePlanItem(ctx, A, bItem.ID, nps.PlanItemUpdate{Status: &done}); return err },
+		"PlanItem": func() error { _, err := db.PlanItem(ctx, A, bItem.ID); return err },
+		"UpdatePlanItem": func() error {
+			_, err := db.UpdatePlanItem(ctx, A, bItem.ID, nps.PlanItemUpdate{Shareable: &shared})
+			return err
+		},
+		"UpdatePlanItem st": func() error {
+			_, err := db.UpdatePlanItem(ctx, A, bItem.ID, nps.PlanItemUpdate{Status: &done})
+			return err
+		},
 		"DeletePlanItem":    func() error { return db.DeletePlanItem(ctx, A, bItem.ID) },
 		"PlanItems":         func() error { _, err := db.PlanItems(ctx, A, bPlan.ID); return err },
 		"AccountPage":       func() error { _, err := db.AccountPage(ctx, A, bResp.AccountID); return err },

@@ -46,7 +46,7 @@ type TimelineEntry struct {
 	// Shared says that an item is shown on the customer page.
 	Shared bool
 	// Count and Sent count the emails of one notification subject.
-	Count, Sent int
+	Count, Sent                                         int
 	ResponseID, AlertID, PlanID, ItemID, OtherAccountID int64
 }
 
