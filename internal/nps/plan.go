@@ -146,3 +146,78 @@ func checkLinkURL(raw string) error {
 	}
 	return nil
 }
+
+// PlanUpdate changes a plan; nil fields stay as they are. Setting State
+// to done records when; reopening clears it.
+type PlanUpdate struct {
+	Title   *string
+	Problem *string
+	State   *PlanState
+}
+
+// Apply returns p with u's changes, validated, at time now.
+func (u PlanUpdate) Apply(p Plan, now time.Time) (Plan, error) {
+	if u.Title != nil {
+		p.Title = *u.Title
+	}
+	if u.Problem != nil {
+		p.Problem = *u.Problem
+	}
+	if u.State != nil && *u.State != p.State {
+		p.State = *u.State
+		p.DoneAt = time.Time{}
+		if p.State == PlanDone {
+			p.DoneAt = now
+		}
+	}
+	p.UpdatedAt = now
+	return p, p.Validate()
+}
+
+// PlanItemUpdate changes a plan item; nil fields stay as they are. A
+// status of done records when; another status clears it.
+type PlanItemUpdate struct {
+	Body      *string
+	URL       *string
+	OwnerID   *int64
+	DueOn     *string
+	Status    *ActionStatus
+	Shareable *bool
+}
+
+// Apply returns it with u's changes, validated, at time now.
+func (u PlanItemUpdate) Apply(it PlanItem, now time.Time) (PlanItem, error) {
+	if u.Body != nil {
+		it.Body = *u.Body
+	}
+	if u.URL != nil {
+		it.URL = *u.URL
+	}
+	if u.OwnerID != nil {
+		it.OwnerID = *u.OwnerID
+	}
+	if u.DueOn != nil {
+		it.DueOn = *u.DueOn
+	}
+	if u.Shareable != nil {
+		it.Shareable = *u.Shareable
+	}
+	if u.Status != nil && *u.Status != it.Status {
+		it.Status = *u.Status
+		it.DoneAt = time.Time{}
+		if it.Status == StatusDone {
+			it.DoneAt = now
+		}
+	}
+	it.UpdatedAt = now
+	return it, it.Validate()
+}
+
+// Overdue reports whether it is an action not done whose due date lies
+// before the day of now.
+func (it PlanItem) Overdue(now time.Time) bool {
+	if it.Kind != ItemAction || it.Status == StatusDone || it.DueOn == "" {
+		return false
+	}
+	return it.DueOn < now.UTC().Format(time.DateOnly)
+}

@@ -105,6 +105,7 @@ func fillWorkspace(t *testing.T, f *fixture) {
 		t.Fatalf("StartDueSends = %d, %v; want 1 send with a message to dave", n, err)
 	}
 	fillAlerts(t, f)
+	fillPlans(t, f)
 }
 
 // countRows counts the rows of every workspace table that belong to the
