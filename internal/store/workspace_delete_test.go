@@ -104,6 +104,7 @@ func fillWorkspace(t *testing.T, f *fixture) {
 	if n, err := db.StartDueSends(ctx); n != 1 || err != nil {
 		t.Fatalf("StartDueSends = %d, %v; want 1 send with a message to dave", n, err)
 	}
+	fillPromoters(t, f)
 }
 
 // countRows counts the rows of every workspace table that belong to the
