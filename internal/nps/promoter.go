@@ -2,6 +2,15 @@ package nps
 
 import "time"
 
+// The conflicts of thanking a promoter by email.
+var (
+	// ErrNoEmail is the conflict of emailing a contact without an address.
+	ErrNoEmail error = &kindError{kind: ErrConflict, msg: "the contact has no email address"}
+	// ErrThankedBefore is the conflict of a second thank-you email for the
+	// same answer, which the user must confirm.
+	ErrThankedBefore error = &kindError{kind: ErrConflict, msg: "this answer was thanked for before"}
+)
+
 // PromoterActionKind is something done for a promoter.
 type PromoterActionKind string
 
@@ -38,6 +47,19 @@ func (k PromoterActionKind) Valid() bool {
 	}
 	return false
 }
+
+// IsTip reports whether k is one of the eight tips.
+func (k PromoterActionKind) IsTip() bool {
+	for _, v := range PromoterTips {
+		if k == v {
+			return true
+		}
+	}
+	return false
+}
+
+// IsPromoterScore reports whether a score makes a promoter: 9 or 10.
+func IsPromoterScore(score int) bool { return CategoryOf(score) == Promoter }
 
 // maxPromoterNote bounds the note of an action or referral.
 const maxPromoterNote = 2000

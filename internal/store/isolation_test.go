@@ -89,6 +89,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 		}
 		bBench := must(db.CreateBenchmark(ctx, b.ws.ID, nps.Benchmark{Name: "B's sector", NPS: 10}))(t)
 		bAlerts := newAlertRows(t, b)
+		promoterCalls := promoterIsolation(t, db, b)
 		a := newFixture(t, db, "tenant-a")
 		b.clock = a.clock
 		before := dumpWorkspace(t, db, b)
@@ -355,6 +356,9 @@ func TestWorkspaceIsolation(t *testing.T) {
 		planNotFound, planEmpty, planUnchanged := planIsolation(t, db, a, b, bResp)
 		maps.Copy(notFound, planNotFound)
 		maps.Copy(empty, planEmpty)
+		pNotFound, pEmpty := promoterCalls(a)
+		maps.Copy(notFound, pNotFound)
+		maps.Copy(empty, pEmpty)
 		for name, call := range notFound {
 			if err := call(); !errors.Is(err, nps.ErrNotFound) {
 				t.Errorf("%s with workspace B's rows from A: got %v, want ErrNotFound", name, err)

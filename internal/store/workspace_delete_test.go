@@ -106,6 +106,7 @@ func fillWorkspace(t *testing.T, f *fixture) {
 	}
 	fillAlerts(t, f)
 	fillPlans(t, f)
+	fillPromoters(t, f)
 }
 
 // countRows counts the rows of every workspace table that belong to the
