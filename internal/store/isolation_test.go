@@ -44,6 +44,12 @@ var unscoped = map[string]bool{
 	// The follow-ups' periodic tasks work through every workspace's
 	// alerts and rules; what they write is keyed by the rows they claim.
 	"EscalateOverdue": true, "SilentKeyAccounts": true,
+	// The loop works through every workspace's events, webhook
+	// deliveries and emails; what it reads and writes is keyed by those
+	// rows, and an event's facts are those of the event's own workspace.
+	"PendingEvents": true, "EventFacts": true, "CompleteEvent": true, "PruneEvents": true,
+	"PendingDeliveries": true, "DeliveryToSend": true, "RecordDeliveryAttempt": true,
+	"PendingNotifications": true, "NotificationToSend": true, "RecordNotification": true,
 }
 
 // refersToNothing are the workspace-scoped methods whose input names no
