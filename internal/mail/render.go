@@ -58,7 +58,26 @@ type Invitation struct {
 	// Note is an optional extra paragraph after the introduction, e.g.
 	// what changed since the contact's last answer.
 	Note string
+	// Progress is what the sender did with the customer's feedback since
+	// the contact's last answer; its zero value shows nothing.
+	Progress Progress
 }
+
+// Progress is the "since your last answer we have: …" paragraph of an
+// invitation: up to MaxProgressItems done actions, or else the latest
+// shared update, and the link to the account's customer page.
+type Progress struct {
+	Done   []string
+	Update string
+	// URL is the customer page, an absolute http(s) link; optional.
+	URL string
+}
+
+// MaxProgressItems is how many done actions an invitation lists.
+const MaxProgressItems = 3
+
+// Empty reports whether p has nothing to say.
+func (p Progress) Empty() bool { return len(p.Done) == 0 && oneLine(p.Update) == "" }
 
 // Renderer renders emails from the embedded templates and a catalog.
 type Renderer struct {
@@ -96,6 +115,11 @@ type invitationPage struct {
 	Greeting            string
 	Intro               string
 	Note                string
+	ProgressIntro       string
+	ProgressItems       []string
+	ProgressUpdate      string
+	ProgressLink        string
+	ProgressURL         string
 	SurveyName          string
 	Question            string
 	ScaleHint           string
@@ -143,6 +167,18 @@ func (r *Renderer) Invitation(inv Invitation) (*Message, error) {
 	}
 	if name != "" {
 		p.Greeting = t("email.greeting", "name", name)
+	}
+	if pr := inv.Progress; !pr.Empty() {
+		for _, d := range pr.Done {
+			if d = oneLine(d); d != "" && len(p.ProgressItems) < MaxProgressItems {
+				p.ProgressItems = append(p.ProgressItems, d)
+			}
+		}
+		p.ProgressIntro = t("email.progress_done")
+		if len(p.ProgressItems) == 0 {
+			p.ProgressIntro, p.ProgressUpdate = t("email.progress_update"), paragraph(pr.Update)
+		}
+		p.ProgressURL, p.ProgressLink = pr.URL, t("email.progress_link")
 	}
 	intro, subject := "email.intro", "email.subject"
 	if inv.Reminder {
@@ -208,6 +244,11 @@ func (inv *Invitation) validate() error {
 	}
 	if err := checkURL(inv.UnsubscribeURL); err != nil {
 		return fmt.Errorf("unsubscribe link: %w", err)
+	}
+	if inv.Progress.URL != "" {
+		if err := checkURL(inv.Progress.URL); err != nil {
+			return fmt.Errorf("progress link: %w", err)
+		}
 	}
 	if inv.UnsubscribeMailto != "" && !strings.HasPrefix(inv.UnsubscribeMailto, "mailto:") {
 		return fmt.Errorf("unsubscribe mailto %q does not start with mailto:", inv.UnsubscribeMailto)

@@ -54,6 +54,10 @@ type Sender struct {
 	claimSeq   atomic.Int64
 	surveyMu   sync.Mutex
 	surveyMemo map[int64]surveyEntry
+	// progressMemo is each account's recent shareable progress
+	// (progress.go), read for a batch at once and kept for a minute.
+	progressMu   sync.Mutex
+	progressMemo map[int64]progressEntry
 }
 
 type surveyEntry struct {
@@ -88,13 +92,13 @@ func (s *Sender) Drain(ctx context.Context) error {
 		deadline = time.Now().Add(s.Budget)
 	}
 	lease, batch, workers := or(s.Lease, DefaultLease), or(s.Batch, DefaultBatch), or(s.Workers, DefaultWorkers)
-	work := make(chan store.Outgoing, batch)
+	work := make(chan job, batch)
 	outcomes := make(chan store.Outcome, batch)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			for o := range work {
-				outcomes <- s.deliver(ctx, o)
+			for j := range work {
+				outcomes <- s.deliver(ctx, j.o, j.progress)
 			}
 		})
 	}
@@ -109,8 +113,9 @@ func (s *Sender) Drain(ctx context.Context) error {
 		if err != nil || len(out) == 0 {
 			break
 		}
+		progress := s.progressFor(ctx, out)
 		for _, o := range out {
-			work <- o
+			work <- job{o: o, progress: progress[o.ID]}
 		}
 	}
 	close(work)
@@ -148,10 +153,16 @@ func (s *Sender) record(outcomes <-chan store.Outcome) error {
 	return errors.Join(errs...)
 }
 
+// job is a message to send with its progress paragraph.
+type job struct {
+	o        store.Outgoing
+	progress mail.Progress
+}
+
 // deliver writes and sends one message and says what became of it.
-func (s *Sender) deliver(ctx context.Context, o store.Outgoing) store.Outcome {
+func (s *Sender) deliver(ctx context.Context, o store.Outgoing, p mail.Progress) store.Outcome {
 	out := store.Outcome{ID: o.ID, Claim: o.Claim}
-	m, err := s.compose(ctx, o)
+	m, err := s.compose(ctx, o, p)
 	if err != nil {
 		out.Err = "not sent: " + err.Error()
 		return out
@@ -175,12 +186,12 @@ func (s *Sender) deliver(ctx context.Context, o store.Outgoing) store.Outcome {
 func backoff(n int) time.Duration { return time.Minute << (2 * (n - 1)) }
 
 // compose writes the message of o in its contact's language.
-func (s *Sender) compose(ctx context.Context, o store.Outgoing) (*mail.Message, error) {
+func (s *Sender) compose(ctx context.Context, o store.Outgoing, p mail.Progress) (*mail.Message, error) {
 	survey, err := s.survey(ctx, o.Invitation.WorkspaceID, o.SurveyID)
 	if err != nil {
 		return nil, err
 	}
-	m, err := Compose(s.Render, s.BaseURL, o, survey)
+	m, err := ComposeWithProgress(s.Render, s.BaseURL, o, survey, p)
 	if err != nil {
 		return nil, err
 	}

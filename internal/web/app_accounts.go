@@ -166,6 +166,8 @@ type accountPage struct {
 	WaveNames []nps.Wave
 	responseList
 	Older string
+	// Loop is the account's plans and timeline (app_plan.go).
+	Loop accountLoop
 }
 
 // Answer returns a contact's answer in a wave, if any.
@@ -231,6 +233,9 @@ func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request, a *appReq
 		return err
 	}
 	p.responseList = list
+	if p.Loop, err = s.accountLoopOf(r, a, acc); err != nil {
+		return err
+	}
 	if !next.IsZero() {
 		p.Older = "?" + string(sc.Query("after", appFormatCursor(next)))
 	}

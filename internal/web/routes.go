@@ -125,6 +125,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /p/{token}/thanks", s.surveyHandler(s.handlePublicThanks))
 	mux.Handle("GET /p/{token}/qr.png", s.surveyHandler(s.handlePublicQRPNG))
 	mux.Handle("GET /p/{token}/qr.svg", s.surveyHandler(s.handlePublicQRSVG))
+	// The customer page of an account: "you said, we did" (plan_page.go).
+	mux.Handle("GET /y/{token}", s.surveyHandler(s.handleCustomerPage))
 	// Unsubscribe links of invitation emails (unsubscribe.go: GET asks,
 	// POST, also RFC 8058's one-click, unsubscribes).
 	mux.Handle("GET /u/{token}", s.surveyHandler(s.handleUnsubscribeForm))
