@@ -40,15 +40,6 @@ func (s *Server) promoterRoutes() []appRoute {
 // promoterPageSize is the number of promoters a page of the list shows.
 const promoterPageSize = 100
 
-// ownerScope is the owner a member's reads and writes are limited to: the
-// member themselves; 0 (everyone's) for the other roles.
-func ownerScope(a *appRequest) int64 {
-	if a.Role == nps.RoleMember {
-		return a.User.ID
-	}
-	return 0
-}
-
 // promoterScope is the dashboard's scope, with the survey's waves
 // together allowed, and, when the query names no wave, the latest wave
 // that has answers rather than the latest opened.
