@@ -125,7 +125,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		links = "http://" + ln.Addr().String()
 	}
 	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second}
-	queue, err := jobs.Start(ctx, db, log, tasks(sender), nil, jobs.Options{})
+	queue, err := jobs.Start(ctx, db, log, tasks(sender, app), nil, jobs.Options{})
 	if err != nil {
 		return err
 	}
@@ -155,10 +155,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // tasks is the table of periodic background work that every serve
 // process offers and one of them runs at a time (see internal/jobs).
 // Without an SMTP server sends still start, and their messages wait.
-func tasks(sender *send.Sender) []jobs.Task {
+// The follow-ups' tasks queue their emails for the notification sender.
+func tasks(sender *send.Sender, app *web.Server) []jobs.Task {
 	t := []jobs.Task{
 		{Name: "start-sends", Every: 5 * time.Second, Timeout: time.Minute, Run: sender.StartDue},
 		{Name: "queue-reminders", Every: time.Minute, Timeout: time.Minute, Run: sender.QueueReminders},
+		{Name: "escalate-followups", Every: time.Minute, Timeout: time.Minute, Run: app.EscalateOverdue},
+		{Name: "silent-key-accounts", Every: time.Hour, Timeout: 5 * time.Minute, Run: app.RaiseSilentKeyAccounts},
 	}
 	if sender.Mail != nil {
 		t = append(t, jobs.Task{Name: "send-messages", Every: time.Second, Timeout: time.Minute, Run: sender.Drain})
