@@ -78,7 +78,7 @@ func TestAlertRuleScenarios(t *testing.T) {
 			{name: "delete a rule with alerts", method: "POST", path: w + "/alert-rules/" + id + "/delete", form: appForm(), actor: "owner",
 				status: http.StatusSeeOther, want: []string{"done=deactivated"}},
 			{name: "said so", method: "GET", path: w + "/alert-rules?done=deactivated", actor: "owner", status: http.StatusOK,
-				want: []string{"deactivated instead of deleted", "Strong detractor", "score 4 or lower; contact within 1 working days", "Inactive"}},
+				want: []string{"deactivated instead of deleted", "Strong detractor", "score 4 or lower; contact within 1 working day", "Inactive"}},
 			{name: "other workspace's rule", method: "GET", path: "/w/globex/alert-rules/" + id, actor: "outsider", status: http.StatusNotFound},
 		})
 	})
