@@ -288,3 +288,68 @@ func TestEscalationEmails(t *testing.T) {
 		}
 	})
 }
+
+// TestAlertPagesDutch renders the pages of alerts and webhooks for an
+// owner who chose Dutch: none shows a message key, which is what a key
+// missing from every language looks like.
+func TestAlertPagesDutch(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		f := newAlertFixture(t, db)
+		ctx := context.Background()
+		if err := db.SetUserLanguage(ctx, f.users["owner"].ID, "nl"); err != nil {
+			t.Fatal(err)
+		}
+		keys := alertMessageKeys(t)
+		w := "/w/acme"
+		ep := fmt.Sprint(f.endpoint)
+		for _, path := range []string{
+			w + "/alert-rules", w + "/alert-rules/" + fmt.Sprint(f.rule), w + "/followups", w + "/followups?tab=all",
+			w + "/followups?tab=closed", w + "/followups/" + fmt.Sprint(f.analystAlert), w + "/webhooks", w + "/webhooks/" + ep,
+			w + "/webhooks/" + ep + "/deliveries/" + fmt.Sprint(f.delivery),
+		} {
+			rec := f.do("GET", path, nil, "owner")
+			body := rec.Body.String()
+			if rec.Code != http.StatusOK || !strings.Contains(body, `lang="nl"`) {
+				t.Errorf("%s in Dutch: got %d\n%s", path, rec.Code, appExcerpt(body))
+				continue
+			}
+			for _, k := range keys {
+				if strings.Contains(body, ">"+k) || strings.Contains(body, k+"<") || strings.Contains(body, `"`+k+`"`) {
+					t.Errorf("%s in Dutch shows the message key %s", path, k)
+				}
+			}
+		}
+	})
+}
+
+// alertMessageKeys are the keys of the alert and webhook messages, and
+// the keys the pages build from values (kinds, states, tabs, formats).
+func alertMessageKeys(t *testing.T) []string {
+	t.Helper()
+	keys := []string{"alert.history.raised", "alert.history.escalated", "alert.history.contacted", "alert.history.closed", "alert.history.reopened"}
+	for _, k := range nps.RuleKinds {
+		keys = append(keys, "alert.rule.kind."+string(k))
+	}
+	for _, s := range []string{"open", "contacted", "closed"} {
+		keys = append(keys, "alert.state."+s)
+	}
+	for _, s := range followUpTabs {
+		keys = append(keys, "alert.tab."+s, "alert.followups.none."+s)
+	}
+	for _, f := range webhookFormats {
+		keys = append(keys, "webhook.format."+string(f))
+	}
+	for _, k := range nps.EventKinds {
+		keys = append(keys, "webhook.event."+string(k))
+	}
+	for _, s := range []string{"pending", "delivered", "failed"} {
+		keys = append(keys, "webhook.state."+s)
+	}
+	nl := catalog.Messages("nl")
+	for _, k := range keys {
+		if nl.T(k) == k {
+			t.Errorf("message %s is in no language", k)
+		}
+	}
+	return keys
+}
