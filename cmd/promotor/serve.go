@@ -127,7 +127,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second}
 	closed := &loop.Loop{DB: db, Catalog: catalog, Render: renderer, Mail: mailer, BaseURL: sender.BaseURL, Log: log}
-	queue, err := jobs.Start(ctx, db, log, tasks(sender, closed), kinds(closed), jobs.Options{})
+	queue, err := jobs.Start(ctx, db, log, tasks(sender, closed, app), kinds(closed), jobs.Options{})
 	if err != nil {
 		return err
 	}
@@ -157,11 +157,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // tasks is the table of periodic background work that every serve
 // process offers and one of them runs at a time (see internal/jobs).
 // Without an SMTP server sends still start, and their messages wait.
-func tasks(sender *send.Sender, closed *loop.Loop) []jobs.Task {
+// The follow-ups' tasks queue their emails for the loop's email jobs.
+func tasks(sender *send.Sender, closed *loop.Loop, app *web.Server) []jobs.Task {
 	t := []jobs.Task{
 		{Name: "start-sends", Every: 5 * time.Second, Timeout: time.Minute, Run: sender.StartDue},
 		{Name: "queue-reminders", Every: time.Minute, Timeout: time.Minute, Run: sender.QueueReminders},
 		{Name: "process-events", Every: time.Second, Timeout: time.Minute, Run: closed.ProcessEvents},
+		{Name: "escalate-followups", Every: time.Minute, Timeout: time.Minute, Run: app.EscalateOverdue},
+		{Name: "silent-key-accounts", Every: time.Hour, Timeout: 5 * time.Minute, Run: app.RaiseSilentKeyAccounts},
 	}
 	if sender.Mail != nil {
 		t = append(t, jobs.Task{Name: "send-messages", Every: time.Second, Timeout: time.Minute, Run: sender.Drain})

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -127,8 +128,9 @@ func escalationRecipients(ctx context.Context, q querier, workspaceID, ownerID i
 		u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+prefixed("u", userColumns)+` FROM users u
 			JOIN memberships m ON m.user_id = u.id WHERE m.workspace_id = $1 AND u.id = $2`, workspaceID, ownerID))
 		if err == nil {
+			u.PasswordHash = ""
 			out = append(out, u)
-		} else if err != sql.ErrNoRows {
+		} else if !errors.Is(err, sql.ErrNoRows) {
 			return nil, err
 		}
 	}
@@ -143,7 +145,11 @@ func workspaceOwners(ctx context.Context, q querier, workspaceID int64) ([]nps.U
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, scanUser)
+	return collect(rows, func(row rowScanner) (nps.User, error) {
+		u, err := scanUser(row)
+		u.PasswordHash = "" // recipients carry no secrets
+		return u, err
+	})
 }
 
 // queueAlertMail queues the emails render writes for m.
@@ -288,9 +294,10 @@ func alertRecipients(ctx context.Context, q querier, workspaceID, ownerID int64)
 		u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+prefixed("u", userColumns)+` FROM users u
 			JOIN memberships m ON m.user_id = u.id WHERE m.workspace_id = $1 AND u.id = $2`, workspaceID, ownerID))
 		if err == nil {
+			u.PasswordHash = ""
 			return []nps.User{u}, nil
 		}
-		if err != sql.ErrNoRows {
+		if !errors.Is(err, sql.ErrNoRows) {
 			return nil, err
 		}
 	}

@@ -82,8 +82,7 @@ type AlertFilter struct {
 }
 
 // alertItemQuery reads AlertItems; scanAlertItem scans its rows.
-const alertItemQuery = `SELECT ` + "al.id, al.workspace_id, al.rule_id, al.kind, al.reason, al.response_id, al.account_id, al.contact_id, al.owner_id," +
-	` al.state, al.due_at, al.contacted_at, al.contacted_by, al.note, al.escalated_at, al.created_at, al.updated_at,
+var alertItemQuery = `SELECT ` + prefixed("al", alertColumns) + `,
 		COALESCE(ru.name, ''), COALESCE(acc.name, ''), acc.owner_id, COALESCE(c.name, ''), COALESCE(c.email, ''),
 		COALESCE(r.score, -1), COALESCE(r.comment, ''), COALESCE(u.name, ''), COALESCE(u.email, ''), al.history
 	FROM alerts al

@@ -151,7 +151,10 @@ func (l appLayout) RuleSummary(r nps.AlertRule) string {
 	case nps.RuleSilent:
 		s = l.T("alert.rule.summary.silent", "months", r.SilentMonths, "revenue", l.Money(r.MinRevenueCents))
 	}
-	if r.FollowUpDays > 0 {
+	if r.FollowUpDays == 1 {
+		return s + "; " + l.T("alert.rule.summary.followup_one")
+	}
+	if r.FollowUpDays > 1 {
 		return s + "; " + l.T("alert.rule.summary.followup", "days", r.FollowUpDays)
 	}
 	return s + "; " + l.T("alert.rule.summary.no_followup")
