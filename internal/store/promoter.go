@@ -27,7 +27,8 @@ const (
 // PromoterFilter chooses the promoters Promoters lists.
 type PromoterFilter struct {
 	// SurveyID is the survey; WaveID one of its waves, or 0 for the
-	// survey's waves together, where each contact's latest answer counts.
+	// survey's waves together, where each contact's answer in the latest
+	// wave they answered counts.
 	SurveyID, WaveID int64
 	// OwnerID keeps the contacts of the accounts this user owns.
 	OwnerID int64
@@ -87,35 +88,34 @@ func (db *DB) Promoters(ctx context.Context, workspaceID int64, f PromoterFilter
 	var order string
 	switch f.Sort {
 	case "", "date":
-		order = "r.created_at " + dir + ", r.id " + dir
+		order = "p.created_at " + dir + ", p.id " + dir
 	case "account":
-		order = "COALESCE(a.name, '') " + dir + ", r.created_at DESC, r.id DESC"
+		order = "COALESCE(a.name, '') " + dir + ", p.created_at DESC, p.id DESC"
 	default:
 		return PromoterPage{}, fmt.Errorf("store: promoters: %w", &nps.ValidationError{Field: "sort", Message: "sort by date or account"})
 	}
 	w := &where{}
-	w.and("r.workspace_id = " + w.arg(workspaceID))
-	w.and("r.contact_id IS NOT NULL")
-	w.and("r.score >= 9")
-	if f.WaveID != 0 {
-		// responses_wave_contacts holds the wave's contacts with their
-		// scores: the count reads the index alone.
-		w.and("r.wave_id = " + w.arg(f.WaveID))
-	} else {
-		w.and("r.survey_id = " + w.arg(f.SurveyID))
-		// The contact's latest answer in the survey; a later one of 0 to 8
-		// makes them no promoter of it.
-		w.and(`NOT EXISTS (SELECT 1 FROM responses l WHERE l.workspace_id = r.workspace_id AND l.contact_id = r.contact_id
-			AND l.survey_id = r.survey_id AND (l.created_at > r.created_at OR (l.created_at = r.created_at AND l.id > r.id)))`)
-	}
-	from := ` FROM responses r
-		JOIN contacts c ON c.workspace_id = r.workspace_id AND c.id = r.contact_id
-		LEFT JOIN accounts a ON a.workspace_id = c.workspace_id AND a.id = c.account_id`
-	if f.OwnerID != 0 {
-		w.and("a.owner_id = " + w.arg(f.OwnerID))
+	answers, err := db.promoterAnswers(ctx, w, workspaceID, f)
+	if err != nil {
+		return PromoterPage{}, fmt.Errorf("store: promoters: %w", err)
 	}
 	var page PromoterPage
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+from+w.String(), w.args...).Scan(&page.Total); err != nil {
+	if answers == "" {
+		return page, nil
+	}
+	countArgs := w.args
+	// The answers come first (CROSS JOIN keeps SQLite from starting at
+	// the contacts), then their contact and the contact's account.
+	from := ` FROM (` + answers + `) p
+		CROSS JOIN contacts c
+		LEFT JOIN accounts a ON a.workspace_id = c.workspace_id AND a.id = c.account_id
+		WHERE c.workspace_id = ` + w.arg(workspaceID) + ` AND c.id = p.contact_id`
+	count := `SELECT COUNT(*) FROM (` + answers + `) p`
+	if f.OwnerID != 0 {
+		from += ` AND a.owner_id = ` + w.arg(f.OwnerID)
+		count, countArgs = `SELECT COUNT(*)`+from, w.args
+	}
+	if err := db.read.QueryRowContext(ctx, count, countArgs...).Scan(&page.Total); err != nil {
 		return PromoterPage{}, fmt.Errorf("store: promoters: %w", err)
 	}
 	if page.Total == 0 || f.Offset >= page.Total {
@@ -123,7 +123,7 @@ func (db *DB) Promoters(ctx context.Context, workspaceID int64, f PromoterFilter
 	}
 	limit, offset := w.arg(f.Limit), w.arg(f.Offset)
 	rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.name, c.email, c.opted_out_at, COALESCE(a.id, 0), COALESCE(a.name, ''),
-			r.id, r.wave_id, r.score, r.comment, r.created_at`+from+w.String()+`
+			p.id, p.wave_id, p.score, p.comment, p.created_at`+from+`
 		ORDER BY `+order+` LIMIT `+limit+` OFFSET `+offset, w.args...)
 	if err != nil {
 		return PromoterPage{}, fmt.Errorf("store: promoters: %w", err)
@@ -143,6 +143,43 @@ func (db *DB) Promoters(ctx context.Context, workspaceID int64, f PromoterFilter
 		return PromoterPage{}, fmt.Errorf("store: promoters: %w", err)
 	}
 	return page, nil
+}
+
+// promoterAnswers is the query of the promoter answers f selects: the
+// answers of 9 or 10 of a wave, or, for a survey, each contact's answer
+// in the latest wave they answered (by the waves' opening) when it is a
+// 9 or 10. The survey's is a UNION ALL of one query per wave, each of
+// which asks the index of the later waves' contacts whether the contact
+// answered again: index seeks only, where a query over the contact's
+// answers would read every one of them. "" means there are none.
+func (db *DB) promoterAnswers(ctx context.Context, w *where, workspaceID int64, f PromoterFilter) (string, error) {
+	waveIDs := []int64{f.WaveID}
+	if f.WaveID == 0 {
+		waves, err := db.Waves(ctx, workspaceID, f.SurveyID)
+		if err != nil || len(waves) == 0 || f.SurveyID == 0 {
+			return "", err
+		}
+		waveIDs = waveIDs[:0]
+		for _, wv := range waves {
+			waveIDs = append(waveIDs, wv.ID)
+		}
+	}
+	ws := w.arg(workspaceID)
+	parts := make([]string, len(waveIDs))
+	for i, id := range waveIDs {
+		part := `SELECT r.id, r.contact_id, r.wave_id, r.score, r.comment, r.created_at FROM responses r
+			WHERE r.workspace_id = ` + ws + ` AND r.wave_id = ` + w.arg(id) + ` AND r.contact_id IS NOT NULL AND r.score >= 9`
+		if later := waveIDs[i+1:]; len(later) > 0 {
+			in := make([]string, len(later))
+			for j, l := range later {
+				in[j] = w.arg(l)
+			}
+			part += ` AND NOT EXISTS (SELECT 1 FROM responses l WHERE l.workspace_id = ` + ws + ` AND l.wave_id IN (` +
+				strings.Join(in, ", ") + `) AND l.contact_id = r.contact_id)`
+		}
+		parts[i] = part
+	}
+	return strings.Join(parts, " UNION ALL "), nil
 }
 
 // markDone fills in the actions recorded for each row's answer.

@@ -302,7 +302,7 @@ func TestLoopScenarios(t *testing.T) {
 			{name: "in Dutch", method: "GET", path: w + "/loop", actor: "viewer", status: http.StatusOK},
 		})
 		rec := f.do("GET", w+"/loop", nil, "viewer", "Accept-Language: nl")
-		if !strings.Contains(rec.Body.String(), "De cirkel sluiten") {
+		if !strings.Contains(rec.Body.String(), "De feedbackloop sluiten") {
 			t.Errorf("loop in Dutch: got\n%s", appExcerpt(rec.Body.String()))
 		}
 	})
