@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,11 +27,13 @@ import (
 // hookReceiver is a webhook endpoint on a fixed address that can be down
 // (not listening) and records each request by idempotency key.
 type hookReceiver struct {
-	addr, secret string
-	mu           sync.Mutex
-	bodies       map[string][]string
-	unsigned     int
-	srv          *http.Server
+	addr     string
+	mu       sync.Mutex
+	secret   string
+	bodies   map[string][]string
+	events   map[string]string
+	unsigned int
+	srv      *http.Server
 }
 
 func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -39,6 +45,10 @@ func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	k := r.Header.Get("Idempotency-Key")
 	h.bodies[k] = append(h.bodies[k], string(body))
+	if h.events == nil {
+		h.events = map[string]string{}
+	}
+	h.events[k] = r.Header.Get("Promotor-Event")
 	w.WriteHeader(http.StatusOK)
 }
 
@@ -52,6 +62,23 @@ func (h *hookReceiver) up(t *testing.T) {
 	h.srv = &http.Server{Handler: h}
 	go h.srv.Serve(ln)
 	t.Cleanup(func() { h.srv.Close() })
+}
+
+// kinds counts the distinct events received by kind.
+func (h *hookReceiver) kinds() map[string]int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := map[string]int{}
+	for _, k := range h.events {
+		n[k]++
+	}
+	return n
+}
+
+func (h *hookReceiver) unsignedCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.unsigned
 }
 
 func (h *hookReceiver) keys() (keys, requests int) {
@@ -91,7 +118,7 @@ func rawDB(t *testing.T, d store.Dialect, dsn string) *sql.DB {
 }
 
 // postAnswer posts an answer through the API.
-func postAnswer(t *testing.T, addr, token string, waveID int64, contactID int64, score int, comment string) {
+func postAnswer(t *testing.T, addr, token string, waveID int64, contactID int64, score int, comment string) int64 {
 	t.Helper()
 	body := fmt.Sprintf(`{"wave_id": %d, "score": %d, "comment": %q}`, waveID, score, comment)
 	if contactID != 0 {
@@ -109,12 +136,70 @@ func postAnswer(t *testing.T, addr, token string, waveID int64, contactID int64,
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("POST answer: %d %s", resp.StatusCode, b)
 	}
+	var r struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil || r.ID == 0 {
+		t.Fatalf("POST answer: no id in %s", b)
+	}
+	return r.ID
 }
 
-// TestAlertWithinSeconds runs serve with a real SMTP server (Mailpit)
-// and a webhook receiver: a detractor's answer must bring the account
-// owner's alert email within 5 seconds and a signed alert webhook.
-func TestAlertWithinSeconds(t *testing.T) {
+// appClient is a signed-in browser without JavaScript: it posts forms
+// and does not follow redirects.
+type appClient struct {
+	t       *testing.T
+	base    string
+	session string
+}
+
+func (c *appClient) do(method, path string, form url.Values) (status int, location, body string) {
+	c.t.Helper()
+	var rd io.Reader
+	if form != nil {
+		rd = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, c.base+path, rd)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if c.session != "" {
+		req.AddCookie(&http.Cookie{Name: "promotor_session", Value: c.session})
+	}
+	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+}
+
+// post posts a form and wants the redirect that follows a change.
+func (c *appClient) post(path string, form url.Values) string {
+	c.t.Helper()
+	status, location, body := c.do("POST", path, form)
+	if status != http.StatusSeeOther {
+		c.t.Fatalf("POST %s: got %d, want 303\n%.2000s", path, status, body)
+	}
+	return location
+}
+
+var (
+	secretRE = regexp.MustCompile(`whsec_[A-Za-z0-9_-]{20,}`)
+	planRE   = regexp.MustCompile(`/plans/(\d+)$`)
+)
+
+// TestLoopEndToEnd closes the loop through a real serve, a real SMTP
+// server (Mailpit) and a webhook receiver, as a team would through the
+// pages: the recommended alert rule and a webhook set up; a detractor's
+// answer brings the owner's alert email within 5 seconds, signed
+// webhooks and a follow-up due in two working days; a plan with two
+// actions, a note and a shared update, which shows on the customer page
+// (the note does not) and goes to the customer by email; a promoter
+// thanked by email; a referral recorded.
+func TestLoopEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the promotor binary")
 	}
@@ -126,30 +211,48 @@ func TestAlertWithinSeconds(t *testing.T) {
 			dsn := storetest.DSN(t, d)
 			wsID, waveID, token := crashFixture(t, dsn)
 			db := storetest.OpenDSN(t, dsn)
+			must := func(err error) {
+				t.Helper()
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
 			ownerEmail := mailtest.Address(t)
 			owner, err := db.CreateUser(ctx, nps.User{Email: ownerEmail, Name: "Eva", Language: "en"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.AddMember(ctx, wsID, owner.ID, nps.RoleMember); err != nil {
-				t.Fatal(err)
-			}
-			acct, err := db.CreateAccount(ctx, wsID, nps.Account{Name: "Jansen BV", OwnerID: owner.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := db.CreateContact(ctx, wsID, nps.Contact{AccountID: acct.ID, Email: "piet@jansen.example", Name: "Piet"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			hooks := &hookReceiver{addr: freeAddr(t), secret: "whsec_e2e", bodies: map[string][]string{}}
+			must(err)
+			_, err = db.AddMember(ctx, wsID, owner.ID, nps.RoleMember)
+			must(err)
+			acct, err := db.CreateAccount(ctx, wsID, nps.Account{Name: "Jansen BV", OwnerID: owner.ID, AnnualRevenueCents: 4_000_000})
+			must(err)
+			detractor, err := db.CreateContact(ctx, wsID, nps.Contact{AccountID: acct.ID, Email: mailtest.Address(t), Name: "Piet", Language: "en"})
+			must(err)
+			promoter, err := db.CreateContact(ctx, wsID, nps.Contact{AccountID: acct.ID, Email: mailtest.Address(t), Name: "Anna", Language: "en"})
+			must(err)
+			newcomer, err := db.CreateAccount(ctx, wsID, nps.Account{Name: "Nieuwe Klant BV", AnnualRevenueCents: 2_500_000})
+			must(err)
+			hooks := &hookReceiver{addr: freeAddr(t), bodies: map[string][]string{}}
 			hooks.up(t)
-			loopRows(t, d, dsn, wsID, "http://"+hooks.addr+"/hook", hooks.secret)
 			addr := freeAddr(t)
-			srv := startServe(t, bin, dsn, addr, "--smtp", "smtp://"+mp.SMTPAddr+"?tls=none&from=nps@promotor.example")
+			srv := startServe(t, bin, dsn, addr, "--smtp", "smtp://"+mp.SMTPAddr+"?tls=none&from=nps@promotor.example",
+				"--base-url", "http://"+addr)
 			t.Cleanup(func() { srv.Process.Signal(os.Interrupt); srv.Wait() })
+			app := &appClient{t: t, base: "http://" + addr, session: dashboardSession(t, dsn, wsID)}
+			w := "/w/crash"
 
-			postAnswer(t, addr, token, waveID, c.ID, 2, "Far too slow")
+			// Settings, as the workspace's owner sets them.
+			app.post(w+"/alert-rules/recommended", url.Values{})
+			status, _, body := app.do("POST", w+"/webhooks", url.Values{"url": {"http://" + hooks.addr + "/hook"}, "format": {"promotor"},
+				"events": {"response.created", "alert.created", "plan.changed"}, "active": {"1"}})
+			secret := secretRE.FindString(body)
+			if status != http.StatusOK || secret == "" {
+				t.Fatalf("new webhook: got %d and no secret shown\n%.2000s", status, body)
+			}
+			hooks.mu.Lock()
+			hooks.secret = secret
+			hooks.mu.Unlock()
+
+			// The detractor's answer.
+			answerID := postAnswer(t, addr, token, waveID, detractor.ID, 2, "Deliveries are far too late")
 			answered := time.Now()
 			waitFor(t, 5*time.Second, "the alert email to the owner", func() bool {
 				_, n, err := mp.API.Search(ctx, mailtest.ToQuery(ownerEmail), 1)
@@ -157,18 +260,63 @@ func TestAlertWithinSeconds(t *testing.T) {
 			})
 			t.Logf("alert email in Mailpit %v after the answer", time.Since(answered).Round(time.Millisecond))
 			waitFor(t, 5*time.Second, "the answer's and the alert's webhooks", func() bool {
-				keys, _ := hooks.keys()
-				return keys == 2
+				return hooks.kinds()["response.created"] == 1 && hooks.kinds()["alert.created"] == 1
 			})
-			if hooks.unsigned != 0 {
-				t.Errorf("%d webhook requests without a valid signature", hooks.unsigned)
-			}
 			var created, due time.Time
 			if err := rawDB(t, d, dsn).QueryRow(`SELECT created_at, due_at FROM alerts WHERE workspace_id = $1`, wsID).Scan(&created, &due); err != nil {
 				t.Fatalf("the follow-up: %v", err)
 			}
 			if want := nps.AddWorkingDays(created.UTC(), 2); !due.Equal(want) {
 				t.Errorf("follow-up due %v, want two working days after the alert: %v", due, want)
+			}
+			if status, _, body := app.do("GET", w+"/followups", nil); status != http.StatusOK || !strings.Contains(body, "Jansen BV") {
+				t.Errorf("follow-ups: got %d, want the open follow-up of Jansen BV", status)
+			}
+
+			// The plan, made with the customer.
+			location := app.post(w+"/plans", url.Values{"account": {fmt.Sprint(acct.ID)}, "title": {"On-time deliveries"},
+				"response": {fmt.Sprint(answerID)}})
+			m := planRE.FindStringSubmatch(location)
+			if m == nil {
+				t.Fatalf("new plan: redirected to %q", location)
+			}
+			plan := w + "/plans/" + m[1]
+			app.post(plan+"/items", url.Values{"kind": {"action"}, "body": {"Weekly delivery report"}, "status": {"done"}, "shareable": {"1"}})
+			app.post(plan+"/items", url.Values{"kind": {"action"}, "body": {"A second driver on Mondays"}, "status": {"todo"},
+				"due_on": {"2027-01-15"}, "shareable": {"1"}})
+			app.post(plan+"/items", url.Values{"kind": {"note"}, "body": {"Internal: the margin is thin"}})
+			app.post(plan+"/items", url.Values{"kind": {"update"}, "body": {"We now deliver before nine"}, "shareable": {"1"}, "email": {"1"}})
+			waitFor(t, 10*time.Second, "the progress update's email to the customer", func() bool {
+				_, n, err := mp.API.Search(ctx, mailtest.ToQuery(detractor.Email), 1)
+				return err == nil && n == 1
+			})
+			var page string
+			must(rawDB(t, d, dsn).QueryRow(`SELECT token FROM account_pages WHERE account_id = $1`, acct.ID).Scan(&page))
+			customer := &appClient{t: t, base: app.base}
+			status, _, body = customer.do("GET", "/y/"+page, nil)
+			for _, want := range []string{"We now deliver before nine", "Weekly delivery report", "A second driver on Mondays", "Deliveries are far too late"} {
+				if status != http.StatusOK || !strings.Contains(body, want) {
+					t.Errorf("customer page (%d) lacks %q", status, want)
+				}
+			}
+			if strings.Contains(body, "margin is thin") {
+				t.Error("the customer page shows the team's note")
+			}
+			waitFor(t, 5*time.Second, "the plan's webhooks", func() bool { return hooks.kinds()["plan.changed"] >= 1 })
+
+			// The promoter, thanked; and the referral.
+			postAnswer(t, addr, token, waveID, promoter.ID, 10, "Great service")
+			app.post(fmt.Sprintf("%s/promoters/%d/thank", w, promoter.ID), url.Values{})
+			waitFor(t, 10*time.Second, "the thank-you email to the promoter", func() bool {
+				_, n, err := mp.API.Search(ctx, mailtest.ToQuery(promoter.Email), 1)
+				return err == nil && n == 1
+			})
+			app.post(w+"/referrals", url.Values{"referrer": {fmt.Sprint(acct.ID)}, "referred": {fmt.Sprint(newcomer.ID)}, "contact": {promoter.Email}})
+			if status, _, body := app.do("GET", w+"/referrals", nil); status != http.StatusOK || !strings.Contains(body, "Nieuwe Klant BV") {
+				t.Errorf("referrals: got %d, want the referral of Nieuwe Klant BV", status)
+			}
+			if n := hooks.unsignedCount(); n != 0 {
+				t.Errorf("%d webhook requests without a valid signature", n)
 			}
 		})
 	}
@@ -216,8 +364,8 @@ func TestWebhookSurvivesOutageAndKill(t *testing.T) {
 			if keys != answers || requests != answers {
 				t.Errorf("receiver got %d keys in %d requests, want each of %d events once", keys, requests, answers)
 			}
-			if hooks.unsigned != 0 {
-				t.Errorf("%d requests without a valid signature", hooks.unsigned)
+			if n := hooks.unsignedCount(); n != 0 {
+				t.Errorf("%d requests without a valid signature", n)
 			}
 		})
 	}
