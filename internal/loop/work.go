@@ -15,8 +15,8 @@ import (
 )
 
 // HookBackoff is the wait after the n-th failed attempt of a webhook
-// delivery (n from 1): from ten seconds, growing to eight hours, twelve
-// attempts in all over about sixteen hours.
+// delivery (n from 1): from ten seconds, growing to four hours, twelve
+// attempts in all over about eight hours.
 var HookBackoff = []time.Duration{
 	10 * time.Second, 30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute,
 	20 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 4 * time.Hour,
