@@ -301,3 +301,56 @@ func TestAppRoleMatrix(t *testing.T) {
 		}
 	})
 }
+
+// routeTry is one route of a route-matrix test: try returns the path and
+// form of one request, made afresh for each actor where a request uses a
+// row up; status is the answer to a role the route allows.
+type routeTry struct {
+	pattern string
+	status  int
+	try     func() (string, url.Values)
+}
+
+// checkRouteMatrix tries each route as nobody (sent to sign in), as a
+// user of another workspace (404, without the workspace's name) and as
+// every role (403 below the route's least role), and fails when a route
+// of table is not tried.
+func (f *appFixture) checkRouteMatrix(t *testing.T, table []appRoute, tries []routeTry) {
+	t.Helper()
+	least := map[string]nps.Role{}
+	for _, rt := range table {
+		least[rt.pattern] = rt.min
+	}
+	tried := map[string]bool{}
+	for _, c := range tries {
+		tried[c.pattern] = true
+		min, ok := least[c.pattern]
+		if !ok {
+			t.Errorf("route %s is tried but not in the table", c.pattern)
+		}
+		for _, actor := range []string{"", "outsider", "viewer", "member", "analyst", "owner"} {
+			path, form := c.try()
+			want := c.status
+			switch {
+			case actor == "":
+				want = http.StatusSeeOther
+			case actor == "outsider":
+				want = http.StatusNotFound
+			case !roleAllows(nps.Role(actor), min):
+				want = http.StatusForbidden
+			}
+			rec := f.do(strings.Fields(c.pattern)[0], path, form, actor)
+			if rec.Code != want {
+				t.Errorf("%s %s as %q: got %d, want %d\n%s", c.pattern, path, actor, rec.Code, want, appExcerpt(rec.Body.String()))
+			}
+			if actor == "outsider" && strings.Contains(rec.Body.String(), "Acme") {
+				t.Errorf("%s as a user of another workspace: the 404 names the workspace", path)
+			}
+		}
+	}
+	for _, rt := range table {
+		if !tried[rt.pattern] {
+			t.Errorf("route %s is not tried", rt.pattern)
+		}
+	}
+}
