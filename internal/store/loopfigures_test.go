@@ -1,10 +1,8 @@
 package store_test
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -140,51 +138,32 @@ func TestLoopFigures(t *testing.T) {
 // databases it reads): the first page of wave 5's promoters by date and
 // by account, a deep page, the survey's promoters, and the loop figures.
 func BenchmarkPromoterWorkload(b *testing.B) {
-	slug := cmp.Or(os.Getenv("PROMOTOR_BENCH_WORKSPACE"), "workload")
-	for _, d := range []struct {
-		dialect store.Dialect
-		env     string
-	}{{store.SQLite, "PROMOTOR_BENCH_SQLITE"}, {store.Postgres, "PROMOTOR_BENCH_POSTGRES"}} {
-		b.Run(d.dialect.String(), func(b *testing.B) {
-			dsn := os.Getenv(d.env)
-			if dsn == "" {
-				b.Skipf("%s not set: name a database that promotor load-workload filled", d.env)
-			}
-			ctx := context.Background()
-			db, err := store.Open(ctx, dsn)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { db.Close() })
-			w, err := openWorkload(ctx, db, slug)
-			if err != nil {
-				b.Fatal(err)
-			}
-			first := must(db.Promoters(ctx, w.ws, store.PromoterFilter{WaveID: w.last(), Limit: 1}))(b)
-			for _, c := range []struct {
-				name string
-				f    store.PromoterFilter
-			}{
-				{"wave by date", store.PromoterFilter{WaveID: w.last(), Desc: true}},
-				{"wave by account", store.PromoterFilter{WaveID: w.last(), Sort: "account"}},
-				{"wave, last page", store.PromoterFilter{WaveID: w.last(), Desc: true, Offset: max(0, first.Total-100)}},
-				{"survey", store.PromoterFilter{SurveyID: w.survey, Desc: true}},
-			} {
-				b.Run("promoters "+c.name, func(b *testing.B) {
-					for b.Loop() {
-						if _, err := db.Promoters(ctx, w.ws, c.f); err != nil {
-							b.Fatal(err)
-						}
-					}
-				})
-			}
-			b.Run("loop figures", func(b *testing.B) {
+	eachWorkload(b, func(b *testing.B, db *store.DB, w workloadDB) {
+		ctx := context.Background()
+		first := must(db.Promoters(ctx, w.ws, store.PromoterFilter{WaveID: w.last(), Limit: 1}))(b)
+		for _, c := range []struct {
+			name string
+			f    store.PromoterFilter
+		}{
+			{"wave by date", store.PromoterFilter{WaveID: w.last(), Desc: true}},
+			{"wave by account", store.PromoterFilter{WaveID: w.last(), Sort: "account"}},
+			{"wave, last page", store.PromoterFilter{WaveID: w.last(), Desc: true, Offset: max(0, first.Total-100)}},
+			{"survey", store.PromoterFilter{SurveyID: w.survey, Desc: true}},
+		} {
+			b.Run("promoters "+c.name, func(b *testing.B) {
 				for b.Loop() {
-					if _, err := db.LoopFigures(ctx, w.ws, w.survey, 0); err != nil {
+					if _, err := db.Promoters(ctx, w.ws, c.f); err != nil {
 						b.Fatal(err)
 					}
 				}
 			})
+		}
+		b.Run("loop figures", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := db.LoopFigures(ctx, w.ws, w.survey, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
-	}
+	})
 }

@@ -316,16 +316,75 @@ func checkAnswers(tb testing.TB, got, want workloadAnswers) {
 }
 
 // BenchmarkWorkloadQuestions answers the workload's six dashboard
-// questions, each and all together, from databases that promotor
-// load-workload filled: PROMOTOR_BENCH_SQLITE names a SQLite file,
-// PROMOTOR_BENCH_POSTGRES a PostgreSQL URL, and PROMOTOR_BENCH_WORKSPACE
-// the workspace (default "workload").
+// questions, each and all together, from the databases eachWorkload
+// names.
 //
 // First, "scan" answers them by the plain SQL scan of the responses, the
 // baseline, and checks that the query layer answers the same; it logs the
 // time of each question. PROMOTOR_BENCH_NOSCAN=1 leaves it out, since at
 // 10 million responses the scan takes seconds.
 func BenchmarkWorkloadQuestions(b *testing.B) {
+	eachWorkload(b, func(b *testing.B, db *store.DB, w workloadDB) {
+		ctx := context.Background()
+		var err error
+		b.Run("scan", func(b *testing.B) {
+			if os.Getenv("PROMOTOR_BENCH_NOSCAN") == "1" {
+				b.Skip("PROMOTOR_BENCH_NOSCAN=1: the answers are not checked")
+			}
+			var want workloadAnswers
+			var took []time.Duration
+			for b.Loop() {
+				if want, took, err = w.answers(ctx, true); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			got, _, err := w.answers(ctx, false)
+			if err != nil {
+				b.Fatal(err)
+			}
+			checkAnswers(b, got, want)
+			if want.LastWave.N() == 0 {
+				b.Fatalf("wave 5 has no responses: is the workload loaded?")
+			}
+			b.Logf("scan of %d responses of wave 5 and more: %s", want.LastWave.N(), formatTimes(took))
+		})
+		for _, q := range workloadQuestions {
+			b.Run(q.name, func(b *testing.B) {
+				var a workloadAnswers
+				for b.Loop() {
+					if err := q.ask(ctx, w, &a); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+		b.Run("all", func(b *testing.B) {
+			for b.Loop() {
+				if _, _, err := w.answers(ctx, false); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
+}
+
+// formatTimes lists the questions' times and their sum.
+func formatTimes(took []time.Duration) string {
+	var parts []string
+	var sum time.Duration
+	for i, d := range took {
+		sum += d
+		parts = append(parts, fmt.Sprintf("%s %.1f ms", workloadQuestions[i].name, float64(d.Microseconds())/1000))
+	}
+	return fmt.Sprintf("%s; all %.1f ms", strings.Join(parts, ", "), float64(sum.Microseconds())/1000)
+}
+
+// eachWorkload runs body as a sub-benchmark per database that promotor
+// load-workload filled and the environment names: PROMOTOR_BENCH_SQLITE
+// a SQLite file, PROMOTOR_BENCH_POSTGRES a PostgreSQL URL, and
+// PROMOTOR_BENCH_WORKSPACE the workspace (default "workload").
+func eachWorkload(b *testing.B, body func(b *testing.B, db *store.DB, w workloadDB)) {
 	slug := cmp.Or(os.Getenv("PROMOTOR_BENCH_WORKSPACE"), "workload")
 	for _, d := range []struct {
 		dialect store.Dialect
@@ -349,56 +408,7 @@ func BenchmarkWorkloadQuestions(b *testing.B) {
 			if err != nil {
 				b.Fatalf("%s: %v (load it with promotor load-workload --workspace %s)", d.env, err, slug)
 			}
-			b.Run("scan", func(b *testing.B) {
-				if os.Getenv("PROMOTOR_BENCH_NOSCAN") == "1" {
-					b.Skip("PROMOTOR_BENCH_NOSCAN=1: the answers are not checked")
-				}
-				var want workloadAnswers
-				var took []time.Duration
-				for b.Loop() {
-					if want, took, err = w.answers(ctx, true); err != nil {
-						b.Fatal(err)
-					}
-				}
-				b.StopTimer()
-				got, _, err := w.answers(ctx, false)
-				if err != nil {
-					b.Fatal(err)
-				}
-				checkAnswers(b, got, want)
-				if want.LastWave.N() == 0 {
-					b.Fatalf("wave 5 has no responses: is the workload loaded?")
-				}
-				b.Logf("scan of %d responses of wave 5 and more: %s", want.LastWave.N(), formatTimes(took))
-			})
-			for _, q := range workloadQuestions {
-				b.Run(q.name, func(b *testing.B) {
-					var a workloadAnswers
-					for b.Loop() {
-						if err := q.ask(ctx, w, &a); err != nil {
-							b.Fatal(err)
-						}
-					}
-				})
-			}
-			b.Run("all", func(b *testing.B) {
-				for b.Loop() {
-					if _, _, err := w.answers(ctx, false); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
+			body(b, db, w)
 		})
 	}
-}
-
-// formatTimes lists the questions' times and their sum.
-func formatTimes(took []time.Duration) string {
-	var parts []string
-	var sum time.Duration
-	for i, d := range took {
-		sum += d
-		parts = append(parts, fmt.Sprintf("%s %.1f ms", workloadQuestions[i].name, float64(d.Microseconds())/1000))
-	}
-	return fmt.Sprintf("%s; all %.1f ms", strings.Join(parts, ", "), float64(sum.Microseconds())/1000)
 }
