@@ -43,6 +43,10 @@ type Loop struct {
 	Log     *slog.Logger
 	// Clock returns the time; nil means time.Now.
 	Clock func() time.Time
+
+	// pruned is when processed events were last pruned; ProcessEvents
+	// runs one at a time.
+	pruned time.Time
 }
 
 // batch is how many events one round reads.
@@ -83,8 +87,12 @@ func (l *Loop) ProcessEvents(ctx context.Context) error {
 			}
 		}
 	}
-	if _, err := l.DB.PruneEvents(ctx, l.now().Add(-keepEvents)); err != nil {
-		return err
+	// Pruning is a write of its own: once an hour is enough.
+	if now := l.now(); now.Sub(l.pruned) >= time.Hour {
+		if _, err := l.DB.PruneEvents(ctx, now.Add(-keepEvents)); err != nil {
+			return err
+		}
+		l.pruned = now
 	}
 	return nil
 }

@@ -98,6 +98,12 @@ func (s *Sender) Drain(ctx context.Context) error {
 	for range workers {
 		wg.Go(func() {
 			for j := range work {
+				// A message whose claim is about to run out may be claimed
+				// again, by this drain or another sender: leave it to that
+				// claim rather than send it twice.
+				if time.Now().After(j.until) {
+					continue
+				}
 				outcomes <- s.deliver(ctx, j.o, j.progress)
 			}
 		})
@@ -109,13 +115,14 @@ func (s *Sender) Drain(ctx context.Context) error {
 	claim := s.newClaim()
 	for ctx.Err() == nil && (deadline.IsZero() || time.Now().Before(deadline)) {
 		var out []store.Outgoing
+		until := time.Now().Add(lease - lease/4)
 		out, err = s.DB.ClaimMessages(ctx, claim, lease, batch)
 		if err != nil || len(out) == 0 {
 			break
 		}
 		progress := s.progressFor(ctx, out)
 		for _, o := range out {
-			work <- job{o: o, progress: progress[o.ID]}
+			work <- job{o: o, progress: progress[o.ID], until: until}
 		}
 	}
 	close(work)
@@ -153,10 +160,12 @@ func (s *Sender) record(outcomes <-chan store.Outcome) error {
 	return errors.Join(errs...)
 }
 
-// job is a message to send with its progress paragraph.
+// job is a message to send with its progress paragraph, and the time
+// until which its claim is safely this sender's.
 type job struct {
 	o        store.Outgoing
 	progress mail.Progress
+	until    time.Time
 }
 
 // deliver writes and sends one message and says what became of it.
