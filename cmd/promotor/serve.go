@@ -105,13 +105,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, Mail: mailer})
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	// Links in emails need an address without a request to take it from:
+	// the public one, else the one listened on.
+	links := *baseURL
+	if links == "" {
+		links = "http://" + ln.Addr().String()
+	}
+	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer})
+	if err != nil {
+		return err
 	}
 	srv := &http.Server{
 		Handler:           app.Handler(),
@@ -120,10 +126,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	links := *baseURL
-	if links == "" {
-		links = "http://" + ln.Addr().String()
 	}
 	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second}
 	closed := &loop.Loop{DB: db, Catalog: catalog, Render: renderer, Mail: mailer, BaseURL: sender.BaseURL, Log: log}

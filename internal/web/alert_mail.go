@@ -45,7 +45,7 @@ func recipientMessages(u nps.User) i18n.Messages {
 // followUpURL is the absolute address of a follow-up's page, empty when
 // the server does not know its public address.
 func (s *Server) followUpURL(m store.AlertMail) string {
-	base := strings.TrimSuffix(s.opts.BaseURL, "/")
+	base := strings.TrimSuffix(cmp.Or(s.opts.MailBaseURL, s.opts.BaseURL), "/")
 	if base == "" {
 		return ""
 	}

@@ -22,6 +22,10 @@ type Options struct {
 	// used where a link leaves the request: QR codes, API documents, emails.
 	// Empty means the address the request came to.
 	BaseURL string
+	// MailBaseURL is the address that links in emails written without a
+	// request (escalations, silent-account alerts) start with; empty
+	// means BaseURL.
+	MailBaseURL string
 	// Mail sends the test emails of the signed-in area; nil when no SMTP
 	// server is configured.
 	Mail mail.Sender
