@@ -95,6 +95,7 @@ func printDemo(ctx context.Context, w io.Writer, db *store.DB, res demo.Result, 
 		ws.Name, ws.Slug, elapsed.Seconds(), seed, seed)
 	fmt.Fprintf(w, "%d users, %d accounts (%d churned), %d contacts, %d invitations, %d responses (%d changed while the wave is open).\n",
 		res.Users, len(all), len(churned), res.Contacts, res.Invitations, res.Responses, res.Revisions)
+	fmt.Fprintf(w, "%d improvement plans made with last year's critical customers; an alert rule for detractors.\n", res.Plans)
 	fmt.Fprintf(w, "\nSurvey %q, NPS per wave from the database:\n", res.Survey.Name)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "  wave\tinvited\tresponses\trate\tNPS\t95% interval\t")

@@ -64,6 +64,7 @@ func Build(seed int64) Plan {
 	p.Accounts = g.accounts(p.Users)
 	p.Contacts = g.contacts(p.Accounts)
 	p.Waves = g.waves(&p)
+	p.Plans = g.plans(&p)
 	return p
 }
 
@@ -73,6 +74,10 @@ type generator struct {
 	seed          int64
 	accountTraits []trait
 	contactTraits []trait
+	// critical holds the accounts with a detractor in the middle wave,
+	// with the time of their last such answer: the ones the company
+	// made improvement plans with.
+	critical map[int]time.Time
 }
 
 // trait is an account's or contact's hidden disposition.

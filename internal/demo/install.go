@@ -31,7 +31,7 @@ type Result struct {
 	// wave: its survey link lets the demo's user answer as a customer.
 	SurveyToken string
 	// The numbers of rows written.
-	Users, Accounts, Contacts, Invitations, Responses, Revisions int
+	Users, Accounts, Contacts, Invitations, Responses, Revisions, Plans int
 }
 
 // apiTokenName names the demo workspace's API token.
@@ -94,7 +94,7 @@ type installer struct {
 }
 
 func (in *installer) run(ctx context.Context) error {
-	steps := []func(context.Context) error{in.people, in.customers, in.measurements, in.token}
+	steps := []func(context.Context) error{in.people, in.customers, in.measurements, in.loop, in.token}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err

@@ -171,6 +171,23 @@ func checkInstalled(t *testing.T, db *store.DB, raw *sql.DB, plan Plan, res Resu
 		t.Errorf("answers of past waves that are not imports: got %d, want none", n)
 	}
 
+	// The plans, as they were made, with their actions and shared updates.
+	if n := count(t, raw, `SELECT count(*) FROM plans WHERE workspace_id = $1`, ws); n != len(plan.Plans) || res.Plans != n || n == 0 {
+		t.Errorf("plans: got %d (result says %d), want %d", n, res.Plans, len(plan.Plans))
+	}
+	if n := count(t, raw, `SELECT count(*) FROM plans WHERE workspace_id = $1 AND created_at >= $2`, ws, res.Waves[len(res.Waves)-1].OpensAt); n != 0 {
+		t.Errorf("%d plans made after the last wave opened, want all before", n)
+	}
+	if n := count(t, raw, `SELECT count(*) FROM plan_items WHERE workspace_id = $1 AND kind = 'update' AND shareable`, ws); n != len(plan.Plans) {
+		t.Errorf("shared updates: got %d, want one per plan", n)
+	}
+	if n := count(t, raw, `SELECT count(*) FROM plan_responses WHERE workspace_id = $1`, ws); n < len(plan.Plans) {
+		t.Errorf("linked answers: got %d, want at least one per plan", n)
+	}
+	if n := count(t, raw, `SELECT count(*) FROM alert_rules WHERE workspace_id = $1 AND active`, ws); n != 1 {
+		t.Errorf("alert rules: got %d, want the recommended one", n)
+	}
+
 	// The survey link printed for trying the open wave works.
 	inv, err := db.InvitationByToken(ctx, res.SurveyToken)
 	if err != nil || inv.WorkspaceID != ws || inv.WaveID != last || inv.Status == nps.InvitationResponded || inv.Status == nps.InvitationOptedOut {

@@ -11,6 +11,7 @@ package demo
 
 import (
 	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -37,9 +38,35 @@ type Plan struct {
 	// Waves are the yearly measurements, oldest first; the last one is
 	// open.
 	Waves []Wave
+	// Plans are the improvement plans made with the critical customers of
+	// the middle wave, whose effect the last wave shows.
+	Plans []ImprovementPlan
 	// Today is the moment the plan describes: every date in it lies
 	// before. See At.
 	Today time.Time
+}
+
+// ImprovementPlan is a plan made with an account after its detractor
+// answer in Wave: the actions agreed, each done at its time or still
+// going, and the update shared with the customer.
+type ImprovementPlan struct {
+	Account int
+	Wave    int
+	Made    time.Time
+	Title   string
+	Problem string
+	Actions []PlanAction
+	// Update is shared on the customer's page at UpdateAt.
+	Update   string
+	UpdateAt time.Time
+	// Done is when the plan was finished; zero while it goes on.
+	Done time.Time
+}
+
+// PlanAction is an agreed action; Done is zero while it is in progress.
+type PlanAction struct {
+	Text string
+	Done time.Time
 }
 
 // User is a person of the demo company who uses Promotor.
@@ -187,6 +214,15 @@ func (p Plan) At(now time.Time) Plan {
 		}
 		w.Responses = rs
 		q.Waves[i] = w
+	}
+	q.Plans = make([]ImprovementPlan, len(p.Plans))
+	for i, pl := range p.Plans {
+		pl.Made, pl.UpdateAt, pl.Done = move(pl.Made), move(pl.UpdateAt), move(pl.Done)
+		pl.Actions = slices.Clone(pl.Actions)
+		for j := range pl.Actions {
+			pl.Actions[j].Done = move(pl.Actions[j].Done)
+		}
+		q.Plans[i] = pl
 	}
 	return q
 }

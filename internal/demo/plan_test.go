@@ -346,3 +346,48 @@ func TestPlanAt(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildPlans checks the improvement plans: one per critical account
+// of the middle wave that is still a customer, made after its answer,
+// with every date before the last wave opened but an action in progress.
+func TestBuildPlans(t *testing.T) {
+	for _, seed := range seeds {
+		p := Build(seed)
+		mid, last := p.Waves[1], p.Waves[2]
+		critical := map[int]time.Time{}
+		for _, r := range mid.Responses {
+			if r.Category() == nps.Detractor {
+				ai := p.Contacts[mid.Invitations[r.Invitation].Contact].Account
+				critical[ai] = r.At
+			}
+		}
+		if len(p.Plans) < 10 {
+			t.Errorf("Build(%d): %d plans, want one with each of the %d critical accounts still a customer", seed, len(p.Plans), len(critical))
+		}
+		seen := map[int]bool{}
+		for _, pl := range p.Plans {
+			at, ok := critical[pl.Account]
+			if !ok || seen[pl.Account] || pl.Wave != 1 {
+				t.Errorf("Build(%d): a plan of account %d, which was not critical in %s or has two plans", seed, pl.Account, mid.Name)
+			}
+			seen[pl.Account] = true
+			if !pl.Made.After(at) || !pl.UpdateAt.After(pl.Made) || !pl.UpdateAt.Before(last.OpensAt) {
+				t.Errorf("Build(%d): plan of %s made %v, update %v; want after the answer %v and before %v", seed, pl.Title, pl.Made, pl.UpdateAt, at, last.OpensAt)
+			}
+			if len(pl.Actions) < 2 {
+				t.Errorf("Build(%d): plan of %s has %d actions, want 2 or 3", seed, pl.Title, len(pl.Actions))
+			}
+			going := false
+			for _, a := range pl.Actions {
+				if a.Done.IsZero() {
+					going = true
+				} else if !a.Done.After(pl.Made) || !a.Done.Before(last.OpensAt) {
+					t.Errorf("Build(%d): an action of %s done %v, outside the year of the plan", seed, pl.Title, a.Done)
+				}
+			}
+			if going != pl.Done.IsZero() {
+				t.Errorf("Build(%d): plan of %s done %v with an action in progress %v", seed, pl.Title, pl.Done, going)
+			}
+		}
+	}
+}

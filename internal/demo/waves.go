@@ -136,6 +136,9 @@ func (g *generator) waves(p *Plan) []Wave {
 		}
 		waves[wi] = wave
 	}
+	if last > 0 {
+		g.critical = detracted[last-1]
+	}
 	return waves
 }
 
