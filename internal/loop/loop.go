@@ -127,7 +127,7 @@ func (l *Loop) process(ctx context.Context, ev nps.Event) error {
 // it meets is a reason of one alert, whose follow-up is due at the
 // shortest deadline among them; the alert goes to the account's owner,
 // or, when nobody owns the account, to the workspace's owners.
-func (l *Loop) judge(f store.EventFacts) (*nps.Alert, []nps.Notification, error) {
+func (l *Loop) judge(f store.EventFacts) (*nps.Alert, func(int64) ([]nps.Notification, error), error) {
 	var reasons []nps.Reason
 	var rule nps.AlertRule
 	days := -1
@@ -161,13 +161,16 @@ func (l *Loop) judge(f store.EventFacts) (*nps.Alert, []nps.Notification, error)
 	if f.Owner.ID != 0 {
 		recipients = []nps.User{f.Owner}
 	}
-	var emails []nps.Notification
-	for _, u := range recipients {
-		n, err := l.alertEmail(f, *a, reasons, u)
-		if err != nil {
-			return nil, nil, err
+	emails := func(alertID int64) ([]nps.Notification, error) {
+		var ns []nps.Notification
+		for _, u := range recipients {
+			n, err := l.alertEmail(f, *a, alertID, reasons, u)
+			if err != nil {
+				return nil, err
+			}
+			ns = append(ns, n)
 		}
-		emails = append(emails, n)
+		return ns, nil
 	}
 	return a, emails, nil
 }
@@ -192,8 +195,9 @@ func who(f store.EventFacts, t func(string, ...any) string) string {
 	return t("loop.who.anonymous")
 }
 
-// alertEmail writes the alert's email to u in u's language.
-func (l *Loop) alertEmail(f store.EventFacts, a nps.Alert, reasons []nps.Reason, u nps.User) (nps.Notification, error) {
+// alertEmail writes the alert's email to u in u's language, with a
+// button to its follow-up.
+func (l *Loop) alertEmail(f store.EventFacts, a nps.Alert, alertID int64, reasons []nps.Reason, u nps.User) (nps.Notification, error) {
 	t := l.Catalog.Messages(u.Language).T
 	items := make([]string, 0, len(reasons)+1)
 	for _, r := range reasons {
@@ -217,7 +221,7 @@ func (l *Loop) alertEmail(f store.EventFacts, a nps.Alert, reasons []nps.Reason,
 		Paragraphs:  paras,
 		Quote:       f.Response.Comment,
 		Items:       items,
-		ButtonURL:   l.link(f, "/followups"),
+		ButtonURL:   l.link(f, fmt.Sprintf("/followups/%d", alertID)),
 		ButtonLabel: t("loop.alert.button"),
 		Footer:      t("loop.footer", "workspace", f.Workspace.Name),
 	})

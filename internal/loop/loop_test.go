@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -207,6 +208,13 @@ func TestDetractorAlert(t *testing.T) {
 				t.Fatalf("got %d emails, want 1 to the owner", len(f.mail.sent))
 			}
 			m := f.mail.sent[0]
+			var alertID int64
+			if err := f.raw.QueryRow(`SELECT id FROM alerts WHERE response_id = $1`, r.ID).Scan(&alertID); err != nil {
+				t.Fatal(err)
+			}
+			if want := fmt.Sprintf("https://nps.example.com/w/acme/followups/%d", alertID); !strings.Contains(m.Text, want) {
+				t.Errorf("the email does not link to its follow-up %s:\n%s", want, m.Text)
+			}
 			if m.To.Email != "eva@acme.example" || !strings.Contains(m.Subject, "Bakkerij Jansen gaf een 3") {
 				t.Errorf("email to %s, subject %q; want the owner, in Dutch", m.To.Email, m.Subject)
 			}

@@ -199,10 +199,10 @@ func subscribedEndpoints(ctx context.Context, q querier, ws int64, kind nps.Even
 // with its emails, and the webhook deliveries of the event.
 type EventOutcome struct {
 	// Alert, when set, is raised unless the answer has one already; its
-	// Emails then go out (their SubjectID is set to the alert's ID) and
-	// an alert.created event follows.
+	// emails, which Emails writes once the alert has its ID (and with it
+	// its page), then go out, and an alert.created event follows.
 	Alert  *nps.Alert
-	Emails []nps.Notification
+	Emails func(alertID int64) ([]nps.Notification, error)
 	// Deliveries are the event for each endpoint: EndpointID, Kind,
 	// IdempotencyKey and Payload set.
 	Deliveries []nps.WebhookDelivery
@@ -242,10 +242,10 @@ func (db *DB) CompleteEvent(ctx context.Context, ev nps.Event, out EventOutcome)
 	return nil
 }
 
-// raiseAlert inserts a, unless its answer has an alert already, with its
-// emails and its alert.created event. Its CreatedAt, when set, is the
-// moment its deadline was counted from.
-func raiseAlert(ctx context.Context, tx *sql.Tx, now time.Time, a nps.Alert, emails []nps.Notification) error {
+// raiseAlert inserts a, unless its answer has an alert already, with the
+// emails that emails writes and its alert.created event. Its CreatedAt,
+// when set, is the moment its deadline was counted from.
+func raiseAlert(ctx context.Context, tx *sql.Tx, now time.Time, a nps.Alert, emails func(int64) ([]nps.Notification, error)) error {
 	created := now
 	if !a.CreatedAt.IsZero() {
 		created = normTime(a.CreatedAt)
@@ -263,7 +263,13 @@ func raiseAlert(ctx context.Context, tx *sql.Tx, now time.Time, a nps.Alert, ema
 	if err != nil {
 		return fmt.Errorf("raise alert: %w", err)
 	}
-	for _, n := range emails {
+	var ns []nps.Notification
+	if emails != nil {
+		if ns, err = emails(id); err != nil {
+			return err
+		}
+	}
+	for _, n := range ns {
 		n.SubjectID = id
 		if _, err := insertNotification(ctx, tx, now, n); err != nil {
 			return fmt.Errorf("queue alert email: %w", err)
