@@ -104,14 +104,13 @@ func eventFacts(ctx context.Context, q querier, ev nps.Event) (EventFacts, error
 		}
 		f.Account.ID, f.Contact.ID = f.Alert.AccountID, f.Alert.ContactID
 	case nps.EventPlanChanged:
-		err = q.QueryRowContext(ctx, `SELECT p.id, p.workspace_id, p.account_id, p.title, p.problem, p.state, p.created_at, p.updated_at,
-				(SELECT count(*) FROM plan_items i WHERE i.workspace_id = p.workspace_id AND i.plan_id = p.id AND i.kind = 'action'),
-				(SELECT count(*) FROM plan_items i WHERE i.workspace_id = p.workspace_id AND i.plan_id = p.id AND i.kind = 'action' AND i.status = 'done')
-			FROM plans p WHERE p.workspace_id = $1 AND p.id = $2`, ws, ev.SubjectID).Scan(
-			&f.Plan.ID, &f.Plan.WorkspaceID, &f.Plan.AccountID, &f.Plan.Title, &f.Plan.Problem, &f.Plan.State,
-			timeCol{&f.Plan.CreatedAt}, timeCol{&f.Plan.UpdatedAt}, &f.PlanActions, &f.PlanDone)
+		if f.Plan, err = plan(ctx, q, ws, ev.SubjectID, ""); err != nil {
+			return f, err
+		}
+		err = q.QueryRowContext(ctx, `SELECT count(*), count(CASE WHEN status = 'done' THEN 1 END) FROM plan_items
+			WHERE workspace_id = $1 AND plan_id = $2 AND kind = 'action'`, ws, f.Plan.ID).Scan(&f.PlanActions, &f.PlanDone)
 		if err != nil {
-			return f, notFound(err, "plan", ev.SubjectID)
+			return f, err
 		}
 		f.Account.ID = f.Plan.AccountID
 	default:
@@ -146,16 +145,12 @@ func (f *EventFacts) people(ctx context.Context, q querier, ws int64) error {
 		}
 	}
 	if f.Account.OwnerID != 0 {
-		if f.Owner, err = scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, f.Account.OwnerID)); err != nil {
-			return notFound(err, "user", f.Account.OwnerID)
+		if f.Owner, err = user(ctx, q, f.Account.OwnerID); err != nil {
+			return err
 		}
+		f.Owner.PasswordHash = "" // the facts go into emails and payloads
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+prefixed("u", userColumns)+` FROM users u
-		JOIN memberships m ON m.user_id = u.id WHERE m.workspace_id = $1 AND m.role = 'owner' ORDER BY u.id`, ws)
-	if err != nil {
-		return err
-	}
-	f.Managers, err = collect(rows, scanUser)
+	f.Managers, err = workspaceOwners(ctx, q, ws)
 	return err
 }
 
@@ -166,26 +161,14 @@ func waveNames(ctx context.Context, q querier, ws, waveID int64) (survey, wave s
 	return survey, wave, notFound(err, "wave", waveID)
 }
 
-// endpointColumns are the columns scanEndpoint reads, in order.
-const endpointColumns = `id, workspace_id, url, format, secret, events, description, active, created_at, updated_at`
-
-func scanEndpoint(row rowScanner) (nps.WebhookEndpoint, error) {
-	var e nps.WebhookEndpoint
-	var events string
-	err := row.Scan(&e.ID, &e.WorkspaceID, &e.URL, &e.Format, &e.Secret, &events, &e.Description, &e.Active,
-		timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt})
-	e.Events = nps.ParseEventKinds(events)
-	return e, err
-}
-
 // subscribedEndpoints returns the workspace's active endpoints that
 // receive events of kind.
 func subscribedEndpoints(ctx context.Context, q querier, ws int64, kind nps.EventKind) ([]nps.WebhookEndpoint, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE workspace_id = $1 AND active ORDER BY id`, ws)
+	rows, err := q.QueryContext(ctx, `SELECT `+webhookEndpointColumns+` FROM webhook_endpoints WHERE workspace_id = $1 AND active ORDER BY id`, ws)
 	if err != nil {
 		return nil, err
 	}
-	all, err := collect(rows, scanEndpoint)
+	all, err := collect(rows, scanWebhookEndpoint)
 	var out []nps.WebhookEndpoint
 	for _, e := range all {
 		if e.Subscribes(kind) {

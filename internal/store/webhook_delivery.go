@@ -8,17 +8,6 @@ import (
 	"github.com/promotor/promotor/internal/nps"
 )
 
-// deliveryColumns are the columns scanDelivery reads, in order.
-const deliveryColumns = `id, workspace_id, endpoint_id, kind, idempotency_key, payload, state, attempts, last_status,
-	last_error, delivered_at, created_at, updated_at`
-
-func scanDelivery(row rowScanner) (nps.WebhookDelivery, error) {
-	var d nps.WebhookDelivery
-	err := row.Scan(&d.ID, &d.WorkspaceID, &d.EndpointID, &d.Kind, &d.IdempotencyKey, &d.Payload, &d.State, &d.Attempts,
-		&d.LastStatus, &d.LastError, timeCol{&d.DeliveredAt}, timeCol{&d.CreatedAt}, timeCol{&d.UpdatedAt})
-	return d, err
-}
-
 // PendingDeliveries returns the IDs of the webhook deliveries that wait
 // for an attempt, oldest first, at most limit: the job queue makes one
 // job of each (see internal/jobs).
@@ -37,11 +26,11 @@ func (db *DB) PendingDeliveries(ctx context.Context, limit int) ([]int64, error)
 // DeliveryToSend returns a delivery by ID with its endpoint, for the job
 // that attempts it; the job has no workspace but the row's own.
 func (db *DB) DeliveryToSend(ctx context.Context, id int64) (nps.WebhookDelivery, nps.WebhookEndpoint, error) {
-	d, err := scanDelivery(db.sql.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries WHERE id = $1`, id))
+	d, err := scanWebhookDelivery(db.sql.QueryRowContext(ctx, `SELECT `+webhookDeliveryColumns+` FROM webhook_deliveries WHERE id = $1`, id))
 	if err != nil {
 		return d, nps.WebhookEndpoint{}, fmt.Errorf("store: delivery: %w", notFound(err, "delivery", id))
 	}
-	e, err := scanEndpoint(db.sql.QueryRowContext(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints
+	e, err := scanWebhookEndpoint(db.sql.QueryRowContext(ctx, `SELECT `+webhookEndpointColumns+` FROM webhook_endpoints
 		WHERE workspace_id = $1 AND id = $2`, d.WorkspaceID, d.EndpointID))
 	if err != nil {
 		return d, e, fmt.Errorf("store: delivery: %w", notFound(err, "endpoint", d.EndpointID))
