@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -88,33 +87,6 @@ func (h *hookReceiver) keys() (keys, requests int) {
 		requests += len(b)
 	}
 	return len(h.bodies), requests
-}
-
-// loopRows adds a detractor rule and a webhook endpoint for answers and
-// alerts, as rows.
-func loopRows(t *testing.T, d store.Dialect, dsn string, wsID int64, hookURL, secret string) {
-	t.Helper()
-	raw := rawDB(t, d, dsn)
-	now := time.Now().UTC()
-	if _, err := raw.Exec(`INSERT INTO alert_rules (workspace_id, name, kind, max_score, followup_days, created_at, updated_at)
-		VALUES ($1, 'Detractor', 'score', 6, 2, $2, $2)`, wsID, now); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Exec(`INSERT INTO webhook_endpoints (workspace_id, url, format, secret, events, created_at, updated_at)
-		VALUES ($1, $2, 'promotor', $3, 'response.created alert.created', $4, $4)`, wsID, hookURL, secret, now); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// rawDB opens dsn without the store, to write and read rows directly.
-func rawDB(t *testing.T, d store.Dialect, dsn string) *sql.DB {
-	t.Helper()
-	raw, err := sql.Open(map[store.Dialect]string{store.SQLite: "sqlite", store.Postgres: "pgx"}[d], dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
-	return raw
 }
 
 // postAnswer posts an answer through the API.
@@ -262,12 +234,12 @@ func TestLoopEndToEnd(t *testing.T) {
 			waitFor(t, 5*time.Second, "the answer's and the alert's webhooks", func() bool {
 				return hooks.kinds()["response.created"] == 1 && hooks.kinds()["alert.created"] == 1
 			})
-			var created, due time.Time
-			if err := rawDB(t, d, dsn).QueryRow(`SELECT created_at, due_at FROM alerts WHERE workspace_id = $1`, wsID).Scan(&created, &due); err != nil {
-				t.Fatalf("the follow-up: %v", err)
+			alerts, err := db.Alerts(ctx, wsID, store.AlertFilter{})
+			if err != nil || len(alerts) != 1 {
+				t.Fatalf("follow-ups: got %d, %v; want the one", len(alerts), err)
 			}
-			if want := nps.AddWorkingDays(created.UTC(), 2); !due.Equal(want) {
-				t.Errorf("follow-up due %v, want two working days after the alert: %v", due, want)
+			if a := alerts[0]; !a.DueAt.Equal(nps.AddWorkingDays(a.CreatedAt, 2)) {
+				t.Errorf("follow-up due %v, want two working days after the alert: %v", a.DueAt, nps.AddWorkingDays(a.CreatedAt, 2))
 			}
 			if status, _, body := app.do("GET", w+"/followups", nil); status != http.StatusOK || !strings.Contains(body, "Jansen BV") {
 				t.Errorf("follow-ups: got %d, want the open follow-up of Jansen BV", status)
@@ -290,8 +262,8 @@ func TestLoopEndToEnd(t *testing.T) {
 				_, n, err := mp.API.Search(ctx, mailtest.ToQuery(detractor.Email), 1)
 				return err == nil && n == 1
 			})
-			var page string
-			must(rawDB(t, d, dsn).QueryRow(`SELECT token FROM account_pages WHERE account_id = $1`, acct.ID).Scan(&page))
+			page, err := db.AccountPage(ctx, wsID, acct.ID)
+			must(err)
 			customer := &appClient{t: t, base: app.base}
 			status, _, body = customer.do("GET", "/y/"+page, nil)
 			for _, want := range []string{"We now deliver before nine", "Weekly delivery report", "A second driver on Mondays", "Deliveries are far too late"} {
@@ -336,8 +308,13 @@ func TestWebhookSurvivesOutageAndKill(t *testing.T) {
 			t.Parallel()
 			dsn := storetest.DSN(t, d)
 			wsID, waveID, token := crashFixture(t, dsn)
-			hooks := &hookReceiver{addr: freeAddr(t), secret: "whsec_outage", bodies: map[string][]string{}}
-			loopRows(t, d, dsn, wsID, "http://"+hooks.addr+"/hook", hooks.secret)
+			hooks := &hookReceiver{addr: freeAddr(t), bodies: map[string][]string{}}
+			e, err := storetest.OpenDSN(t, dsn).CreateWebhookEndpoint(context.Background(), wsID, nps.WebhookEndpoint{
+				URL: "http://" + hooks.addr + "/hook", Format: "promotor", Events: []nps.EventKind{nps.EventResponseCreated}, Active: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hooks.secret = e.Secret
 			addr := freeAddr(t)
 			srv := startServe(t, bin, dsn, addr)
 			down := time.Now()
