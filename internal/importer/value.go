@@ -67,6 +67,10 @@ func parseScore(s string) (int, error) {
 // maxCents bounds an amount: ten trillion in the workspace's currency.
 const maxCents = 1e15
 
+// ParseAmount reads an amount of money typed in a form as cents, in
+// either decimal style (see parseCents).
+func ParseAmount(s string) (int64, error) { return parseCents(strings.TrimSpace(s), false) }
+
 // parseCents reads an amount of money as cents. Either a comma or a point
 // may be the decimal separator, and the other groups thousands:
 // "1.234,56", "1,234.56", "1234,5" and "1234.5" all work. A single

@@ -58,8 +58,6 @@ func (k PromoterActionKind) IsTip() bool {
 	return false
 }
 
-// IsPromoterScore reports whether a score makes a promoter: 9 or 10.
-func IsPromoterScore(score int) bool { return CategoryOf(score) == Promoter }
 
 // maxPromoterNote bounds the note of an action or referral.
 const maxPromoterNote = 2000

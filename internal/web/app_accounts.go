@@ -186,21 +186,15 @@ func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request, a *appReq
 		return err
 	}
 	ctx, ws := r.Context(), a.Workspace.ID
-	acc, err := s.db.Account(ctx, ws, id)
+	acc, err := s.accountFor(r, a, id)
 	if err != nil {
 		return err
-	}
-	if a.Role == nps.RoleMember && acc.OwnerID != a.User.ID {
-		return nps.ErrNotFound // the same answer as for an account of another workspace
 	}
 	sc, err := s.dashScopeOf(r, a, false)
 	if err != nil {
 		return err
 	}
 	p := accountPage{appLayout: a.layout(acc.Name), Scope: sc, Account: acc, Owner: sc.OwnerName(acc.OwnerID), WaveNames: sc.Waves}
-	if sc.Member {
-		p.Owner = cmp.Or(a.User.Name, a.User.Email)
-	}
 	if sc.Survey.ID != 0 {
 		groups, err := s.db.Histograms(ctx, ws, store.HistogramFilter{SurveyID: sc.Survey.ID, AccountID: acc.ID}, store.GroupBy{Dimension: store.GroupWave})
 		if err != nil {

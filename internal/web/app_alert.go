@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/promotor/promotor/internal/i18n"
+	"github.com/promotor/promotor/internal/importer"
 	"github.com/promotor/promotor/internal/nps"
 )
 
@@ -79,8 +80,7 @@ func readAlertRuleForm(r *http.Request) alertRuleForm {
 func (f alertRuleForm) rule(m i18n.Messages) (nps.AlertRule, error) {
 	r := nps.AlertRule{Name: f.Name, Kind: nps.RuleKind(f.Kind), Active: f.Active, FollowUpDays: nps.DefaultFollowUpDays}
 	num := func(field, s string) (int64, error) {
-		s = strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(s), ".", ""), ",", "")
-		n, err := strconv.ParseInt(s, 10, 64)
+		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 		if err != nil {
 			return 0, &nps.ValidationError{Field: field, Message: m.T("alert.rule.error.number")}
 		}
@@ -104,13 +104,14 @@ func (f alertRuleForm) rule(m i18n.Messages) (nps.AlertRule, error) {
 		r.MinDrop = int(n)
 	case nps.RuleKeyword:
 		r.Keywords, err = nps.ParseKeywords(f.Keywords)
-		err = alertValidation(m, err)
+		err = localValidation(m, "alert", err)
 	case nps.RuleSilent:
 		if n, err = num("silent_months", f.SilentMonths); err == nil {
 			r.SilentMonths = int(n)
 			if strings.TrimSpace(f.MinRevenue) != "" {
-				n, err = num("min_revenue", f.MinRevenue)
-				r.MinRevenueCents = n * 100
+				if r.MinRevenueCents, err = importer.ParseAmount(f.MinRevenue); err != nil {
+					err = &nps.ValidationError{Field: "min_revenue", Message: m.T("alert.rule.error.number")}
+				}
 			}
 		}
 	}
@@ -160,16 +161,16 @@ func (l appLayout) RuleSummary(r nps.AlertRule) string {
 	return s + "; " + l.T("alert.rule.summary.no_followup")
 }
 
-// alertValidation puts a validation error of the store in the page's
-// language: the catalog's message for the field ("alert.error.<field>")
+// localValidation puts a validation error of the store in the page's
+// language: the catalog's message for the field ("<area>.error.<field>")
 // where it has one, else the domain's own words. Other errors pass.
-func alertValidation(m i18n.Messages, err error) error {
-	var ve *nps.ValidationError
-	if !errors.As(err, &ve) {
+func localValidation(m i18n.Messages, area string, err error) error {
+	ve := asValidation(err)
+	if ve == nil {
 		return err
 	}
 	msg := ve.Message
-	if key := "alert.error." + ve.Field; m.T(key) != key {
+	if key := area + ".error." + ve.Field; m.T(key) != key {
 		msg = m.T(key)
 	}
 	return &nps.ValidationError{Field: ve.Field, Message: msg}
@@ -212,7 +213,7 @@ func (s *Server) handleAlertRuleCreate(w http.ResponseWriter, r *http.Request, a
 	rule, err := f.rule(a.M)
 	if err == nil {
 		_, err = s.db.CreateAlertRule(r.Context(), a.Workspace.ID, rule)
-		err = alertValidation(a.M, err)
+		err = localValidation(a.M, "alert", err)
 	}
 	if ve := asValidation(err); ve != nil {
 		return s.renderAlertRules(w, r, a, http.StatusUnprocessableEntity, alertRulesPage{appFormErrors: appFormErrors{ve}, Form: f})
@@ -262,7 +263,7 @@ func (s *Server) handleAlertRuleUpdate(w http.ResponseWriter, r *http.Request, a
 	rule, err := f.rule(a.M)
 	if err == nil {
 		_, err = s.db.UpdateAlertRule(r.Context(), a.Workspace.ID, id, rule)
-		err = alertValidation(a.M, err)
+		err = localValidation(a.M, "alert", err)
 	}
 	if ve := asValidation(err); ve != nil {
 		return s.render(w, http.StatusUnprocessableEntity, "app/alert_rule",

@@ -77,10 +77,8 @@ func (s *Server) handleFollowUps(w http.ResponseWriter, r *http.Request, a *appR
 		}
 		f.AccountID = n
 	}
-	member := a.Role == nps.RoleMember
-	if member {
-		f.OwnerID = a.User.ID
-	}
+	f.OwnerID = ownerScope(a)
+	member := f.OwnerID != 0
 	items, err := s.db.Alerts(r.Context(), a.Workspace.ID, f)
 	if err != nil {
 		return err
@@ -110,7 +108,7 @@ func (s *Server) followUpOf(r *http.Request, a *appRequest) (store.AlertItem, er
 	if err != nil {
 		return it, err
 	}
-	if a.Role == nps.RoleMember && it.OwnerID != a.User.ID && it.AccountOwnerID != a.User.ID {
+	if a.Role == nps.RoleMember && !followUpOwnedBy(it, a.User.ID) {
 		return store.AlertItem{}, nps.ErrNotFound
 	}
 	return it, nil
@@ -144,15 +142,13 @@ func (s *Server) handleFollowUpContact(w http.ResponseWriter, r *http.Request, a
 		return err
 	}
 	p := followUpPage{Item: it, ContactAt: r.PostForm.Get("contacted_at"), Note: r.PostForm.Get("note")}
-	var at time.Time
-	if v := strings.TrimSpace(p.ContactAt); v != "" {
-		if at, err = time.ParseInLocation(appLocalTime, v, time.UTC); err != nil {
-			p.Invalid = &nps.ValidationError{Field: "contacted_at", Message: a.M.T("alert.error.contacted_at_format")}
-			return s.renderFollowUp(w, a, http.StatusUnprocessableEntity, p)
-		}
+	at, err := appParseTime(a.M, "contacted_at", strings.TrimSpace(p.ContactAt))
+	if err != nil {
+		p.Invalid = &nps.ValidationError{Field: "contacted_at", Message: a.M.T("alert.error.contacted_at_format")}
+		return s.renderFollowUp(w, a, http.StatusUnprocessableEntity, p)
 	}
 	_, err = s.db.RecordContact(r.Context(), a.Workspace.ID, it.ID, a.User.ID, at, p.Note)
-	if ve := asValidation(alertValidation(a.M, err)); ve != nil {
+	if ve := asValidation(localValidation(a.M, "alert", err)); ve != nil {
 		p.Invalid = ve
 		return s.renderFollowUp(w, a, http.StatusUnprocessableEntity, p)
 	} else if err != nil {
@@ -171,7 +167,7 @@ func (s *Server) handleFollowUpClose(w http.ResponseWriter, r *http.Request, a *
 	}
 	p := followUpPage{Item: it, CloseNote: r.PostForm.Get("note")}
 	_, err = s.db.CloseAlert(r.Context(), a.Workspace.ID, it.ID, a.User.ID, p.CloseNote)
-	if ve := asValidation(alertValidation(a.M, err)); ve != nil {
+	if ve := asValidation(localValidation(a.M, "alert", err)); ve != nil {
 		// The closing form's note is its own field on the page.
 		p.Invalid = &nps.ValidationError{Field: "close_" + ve.Field, Message: ve.Message}
 		return s.renderFollowUp(w, a, http.StatusUnprocessableEntity, p)
@@ -250,7 +246,13 @@ func (l appLayout) AlertExcerpt(s string) string {
 // CanWorkFollowUp reports whether the reader may act on the follow-up: a member
 // on their own (the only ones they see), analysts and owners on all.
 func (l appLayout) CanWorkFollowUp(it store.AlertItem) bool {
-	return l.Can(nps.RoleAnalyst) || (l.Role == nps.RoleMember && (it.OwnerID == l.User.ID || it.AccountOwnerID == l.User.ID))
+	return l.Can(nps.RoleAnalyst) || (l.Role == nps.RoleMember && followUpOwnedBy(it, l.User.ID))
+}
+
+// followUpOwnedBy reports whether the follow-up is the user's: raised
+// for them, or of an account they own.
+func followUpOwnedBy(it store.AlertItem, userID int64) bool {
+	return it.OwnerID == userID || it.AccountOwnerID == userID
 }
 
 // AlertLocalTime is a time as an <input type="datetime-local"> shows it.

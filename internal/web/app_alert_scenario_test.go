@@ -45,7 +45,7 @@ func TestAlertRuleScenarios(t *testing.T) {
 			{name: "keyword rule", method: "POST", path: w + "/alert-rules", actor: "owner", status: http.StatusSeeOther,
 				form: appForm("name", "Churn <words>", "kind", "keyword", "keywords", "Opzeg*\nSlechte   service", "followup_days", "0", "active", "1")},
 			{name: "silent rule", method: "POST", path: w + "/alert-rules", actor: "owner", status: http.StatusSeeOther,
-				form: appForm("name", "Key accounts", "kind", "silent", "silent_months", "6", "min_revenue", "1.000.000", "followup_days", "5", "active", "1")},
+				form: appForm("name", "Key accounts", "kind", "silent", "silent_months", "6", "min_revenue", "1.000.000,50", "followup_days", "5", "active", "1")},
 			{name: "the new rules", method: "GET", path: w + "/alert-rules", actor: "owner", status: http.StatusOK,
 				want: []string{"Churn &lt;words&gt;", "comments mentioning opzeg*, slechte service; no follow-up",
 					"no answer for 6 months from an account with at least 1,000,000 annual revenue; contact within 5 working days"},
@@ -63,6 +63,11 @@ func TestAlertRuleScenarios(t *testing.T) {
 		}
 		if detractor.MaxScore != 6 || detractor.FollowUpDays != 2 || !detractor.Active {
 			t.Fatalf("recommended rule: got %+v", detractor)
+		}
+		for _, r := range rules {
+			if r.Kind == nps.RuleSilent && r.MinRevenueCents != 100_000_050 {
+				t.Errorf("key accounts' revenue typed 1.000.000,50: got %d cents, want 100000050", r.MinRevenueCents)
+			}
 		}
 		id := fmt.Sprint(detractor.ID)
 		f.insertAlert(t, f.acme.ID, detractor.ID, 0, 0, 0, 0, nps.AlertOpen, time.Time{})

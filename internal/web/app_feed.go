@@ -108,10 +108,7 @@ func (s *Server) responseOf(r *http.Request, a *appRequest) (store.ListedRespons
 	if err != nil {
 		return store.ListedResponse{}, err
 	}
-	f := store.ResponseFilter{ID: id, Limit: 1}
-	if a.Role == nps.RoleMember {
-		f.OwnerID = a.User.ID
-	}
+	f := store.ResponseFilter{ID: id, Limit: 1, OwnerID: ownerScope(a)}
 	page, err := s.db.LatestResponses(r.Context(), a.Workspace.ID, f)
 	if err != nil {
 		return store.ListedResponse{}, err

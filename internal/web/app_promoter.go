@@ -368,9 +368,6 @@ func (s *Server) thankYouEmail(ws nps.Workspace, c nps.Contact, acc nps.Account,
 	return nps.Notification{Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML}, nil
 }
 
-// PromoterScore reports whether a score is a promoter's, for the page's
-// list of answers.
-func (p promoterPage) PromoterScore(score int) bool { return nps.IsPromoterScore(score) }
 
 // LatestIsPromoter reports whether the contact's latest answer is their
 // current promoter answer; when not, the page says so.

@@ -51,8 +51,13 @@ func (s *Server) renderReferrals(w http.ResponseWriter, r *http.Request, a *appR
 		if p.Referrers, err = s.db.Accounts(ctx, ws, store.AccountFilter{OwnerID: ownerScope(a), Limit: referralAccountChoices}); err != nil {
 			return err
 		}
-		if p.Accounts, err = s.db.Accounts(ctx, ws, store.AccountFilter{Limit: referralAccountChoices}); err != nil {
-			return err
+		// The new account may be anyone's; an analyst's referrers are
+		// every account already.
+		p.Accounts = p.Referrers
+		if ownerScope(a) != 0 {
+			if p.Accounts, err = s.db.Accounts(ctx, ws, store.AccountFilter{Limit: referralAccountChoices}); err != nil {
+				return err
+			}
 		}
 	}
 	return s.render(w, status, "app/referrals", p)

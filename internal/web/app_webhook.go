@@ -142,7 +142,7 @@ func (s *Server) handleWebhookCreate(w http.ResponseWriter, r *http.Request, a *
 	}
 	f := readWebhookForm(r)
 	e, err := s.db.CreateWebhookEndpoint(r.Context(), a.Workspace.ID, f.endpoint())
-	if ve := asValidation(webhookValidation(a, err)); ve != nil {
+	if ve := asValidation(localValidation(a.M, "webhook", err)); ve != nil {
 		return s.renderWebhooks(w, r, a, http.StatusUnprocessableEntity, webhooksPage{appFormErrors: appFormErrors{ve}, Form: f})
 	} else if err != nil {
 		return err
@@ -150,20 +150,6 @@ func (s *Server) handleWebhookCreate(w http.ResponseWriter, r *http.Request, a *
 	w.Header().Set("Cache-Control", "no-store")
 	return s.renderWebhooks(w, r, a, http.StatusOK, webhooksPage{Created: e, Secret: e.Secret,
 		Form: webhookForm{Active: true, Events: []nps.EventKind{nps.EventAlertCreated, nps.EventFollowUpOverdue}}})
-}
-
-// webhookValidation puts the store's validation errors of an endpoint in
-// the page's language.
-func webhookValidation(a *appRequest, err error) error {
-	ve := asValidation(err)
-	if ve == nil {
-		return err
-	}
-	msg := ve.Message
-	if key := "webhook.error." + ve.Field; a.M.T(key) != key {
-		msg = a.M.T(key)
-	}
-	return &nps.ValidationError{Field: ve.Field, Message: msg}
 }
 
 // endpointOf returns the endpoint of the URL.
@@ -214,7 +200,7 @@ func (s *Server) handleWebhookUpdate(w http.ResponseWriter, r *http.Request, a *
 	}
 	f := readWebhookForm(r)
 	_, err = s.db.UpdateWebhookEndpoint(r.Context(), a.Workspace.ID, e.ID, f.endpoint())
-	if ve := asValidation(webhookValidation(a, err)); ve != nil {
+	if ve := asValidation(localValidation(a.M, "webhook", err)); ve != nil {
 		return s.renderWebhook(w, r, a, http.StatusUnprocessableEntity, webhookPage{appFormErrors: appFormErrors{ve}, Endpoint: e, Form: f}, 0)
 	} else if err != nil {
 		return err

@@ -462,7 +462,7 @@ func (b *dashRun) widths(t *testing.T) {
 		for _, p := range b.pages() {
 			b.open(t, ctx, p.path, p.heading)
 			if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > size.width {
-				t.Logf("%s at %s width: the page is %v px wide on a %v px screen", p.name, size.name, w, size.width)
+				t.Errorf("%s at %s width: the page is %v px wide on a %v px screen", p.name, size.name, w, size.width)
 			}
 			b.screenshot(t, ctx, "dashboard-"+p.name+"-"+size.name)
 		}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -90,7 +89,7 @@ func (s *Server) updateMailer(r *http.Request, a *appRequest) store.UpdateMailer
 			if err != nil {
 				return nil, fmt.Errorf("update email: %w", err)
 			}
-			out = append(out, nps.Notification{ToEmail: c.Email, ToName: cmp.Or(c.Name, ""), Subject: m.Subject, Text: m.Text, HTML: m.HTML})
+			out = append(out, nps.Notification{ToEmail: c.Email, ToName: c.Name, Subject: m.Subject, Text: m.Text, HTML: m.HTML})
 		}
 		return out, nil
 	}
