@@ -58,7 +58,6 @@ func (k PromoterActionKind) IsTip() bool {
 	return false
 }
 
-
 // maxPromoterNote bounds the note of an action or referral.
 const maxPromoterNote = 2000
 

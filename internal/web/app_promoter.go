@@ -368,7 +368,6 @@ func (s *Server) thankYouEmail(ws nps.Workspace, c nps.Contact, acc nps.Account,
 	return nps.Notification{Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML}, nil
 }
 
-
 // LatestIsPromoter reports whether the contact's latest answer is their
 // current promoter answer; when not, the page says so.
 func (p promoterPage) LatestIsPromoter() bool {
