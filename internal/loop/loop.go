@@ -24,7 +24,6 @@ import (
 	"github.com/promotor/promotor/internal/mail"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
-	"github.com/promotor/promotor/internal/webhook"
 )
 
 // Loop works events and sends what they call for. Its fields are set
@@ -35,14 +34,10 @@ type Loop struct {
 	Render  *mail.Renderer
 	// Mail sends the loop's emails; nil leaves them queued.
 	Mail mail.Sender
-	// Hooks posts webhook deliveries; nil means a default client.
-	Hooks *webhook.Client
 	// BaseURL is the public address of the server, without a trailing
 	// slash: links in emails and webhooks start with it.
 	BaseURL string
 	Log     *slog.Logger
-	// Clock returns the time; nil means time.Now.
-	Clock func() time.Time
 
 	// pruned is when processed events were last pruned; ProcessEvents
 	// runs one at a time.
@@ -54,13 +49,6 @@ const batch = 100
 
 // keepEvents is how long processed events are kept.
 const keepEvents = 7 * 24 * time.Hour
-
-func (l *Loop) now() time.Time {
-	if l.Clock != nil {
-		return l.Clock()
-	}
-	return time.Now()
-}
 
 // ProcessEvents works the pending events until none is left or ctx
 // ends. An event whose subject is gone is done with nothing to tell; an
@@ -88,7 +76,7 @@ func (l *Loop) ProcessEvents(ctx context.Context) error {
 		}
 	}
 	// Pruning is a write of its own: once an hour is enough.
-	if now := l.now(); now.Sub(l.pruned) >= time.Hour {
+	if now := l.DB.Now(); now.Sub(l.pruned) >= time.Hour {
 		if _, err := l.DB.PruneEvents(ctx, now.Add(-keepEvents)); err != nil {
 			return err
 		}
@@ -147,7 +135,7 @@ func (l *Loop) judge(f store.EventFacts) (*nps.Alert, func(int64) ([]nps.Notific
 	if len(reasons) == 0 {
 		return nil, nil, nil
 	}
-	now := l.now().UTC().Truncate(time.Microsecond)
+	now := l.DB.Now()
 	texts := make([]string, len(reasons))
 	for i, r := range reasons {
 		texts[i] = r.String()
@@ -198,14 +186,18 @@ func who(f store.EventFacts, t func(string, ...any) string) string {
 // alertEmail writes the alert's email to u in u's language, with a
 // button to its follow-up.
 func (l *Loop) alertEmail(f store.EventFacts, a nps.Alert, alertID int64, reasons []nps.Reason, u nps.User) (nps.Notification, error) {
-	t := l.Catalog.Messages(u.Language).T
+	lang, ok := i18n.Choose(l.Catalog.Languages(), []string{u.Language})
+	if !ok {
+		lang = i18n.Fallback
+	}
+	t := l.Catalog.Messages(lang).T
 	items := make([]string, 0, len(reasons)+1)
 	for _, r := range reasons {
 		items = append(items, reasonText(r, t))
 	}
 	paras := []string{t("loop.alert.intro", "who", who(f, t), "score", f.Response.Score, "survey", f.SurveyName, "wave", f.WaveName)}
 	if !a.DueAt.IsZero() {
-		paras = append(paras, t("loop.alert.deadline", "due", a.DueAt.Format("Mon 2 Jan 2006 15:04 MST")))
+		paras = append(paras, t("loop.alert.deadline", "due", nps.FormatTime(a.DueAt)))
 	}
 	if f.Response.Comment == "" {
 		paras = append(paras, t("loop.alert.no_comment"))
@@ -215,7 +207,7 @@ func (l *Loop) alertEmail(f store.EventFacts, a nps.Alert, alertID int64, reason
 		name = who(f, t)
 	}
 	m, err := l.Render.Notice(mail.Notice{
-		Language:    u.Language,
+		Language:    lang,
 		Subject:     t("loop.alert.subject", "account", name, "score", f.Response.Score),
 		Greeting:    greeting(u, t),
 		Paragraphs:  paras,

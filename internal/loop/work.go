@@ -38,6 +38,9 @@ func Backoff(schedule []time.Duration, n int) time.Duration {
 	return schedule[min(max(n, 1), len(schedule))-1]
 }
 
+// hooks posts the deliveries; its zero value is the default client.
+var hooks webhook.Client
+
 // errRetry asks the job queue to try again later.
 var errRetry = errors.New("will be tried again")
 
@@ -72,11 +75,7 @@ func (l *Loop) Deliver(ctx context.Context, id int64, last bool) error {
 	if !e.Active {
 		return l.DB.RecordDeliveryAttempt(ctx, id, nps.WebhookAttempt{Error: "the endpoint is switched off"}, nps.DeliveryFailed)
 	}
-	hooks := l.Hooks
-	if hooks == nil {
-		hooks = &webhook.Client{}
-	}
-	res := hooks.Deliver(ctx, e.URL, e.Secret, webhook.Format(e.Format), ev, l.now())
+	res := hooks.Deliver(ctx, e.URL, e.Secret, webhook.Format(e.Format), ev, l.DB.Now())
 	a := nps.WebhookAttempt{Status: res.Status, Response: res.Body, Duration: res.Duration}
 	if res.Err != nil {
 		a.Error = res.Err.Error()
@@ -116,8 +115,7 @@ func (l *Loop) SendEmail(ctx context.Context, id int64, last bool) error {
 	m := &mail.Message{To: mail.Address{Name: n.ToName, Email: n.ToEmail}, Subject: n.Subject, Text: n.Text, HTML: n.HTML,
 		MessageID: mail.NewMessageID(string(n.Kind)+"-"+strconv.FormatInt(n.ID, 10), host)}
 	sendErr := l.Mail.Send(ctx, m)
-	var se *mail.SendError
-	final := last || (errors.As(sendErr, &se) && se.Permanent)
+	final := last || mail.IsPermanent(sendErr)
 	if err := l.DB.RecordNotification(ctx, id, m.MessageID, sendErr, final); err != nil {
 		return err
 	}

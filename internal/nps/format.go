@@ -3,6 +3,7 @@ package nps
 import (
 	"math"
 	"strconv"
+	"time"
 )
 
 // NoResponses is how an empty result is shown, never as 0 or NaN.
@@ -63,3 +64,12 @@ func (r Result) Step() float64 {
 
 // SmallSample is the number of responses below which Step is worth saying.
 const SmallSample = 100
+
+// FormatTime shows a moment the same way in every language and email:
+// "2026-12-08 15:00 UTC"; the zero time is "".
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04") + " UTC"
+}

@@ -141,12 +141,7 @@ func (l appLayout) Can(min nps.Role) bool { return l.Workspace.ID != 0 && roleAl
 func (l appLayout) Base() string { return "/w/" + l.Workspace.Slug }
 
 // FormatTime shows a time to the minute, in UTC, which the forms use too.
-func (l appLayout) FormatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format("2006-01-02 15:04") + " UTC"
-}
+func (l appLayout) FormatTime(t time.Time) string { return nps.FormatTime(t) }
 
 // Count shows a count with the language's thousands separator:
 // "2,600,596" in English, "2.600.596" in Dutch.
