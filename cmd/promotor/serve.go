@@ -179,11 +179,11 @@ func tasks(sender *send.Sender, closed *loop.Loop, app *web.Server) []jobs.Task 
 func kinds(closed *loop.Loop) []jobs.Kind {
 	k := []jobs.Kind{{Name: "webhook", MaxAttempts: loop.HookAttempts, Timeout: 30 * time.Second,
 		Backoff: func(n int) time.Duration { return loop.Backoff(loop.HookBackoff, n) },
-		Pending: closed.PendingDeliveries, Work: closed.Deliver}}
+		Pending: closed.PendingDeliveries, Queued: closed.DB.DeliveriesQueued, Work: closed.Deliver}}
 	if closed.Mail != nil {
 		k = append(k, jobs.Kind{Name: "email", MaxAttempts: loop.MailAttempts, Timeout: time.Minute,
 			Backoff: func(n int) time.Duration { return loop.Backoff(loop.MailBackoff, n) },
-			Pending: closed.PendingEmails, Work: closed.SendEmail})
+			Pending: closed.PendingEmails, Queued: closed.DB.NotificationsQueued, Work: closed.SendEmail})
 	}
 	return k
 }

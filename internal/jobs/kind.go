@@ -12,9 +12,10 @@ import (
 
 // Kind is a kind of one-off job about one database row: an email to
 // send, a webhook to deliver. The row itself says whether it waits for
-// work; the queue asks Pending every second for the rows that do and puts
-// each on the queue once. Work then does it; an error is tried again
-// after Backoff(attempt), until MaxAttempts, and last tells Work that no
+// a job; the queue asks Pending every second for the rows that do, puts
+// each on the queue and tells Queued, so that Pending no longer lists
+// them. Work then does the job; an error is tried again after
+// Backoff(attempt), until MaxAttempts, and last tells Work that no
 // attempt follows this one, so that it records the row's final state.
 type Kind struct {
 	Name        string
@@ -22,6 +23,7 @@ type Kind struct {
 	Backoff     func(attempt int) time.Duration
 	Timeout     time.Duration
 	Pending     func(ctx context.Context) ([]int64, error)
+	Queued      func(ctx context.Context, ids []int64) error
 	Work        func(ctx context.Context, id int64, last bool) error
 }
 
@@ -70,8 +72,9 @@ func (w *rowWorker) Timeout(job *river.Job[rowArgs]) time.Duration {
 	return time.Minute
 }
 
-// dispatch puts the pending rows of every kind on the queue; rows that
-// have a job already are skipped by River's uniqueness.
+// dispatch puts the pending rows of every kind on the queue. A row put
+// there by a sweep whose Queued did not get through (the process died in
+// between) is skipped by River's uniqueness the next time.
 func (q *Queue) dispatch(ctx context.Context) error {
 	var errs []error
 	for _, k := range q.kinds {
@@ -92,6 +95,10 @@ func (q *Queue) dispatch(ctx context.Context) error {
 		}
 		if _, err := q.client.InsertMany(ctx, params); err != nil {
 			errs = append(errs, fmt.Errorf("jobs: queue %s: %w", k.Name, err))
+			continue
+		}
+		if err := k.Queued(ctx, ids); err != nil {
+			errs = append(errs, fmt.Errorf("jobs: queued %s: %w", k.Name, err))
 		}
 	}
 	return errors.Join(errs...)
@@ -101,7 +108,7 @@ func (q *Queue) dispatch(ctx context.Context) error {
 func checkKinds(kinds []Kind) (map[string]Kind, error) {
 	byName := map[string]Kind{}
 	for _, k := range kinds {
-		if _, dup := byName[k.Name]; dup || k.Work == nil || k.Pending == nil || k.MaxAttempts < 1 {
+		if _, dup := byName[k.Name]; dup || k.Work == nil || k.Pending == nil || k.Queued == nil || k.MaxAttempts < 1 {
 			return nil, fmt.Errorf("jobs: kind %q is declared twice, without its functions or without attempts", k.Name)
 		}
 		byName[k.Name] = k

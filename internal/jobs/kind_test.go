@@ -13,18 +13,49 @@ import (
 )
 
 // rows is a stand-in for a table of rows that wait for work: a row is
-// pending until its work succeeds or its last attempt is made.
+// pending until its work succeeds or its last attempt is made, and waits
+// for a job until Queued records that it has one. The first Queued
+// fails when queuedFails is set, as a process dying after the insert
+// would.
 type rows struct {
-	mu       sync.Mutex
-	pending  map[int64]bool
-	attempts map[int64]int
-	running  map[int64]bool
-	failures int // how many first attempts of each row fail
-	overlap  bool
-	final    map[int64]bool
+	mu          sync.Mutex
+	pending     map[int64]bool
+	queued      map[int64]bool
+	queuedFails bool
+	attempts    map[int64]int
+	running     map[int64]bool
+	failures    int // how many first attempts of each row fail
+	overlap     bool
+	final       map[int64]bool
 }
 
 func (r *rows) Pending(context.Context) ([]int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var ids []int64
+	for id, p := range r.pending {
+		if p && !r.queued[id] {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+func (r *rows) Queued(_ context.Context, ids []int64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.queuedFails {
+		r.queuedFails = false
+		return errors.New("died before recording it")
+	}
+	for _, id := range ids {
+		r.queued[id] = true
+	}
+	return nil
+}
+
+// waiting lists the rows still pending.
+func (r *rows) waiting() []int64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var ids []int64
@@ -33,7 +64,7 @@ func (r *rows) Pending(context.Context) ([]int64, error) {
 			ids = append(ids, id)
 		}
 	}
-	return ids, nil
+	return ids
 }
 
 func (r *rows) Work(_ context.Context, id int64, last bool) error {
@@ -60,19 +91,20 @@ func (r *rows) Work(_ context.Context, id int64, last bool) error {
 }
 
 // A pending row is worked until it succeeds, retried after its back-off,
-// never twice at once, and not again once done, though the sweep sees it
-// pending meanwhile every second.
+// never twice at once, and not again once done, also when the first
+// sweep's Queued failed, so that the next sweep lists the rows again.
 func TestKindRetriesUntilDone(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
-		r := &rows{pending: map[int64]bool{1: true, 2: true, 3: true}, attempts: map[int64]int{}, running: map[int64]bool{}, final: map[int64]bool{}, failures: 2}
+		r := &rows{pending: map[int64]bool{1: true, 2: true, 3: true}, queued: map[int64]bool{}, queuedFails: true,
+			attempts: map[int64]int{}, running: map[int64]bool{}, final: map[int64]bool{}, failures: 2}
 		startKinds(t, db, nil, []jobs.Kind{{
 			Name: "row", MaxAttempts: 5, Timeout: 5 * time.Second,
 			Backoff: func(int) time.Duration { return 1500 * time.Millisecond },
-			Pending: r.Pending, Work: r.Work,
+			Pending: r.Pending, Queued: r.Queued, Work: r.Work,
 		}})
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			ids, _ := r.Pending(context.Background())
+			ids := r.waiting()
 			if len(ids) == 0 {
 				break
 			}
@@ -98,11 +130,11 @@ func TestKindRetriesUntilDone(t *testing.T) {
 // The last attempt is told that it is the last.
 func TestKindLastAttempt(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
-		r := &rows{pending: map[int64]bool{7: true}, attempts: map[int64]int{}, running: map[int64]bool{}, final: map[int64]bool{}, failures: 100}
+		r := &rows{pending: map[int64]bool{7: true}, queued: map[int64]bool{}, attempts: map[int64]int{}, running: map[int64]bool{}, final: map[int64]bool{}, failures: 100}
 		startKinds(t, db, nil, []jobs.Kind{{
 			Name: "row", MaxAttempts: 2, Timeout: 5 * time.Second,
 			Backoff: func(int) time.Duration { return 100 * time.Millisecond },
-			Pending: r.Pending, Work: r.Work,
+			Pending: r.Pending, Queued: r.Queued, Work: r.Work,
 		}})
 		deadline := time.Now().Add(20 * time.Second)
 		for {

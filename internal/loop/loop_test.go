@@ -327,3 +327,37 @@ func TestDeliveryRetry(t *testing.T) {
 		})
 	}
 }
+
+// A delivery with a job is not listed for another; a replay lists it
+// again.
+func TestDeliveryQueued(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d.String(), func(t *testing.T) {
+			f := newFixture(t, d)
+			ctx := context.Background()
+			f.answer(t, 8, "")
+			if err := f.loop.ProcessEvents(ctx); err != nil {
+				t.Fatal(err)
+			}
+			ids, _ := f.loop.PendingDeliveries(ctx)
+			if len(ids) != 1 {
+				t.Fatalf("got %d deliveries waiting for a job, want 1", len(ids))
+			}
+			if err := f.db.DeliveriesQueued(ctx, ids); err != nil {
+				t.Fatal(err)
+			}
+			if again, _ := f.loop.PendingDeliveries(ctx); len(again) != 0 {
+				t.Errorf("a delivery with a job is listed again: %v", again)
+			}
+			if err := f.loop.Deliver(ctx, ids[0], false); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.db.ReplayWebhookDelivery(ctx, f.ws.ID, ids[0]); err != nil {
+				t.Fatal(err)
+			}
+			if again, _ := f.loop.PendingDeliveries(ctx); len(again) != 1 {
+				t.Errorf("a replayed delivery waits for a job: got %v, want it listed", again)
+			}
+		})
+	}
+}

@@ -48,8 +48,8 @@ var unscoped = map[string]bool{
 	// deliveries and emails; what it reads and writes is keyed by those
 	// rows, and an event's facts are those of the event's own workspace.
 	"PendingEvents": true, "EventFacts": true, "CompleteEvent": true, "PruneEvents": true,
-	"PendingDeliveries": true, "DeliveryToSend": true, "RecordDeliveryAttempt": true,
-	"PendingNotifications": true, "NotificationToSend": true, "RecordNotification": true,
+	"PendingDeliveries": true, "DeliveriesQueued": true, "DeliveryToSend": true, "RecordDeliveryAttempt": true,
+	"PendingNotifications": true, "NotificationsQueued": true, "NotificationToSend": true, "RecordNotification": true,
 }
 
 // refersToNothing are the workspace-scoped methods whose input names no

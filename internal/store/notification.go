@@ -33,10 +33,11 @@ func insertNotification(ctx context.Context, q querier, now time.Time, n nps.Not
 	return id, err
 }
 
-// PendingNotifications returns the IDs of the loop emails waiting to be
-// sent, oldest first, at most limit.
+// PendingNotifications returns the IDs of the loop emails that wait for
+// a job of the queue, oldest first, at most limit; one whose job is
+// retrying is not among them.
 func (db *DB) PendingNotifications(ctx context.Context, limit int) ([]int64, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT id FROM notifications WHERE state = 'queued' ORDER BY id LIMIT $1`, limit)
+	rows, err := db.sql.QueryContext(ctx, `SELECT id FROM notifications WHERE state = 'queued' AND NOT job ORDER BY id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: pending notifications: %w", err)
 	}
@@ -45,6 +46,11 @@ func (db *DB) PendingNotifications(ctx context.Context, limit int) ([]int64, err
 		return nil, fmt.Errorf("store: pending notifications: %w", err)
 	}
 	return ids, nil
+}
+
+// NotificationsQueued records that the loop emails have their jobs.
+func (db *DB) NotificationsQueued(ctx context.Context, ids []int64) error {
+	return markQueued(ctx, db, "notifications", ids)
 }
 
 // NotificationToSend returns a loop email by ID, for the job that sends

@@ -257,7 +257,7 @@ func (db *DB) ReplayWebhookDelivery(ctx context.Context, workspaceID, id int64) 
 	var out nps.WebhookDelivery
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = scanWebhookDelivery(tx.QueryRowContext(ctx, `UPDATE webhook_deliveries SET state = 'pending', replay = true,
+		out, err = scanWebhookDelivery(tx.QueryRowContext(ctx, `UPDATE webhook_deliveries SET state = 'pending', replay = true, job = false,
 				updated_at = $1
 			WHERE workspace_id = $2 AND id = $3 RETURNING `+webhookDeliveryColumns, db.now(), workspaceID, id))
 		return notFound(err, "webhook delivery", id)

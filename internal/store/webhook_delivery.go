@@ -4,15 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"github.com/promotor/promotor/internal/nps"
 )
 
 // PendingDeliveries returns the IDs of the webhook deliveries that wait
-// for an attempt, oldest first, at most limit: the job queue makes one
-// job of each (see internal/jobs).
+// for a job of the queue, oldest first, at most limit (see internal/jobs);
+// one whose job is retrying is not among them.
 func (db *DB) PendingDeliveries(ctx context.Context, limit int) ([]int64, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT id FROM webhook_deliveries WHERE state = 'pending' ORDER BY id LIMIT $1`, limit)
+	rows, err := db.sql.QueryContext(ctx, `SELECT id FROM webhook_deliveries WHERE state = 'pending' AND NOT job ORDER BY id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: pending deliveries: %w", err)
 	}
@@ -21,6 +22,25 @@ func (db *DB) PendingDeliveries(ctx context.Context, limit int) ([]int64, error)
 		return nil, fmt.Errorf("store: pending deliveries: %w", err)
 	}
 	return ids, nil
+}
+
+// DeliveriesQueued records that the deliveries have their jobs.
+func (db *DB) DeliveriesQueued(ctx context.Context, ids []int64) error {
+	return markQueued(ctx, db, "webhook_deliveries", ids)
+}
+
+// markQueued sets job on the rows of table with ids.
+func markQueued(ctx context.Context, db *DB, table string, ids []int64) error {
+	for chunk := range slices.Chunk(ids, maxKeysPerQuery) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		if _, err := db.sql.ExecContext(ctx, `UPDATE `+table+` SET job = TRUE WHERE id IN (`+placeholders(1, len(chunk))+`)`, args...); err != nil {
+			return fmt.Errorf("store: %s queued: %w", table, err)
+		}
+	}
+	return nil
 }
 
 // DeliveryToSend returns a delivery by ID with its endpoint, for the job

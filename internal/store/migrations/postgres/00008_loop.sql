@@ -114,6 +114,7 @@ CREATE TABLE webhook_deliveries (
     last_status     integer NOT NULL DEFAULT 0,
     last_error      text NOT NULL DEFAULT '',
     replay          boolean NOT NULL DEFAULT false,
+    job             boolean NOT NULL DEFAULT false,
     delivered_at    timestamptz,
     created_at      timestamptz NOT NULL,
     updated_at      timestamptz NOT NULL,
@@ -121,6 +122,8 @@ CREATE TABLE webhook_deliveries (
     FOREIGN KEY (workspace_id, endpoint_id) REFERENCES webhook_endpoints (workspace_id, id)
 );
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (workspace_id, endpoint_id, id);
+-- The deliveries that wait for a job of the queue (job: it has one).
+CREATE INDEX webhook_deliveries_waiting ON webhook_deliveries (id) WHERE state = 'pending' AND NOT job;
 
 CREATE TABLE webhook_attempts (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -154,12 +157,14 @@ CREATE TABLE notifications (
     attempts     integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
     error        text NOT NULL DEFAULT '',
     message_id   text NOT NULL DEFAULT '',
+    job          boolean NOT NULL DEFAULT false,
     sent_at      timestamptz,
     created_at   timestamptz NOT NULL,
     UNIQUE (workspace_id, id),
     FOREIGN KEY (workspace_id, account_id) REFERENCES accounts (workspace_id, id)
 );
 CREATE INDEX notifications_subject ON notifications (workspace_id, kind, subject_id);
+CREATE INDEX notifications_waiting ON notifications (id) WHERE state = 'queued' AND NOT job;
 CREATE INDEX notifications_account ON notifications (workspace_id, account_id, created_at);
 
 -- plans are improvement plans made with a customer: the problem in its

@@ -114,6 +114,7 @@ CREATE TABLE webhook_deliveries (
     last_status     INTEGER NOT NULL DEFAULT 0,
     last_error      TEXT NOT NULL DEFAULT '',
     replay          BOOLEAN NOT NULL DEFAULT FALSE,
+    job             BOOLEAN NOT NULL DEFAULT FALSE,
     delivered_at    TIMESTAMP,
     created_at      TIMESTAMP NOT NULL,
     updated_at      TIMESTAMP NOT NULL,
@@ -121,6 +122,8 @@ CREATE TABLE webhook_deliveries (
     FOREIGN KEY (workspace_id, endpoint_id) REFERENCES webhook_endpoints (workspace_id, id)
 );
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (workspace_id, endpoint_id, id);
+-- The deliveries that wait for a job of the queue (job: it has one).
+CREATE INDEX webhook_deliveries_waiting ON webhook_deliveries (id) WHERE state = 'pending' AND NOT job;
 
 CREATE TABLE webhook_attempts (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -154,12 +157,14 @@ CREATE TABLE notifications (
     attempts     INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
     error        TEXT NOT NULL DEFAULT '',
     message_id   TEXT NOT NULL DEFAULT '',
+    job          BOOLEAN NOT NULL DEFAULT FALSE,
     sent_at      TIMESTAMP,
     created_at   TIMESTAMP NOT NULL,
     UNIQUE (workspace_id, id),
     FOREIGN KEY (workspace_id, account_id) REFERENCES accounts (workspace_id, id)
 );
 CREATE INDEX notifications_subject ON notifications (workspace_id, kind, subject_id);
+CREATE INDEX notifications_waiting ON notifications (id) WHERE state = 'queued' AND NOT job;
 CREATE INDEX notifications_account ON notifications (workspace_id, account_id, created_at);
 
 -- plans are improvement plans made with a customer: the problem in its
