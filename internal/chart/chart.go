@@ -1,6 +1,6 @@
-// Package chart draws Promotor's charts as SVG on the server, so that the
-// same chart serves the dashboard (inline in the page), the PDF report and
-// the email digest, with no JavaScript.
+// Package chart draws Promotor's charts as SVG on the server: the
+// dashboard shows them inline, with no JavaScript, and a report or an
+// email can take the same SVG.
 //
 // It takes display-ready values in: NPS values, interval bounds, counts and
 // caller-translated texts. It computes no statistics and knows nothing of

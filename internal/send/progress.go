@@ -14,8 +14,8 @@ import (
 // says so in a paragraph, with the link to the account's customer page.
 // It is worked out for a claimed batch at once: one query for the
 // contacts' last answers per workspace, and one for the progress of the
-// accounts not remembered from the last minute, so that a wave of 100,000
-// invitations costs a few hundred queries, not one per message.
+// accounts not remembered from the last minute: at most two queries per
+// claimed batch of 200, not one per message.
 
 // progressWindow is how far back the paragraph looks at most.
 const progressWindow = 365 * 24 * time.Hour
