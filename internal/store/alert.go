@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,24 +71,23 @@ func insertEvent(ctx context.Context, q querier, now time.Time, workspaceID int6
 	return nil
 }
 
-// insertResponseEvents records the events of answers, in one statement.
+// eventsPerInsert bounds the rows of one events insert: a batch of a
+// thousand answers is four statements of short placeholder lists.
+const eventsPerInsert = 250
+
+// insertResponseEvents records the events of answers.
 func insertResponseEvents(ctx context.Context, q querier, now time.Time, events []responseEvent) error {
-	if len(events) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	args := make([]any, 0, 4*len(events))
-	b.WriteString(`INSERT INTO events (workspace_id, kind, subject_id, created_at) VALUES `)
-	for i, e := range events {
-		if i > 0 {
-			b.WriteString(", ")
+	for chunk := range slices.Chunk(events, eventsPerInsert) {
+		rows := make([]string, len(chunk))
+		args := make([]any, 0, 4*len(chunk))
+		for i, e := range chunk {
+			n := len(args)
+			rows[i] = fmt.Sprintf("($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
+			args = append(args, e.r.WorkspaceID, e.kind, e.r.ID, now)
 		}
-		n := len(args)
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
-		args = append(args, e.r.WorkspaceID, e.kind, e.r.ID, now)
-	}
-	if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
-		return fmt.Errorf("record response events: %w", err)
+		if _, err := q.ExecContext(ctx, `INSERT INTO events (workspace_id, kind, subject_id, created_at) VALUES `+strings.Join(rows, ", "), args...); err != nil {
+			return fmt.Errorf("record response events: %w", err)
+		}
 	}
 	return nil
 }

@@ -11,7 +11,7 @@ import (
 
 // Alert rules as the workspace's owners manage them. The event processor
 // judges answers against the active ones (alertRules); SilentKeyAccounts
-// (silent.go) judges accounts against the silent ones.
+// (alert_task.go) judges accounts against the silent ones.
 
 // ruleFields keeps of r only the fields its kind uses, so that a rule
 // changed from one kind to another keeps no stale threshold.

@@ -198,7 +198,6 @@ func (db *DB) SilentKeyAccounts(ctx context.Context, now time.Time, render Rende
 	for _, rule := range rules {
 		var raised []AlertMail
 		err := db.write(ctx, func(tx *sql.Tx) error {
-			raised = raised[:0]
 			var err error
 			raised, err = db.raiseSilent(ctx, tx, now, rule, render)
 			return err

@@ -164,3 +164,30 @@ func TestRecordResponsesIDs(t *testing.T) {
 		}
 	})
 }
+
+// Every answer of a large batch has its event, in statements of a few
+// hundred rows; imported answers have none.
+func TestResponseEvents(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, "events")
+		batch := make([]nps.Response, 600)
+		for i := range batch {
+			batch[i] = nps.Response{WaveID: f.wave.ID, Score: i % 11, Channel: nps.ChannelAPI}
+		}
+		must(db.RecordResponses(ctx, f.ws.ID, batch))(t)
+		for i := range batch {
+			batch[i].Channel = nps.ChannelImport
+		}
+		must(db.RecordResponses(ctx, f.ws.ID, batch))(t)
+		var n, subjects int
+		err := store.RawSQL(db).QueryRowContext(ctx, `SELECT count(*), count(DISTINCT subject_id) FROM events
+			WHERE workspace_id = $1 AND kind = 'response.created'`, f.ws.ID).Scan(&n, &subjects)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 600 || subjects != 600 {
+			t.Errorf("events of 600 answers and 600 imported ones: got %d for %d answers, want 600 for 600", n, subjects)
+		}
+	})
+}

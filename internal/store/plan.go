@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -136,8 +137,8 @@ func plan(ctx context.Context, q querier, workspaceID, id int64, lock string) (n
 }
 
 // Plans returns the workspace's plans that f selects, open ones first,
-// then the newest first, with their accounts and counts of actions;
-// today decides which actions are overdue.
+// then the newest first, with their accounts and counts of actions, and
+// of those past their due date.
 func (db *DB) Plans(ctx context.Context, workspaceID int64, f PlanFilter) ([]PlanSummary, error) {
 	w := &where{}
 	w.and("p.workspace_id = " + w.arg(workspaceID))
@@ -231,7 +232,7 @@ func (db *DB) UnlinkPlanResponse(ctx context.Context, workspaceID, planID, respo
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmpErr(err, fmt.Errorf("response %d of plan %d: %w", responseID, planID, nps.ErrNotFound))
+			return cmp.Or(err, fmt.Errorf("response %d of plan %d: %w", responseID, planID, nps.ErrNotFound))
 		}
 		return insertEvent(ctx, tx, db.now(), workspaceID, nps.EventPlanChanged, planID)
 	})
@@ -239,14 +240,6 @@ func (db *DB) UnlinkPlanResponse(ctx context.Context, workspaceID, planID, respo
 		return fmt.Errorf("store: unlink plan response: %w", err)
 	}
 	return nil
-}
-
-// cmpErr returns err when set, else fallback.
-func cmpErr(err, fallback error) error {
-	if err != nil {
-		return err
-	}
-	return fallback
 }
 
 // PlanResponses returns the responses linked to a plan, newest first.
