@@ -178,11 +178,11 @@ func tasks(sender *send.Sender, closed *loop.Loop, app *web.Server) []jobs.Task 
 // and, with an SMTP server, the loop's emails, retried with back-off.
 func kinds(closed *loop.Loop) []jobs.Kind {
 	k := []jobs.Kind{{Name: "webhook", MaxAttempts: loop.HookAttempts, Timeout: 30 * time.Second,
-		Backoff: func(n int) time.Duration { return loop.Backoff(loop.HookBackoff, n) },
+		Backoff: loop.HookRetryAfter,
 		Pending: closed.PendingDeliveries, Queued: closed.DB.DeliveriesQueued, Work: closed.Deliver}}
 	if closed.Mail != nil {
-		k = append(k, jobs.Kind{Name: "email", MaxAttempts: loop.MailAttempts, Timeout: time.Minute,
-			Backoff: func(n int) time.Duration { return loop.Backoff(loop.MailBackoff, n) },
+		k = append(k, jobs.Kind{Name: "email", MaxAttempts: mail.MaxAttempts, Timeout: time.Minute,
+			Backoff: mail.RetryAfter,
 			Pending: closed.PendingEmails, Queued: closed.DB.NotificationsQueued, Work: closed.SendEmail})
 	}
 	return k

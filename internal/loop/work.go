@@ -22,20 +22,13 @@ var HookBackoff = []time.Duration{
 	20 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 4 * time.Hour,
 }
 
-// HookAttempts is how often a delivery is tried.
-const HookAttempts = 12
+// HookAttempts is how often a delivery is tried: once, then after each
+// wait of HookBackoff.
+var HookAttempts = len(HookBackoff) + 1
 
-// MailBackoff is the wait after the n-th failed attempt of a loop email,
-// as the invitations' outbox waits.
-var MailBackoff = []time.Duration{time.Minute, 4 * time.Minute, 16 * time.Minute, 64 * time.Minute, 256 * time.Minute}
-
-// MailAttempts is how often a loop email is tried.
-const MailAttempts = 6
-
-// Backoff returns the wait after attempt n of a schedule, its last
-// step for every attempt beyond it.
-func Backoff(schedule []time.Duration, n int) time.Duration {
-	return schedule[min(max(n, 1), len(schedule))-1]
+// HookRetryAfter is the wait after the n-th failed attempt of a delivery.
+func HookRetryAfter(n int) time.Duration {
+	return HookBackoff[min(max(n, 1), len(HookBackoff))-1]
 }
 
 // hooks posts the deliveries; its zero value is the default client.

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Stage names the step of an SMTP exchange that failed.
@@ -104,3 +105,11 @@ func isReply(err error) bool {
 	var reply *textproto.Error
 	return errors.As(err, &reply)
 }
+
+// MaxAttempts is how often an email is tried before a temporary failure
+// counts as final: invitations and the loop's emails alike.
+const MaxAttempts = 6
+
+// RetryAfter is the wait before the next attempt of an email after n
+// failed ones: 1, 4, 16, 64 and 256 minutes.
+func RetryAfter(n int) time.Duration { return time.Minute << (2 * (max(n, 1) - 1)) }

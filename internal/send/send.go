@@ -28,9 +28,6 @@ const (
 	DefaultLease   = 2 * time.Minute
 	DefaultBatch   = 200
 	DefaultWorkers = 8
-	// maxAttempts is how often a message is tried before a temporary
-	// failure counts as final.
-	maxAttempts = 6
 )
 
 // Sender sends the outbox's messages. Its fields are set before use.
@@ -183,16 +180,13 @@ func (s *Sender) deliver(ctx context.Context, o store.Outgoing, p mail.Progress)
 	}
 	out.Err = err.Error()
 	attempts := o.Attempts
-	if !mail.IsPermanent(err) && attempts < maxAttempts {
-		out.RetryAt = time.Now().Add(backoff(attempts))
+	if !mail.IsPermanent(err) && attempts < mail.MaxAttempts {
+		out.RetryAt = time.Now().Add(mail.RetryAfter(attempts))
 	}
 	s.Log.Warn("message not sent", "message", o.ID, "attempt", attempts, "permanent", out.RetryAt.IsZero(), "err", err)
 	return out
 }
 
-// backoff is the wait before the next attempt after n failed ones: 1, 4,
-// 16, 64 minutes and so on, within the wave's weeks.
-func backoff(n int) time.Duration { return time.Minute << (2 * (n - 1)) }
 
 // compose writes the message of o in its contact's language.
 func (s *Sender) compose(ctx context.Context, o store.Outgoing, p mail.Progress) (*mail.Message, error) {
