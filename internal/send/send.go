@@ -187,7 +187,6 @@ func (s *Sender) deliver(ctx context.Context, o store.Outgoing, p mail.Progress)
 	return out
 }
 
-
 // compose writes the message of o in its contact's language.
 func (s *Sender) compose(ctx context.Context, o store.Outgoing, p mail.Progress) (*mail.Message, error) {
 	survey, err := s.survey(ctx, o.Invitation.WorkspaceID, o.SurveyID)
