@@ -229,6 +229,10 @@ func TestWorkspaceIsolation(t *testing.T) {
 				l, err := db.Notifications(ctx, A, nps.NotifyAlert, bAlerts.alert)
 				return len(l), err
 			},
+			"NotificationsOf": func() (int, error) {
+				by, err := db.NotificationsOf(ctx, A, nps.NotifyAlert, []int64{bAlerts.alert})
+				return len(by), err
+			},
 			"WebhookEndpoints": func() (int, error) { l, err := db.WebhookEndpoints(ctx, A); return len(l), err },
 			"WebhookDeliveries": func() (int, error) {
 				l, err := db.WebhookDeliveries(ctx, A, bAlerts.endpoint, 0, 0)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/promotor/promotor/internal/nps"
@@ -66,16 +67,34 @@ func (db *DB) NotificationToSend(ctx context.Context, id int64) (nps.Notificatio
 // Notifications returns the workspace's loop emails about one subject
 // (an alert, a plan item, a promoter action), oldest first.
 func (db *DB) Notifications(ctx context.Context, workspaceID int64, kind nps.NotificationKind, subjectID int64) ([]nps.Notification, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+notificationColumns+` FROM notifications
-		WHERE workspace_id = $1 AND kind = $2 AND subject_id = $3 ORDER BY id`, workspaceID, kind, subjectID)
-	if err != nil {
-		return nil, fmt.Errorf("store: notifications: %w", err)
+	by, err := db.NotificationsOf(ctx, workspaceID, kind, []int64{subjectID})
+	return by[subjectID], err
+}
+
+// NotificationsOf returns the workspace's loop emails about each of the
+// subjects, oldest first, by subject: the emails of a page's items in
+// one query per thousand.
+func (db *DB) NotificationsOf(ctx context.Context, workspaceID int64, kind nps.NotificationKind, subjectIDs []int64) (map[int64][]nps.Notification, error) {
+	by := map[int64][]nps.Notification{}
+	for chunk := range slices.Chunk(subjectIDs, maxKeysPerQuery) {
+		args := []any{workspaceID, kind}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := db.read.QueryContext(ctx, `SELECT `+notificationColumns+` FROM notifications
+			WHERE workspace_id = $1 AND kind = $2 AND subject_id IN (`+placeholders(3, len(chunk))+`) ORDER BY id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: notifications: %w", err)
+		}
+		ns, err := collect(rows, scanNotification)
+		if err != nil {
+			return nil, fmt.Errorf("store: notifications: %w", err)
+		}
+		for _, n := range ns {
+			by[n.SubjectID] = append(by[n.SubjectID], n)
+		}
 	}
-	ns, err := collect(rows, scanNotification)
-	if err != nil {
-		return nil, fmt.Errorf("store: notifications: %w", err)
-	}
-	return ns, nil
+	return by, nil
 }
 
 // RecordNotification records the outcome of an attempt to send a loop

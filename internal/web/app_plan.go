@@ -285,6 +285,16 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, a *appReques
 	if err != nil {
 		return err
 	}
+	var updates []int64
+	for _, it := range items {
+		if it.Kind == nps.ItemUpdate {
+			updates = append(updates, it.ID)
+		}
+	}
+	emails, err := s.db.NotificationsOf(ctx, ws, nps.NotifyUpdate, updates)
+	if err != nil {
+		return err
+	}
 	for _, it := range items {
 		switch it.Kind {
 		case nps.ItemAction:
@@ -295,12 +305,8 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, a *appReques
 			pg.Links = append(pg.Links, it)
 		case nps.ItemUpdate:
 			pg.Update = append(pg.Update, it)
-			ns, err := s.db.Notifications(ctx, ws, nps.NotifyUpdate, it.ID)
-			if err != nil {
-				return err
-			}
 			var c emailCount
-			for _, n := range ns {
+			for _, n := range emails[it.ID] {
 				switch n.State {
 				case nps.NotificationSent:
 					c.Sent++

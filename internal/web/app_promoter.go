@@ -212,17 +212,22 @@ func (s *Server) promoterPageOf(r *http.Request, a *appRequest) (promoterPage, e
 	}
 	title := cmp.Or(d.Contact.Name, d.Contact.Email, d.Contact.ExternalID)
 	p := promoterPage{appLayout: a.layout(title), Detail: d}
+	var thanks []int64
+	for _, act := range d.Actions {
+		if act.Kind == nps.PromoterThank {
+			thanks = append(thanks, act.ID)
+		}
+	}
+	emails, err := s.db.NotificationsOf(ctx, a.Workspace.ID, nps.NotifyThanks, thanks)
+	if err != nil {
+		return p, err
+	}
 	done := map[nps.PromoterActionKind]bool{}
 	for _, act := range d.Actions {
 		if d.Current.ID != 0 && act.ResponseID == d.Current.ID {
 			done[act.Kind] = true
 		}
-		ra := recordedAction{RecordedAction: act}
-		if act.Kind == nps.PromoterThank {
-			if ra.Emails, err = s.db.Notifications(ctx, a.Workspace.ID, nps.NotifyThanks, act.ID); err != nil {
-				return p, err
-			}
-		}
+		ra := recordedAction{RecordedAction: act, Emails: emails[act.ID]}
 		p.Actions = append(p.Actions, ra)
 	}
 	for _, k := range nps.PromoterActionKinds {
