@@ -12,25 +12,6 @@ import (
 	"github.com/promotor/promotor/internal/nps"
 )
 
-// alertRoutes are the pages of follow-ups (app_followup.go) and alert
-// rules: owners manage the rules and analysts read them; members and up
-// work the follow-ups, a member those of the accounts they own only.
-func (s *Server) alertRoutes() []appRoute {
-	return []appRoute{
-		{"GET /w/{slug}/alert-rules", nps.RoleAnalyst, s.handleAlertRules},
-		{"POST /w/{slug}/alert-rules", nps.RoleOwner, s.handleAlertRuleCreate},
-		{"POST /w/{slug}/alert-rules/recommended", nps.RoleOwner, s.handleAlertRuleRecommended},
-		{"GET /w/{slug}/alert-rules/{rule}", nps.RoleAnalyst, s.handleAlertRule},
-		{"POST /w/{slug}/alert-rules/{rule}", nps.RoleOwner, s.handleAlertRuleUpdate},
-		{"POST /w/{slug}/alert-rules/{rule}/delete", nps.RoleOwner, s.handleAlertRuleDelete},
-		{"GET /w/{slug}/followups", nps.RoleMember, s.handleFollowUps},
-		{"GET /w/{slug}/followups/{alert}", nps.RoleMember, s.handleFollowUp},
-		{"POST /w/{slug}/followups/{alert}/contact", nps.RoleMember, s.handleFollowUpContact},
-		{"POST /w/{slug}/followups/{alert}/close", nps.RoleMember, s.handleFollowUpClose},
-		{"POST /w/{slug}/followups/{alert}/reopen", nps.RoleMember, s.handleFollowUpReopen},
-	}
-}
-
 // recommendedRule is the rule a new workspace is offered: every
 // detractor, to be contacted within two working days.
 func recommendedRule(m i18n.Messages) nps.AlertRule {

@@ -16,25 +16,6 @@ import (
 // and any other plan is not found; a viewer reads; analysts and owners
 // work on every plan. The customer page of an account is plan_page.go.
 
-// planRoutes are the pages of improvement plans and the customer page's
-// link. TestPlanRoutes tries each as every role and as a user of another
-// workspace.
-func (s *Server) planRoutes() []appRoute {
-	return []appRoute{
-		{"GET /w/{slug}/plans", nps.RoleViewer, s.handlePlans},
-		{"GET /w/{slug}/plans/new", nps.RoleMember, s.handlePlanNew},
-		{"POST /w/{slug}/plans", nps.RoleMember, s.handlePlanCreate},
-		{"GET /w/{slug}/plans/{plan}", nps.RoleViewer, s.handlePlan},
-		{"POST /w/{slug}/plans/{plan}", nps.RoleMember, s.handlePlanUpdate},
-		{"POST /w/{slug}/plans/{plan}/responses", nps.RoleMember, s.handlePlanLink},
-		{"POST /w/{slug}/plans/{plan}/responses/{response}/unlink", nps.RoleMember, s.handlePlanUnlink},
-		{"POST /w/{slug}/plans/{plan}/items", nps.RoleMember, s.handlePlanItemAdd},
-		{"POST /w/{slug}/plans/{plan}/items/{item}", nps.RoleMember, s.handlePlanItemUpdate},
-		{"POST /w/{slug}/plans/{plan}/items/{item}/delete", nps.RoleMember, s.handlePlanItemDelete},
-		{"POST /w/{slug}/accounts/{account}/page/rotate", nps.RoleMember, s.handleAccountPageRotate},
-	}
-}
-
 // ownerScope is the owner a member's lists are kept to: the member
 // themselves; 0 for the other roles, who see everything.
 func ownerScope(a *appRequest) int64 {

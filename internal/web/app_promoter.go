@@ -21,22 +21,6 @@ import (
 // acts on the contacts of the accounts they own only, whose others are
 // not found; analysts and owners act on all.
 
-// promoterRoutes are the pages of the promoter programme and the loop figures.
-func (s *Server) promoterRoutes() []appRoute {
-	return []appRoute{
-		{"GET /w/{slug}/promoters", nps.RoleViewer, s.handlePromoters},
-		{"GET /w/{slug}/promoters/{contact}", nps.RoleViewer, s.handlePromoter},
-		{"POST /w/{slug}/promoters/{contact}/actions", nps.RoleMember, s.handlePromoterAction},
-		{"POST /w/{slug}/promoters/{contact}/thank", nps.RoleMember, s.handlePromoterThank},
-		{"GET /w/{slug}/referrals", nps.RoleViewer, s.handleReferrals},
-		{"POST /w/{slug}/referrals", nps.RoleMember, s.handleReferralCreate},
-		{"POST /w/{slug}/referrals/{referral}/thanked", nps.RoleMember, s.handleReferralThanked},
-		{"POST /w/{slug}/referrals/{referral}/thank-email", nps.RoleMember, s.handleReferralThankEmail},
-		{"POST /w/{slug}/referrals/{referral}/delete", nps.RoleMember, s.handleReferralDelete},
-		{"GET /w/{slug}/loop", nps.RoleViewer, s.handleLoop},
-	}
-}
-
 // promoterPageSize is the number of promoters a page of the list shows.
 const promoterPageSize = 100
 

@@ -302,6 +302,66 @@ func TestAppRoleMatrix(t *testing.T) {
 	})
 }
 
+// wantRoles is the least role of each page of the dashboard and the
+// closed loop, stated here so that a route table that changes one fails
+// its route test.
+var wantRoles = map[string]nps.Role{
+	"GET /w/{slug}/dashboard":                                         nps.RoleViewer,
+	"GET /w/{slug}/trend":                                             nps.RoleViewer,
+	"GET /w/{slug}/breakdown":                                         nps.RoleViewer,
+	"GET /w/{slug}/accounts":                                          nps.RoleViewer,
+	"GET /w/{slug}/accounts/{account}":                                nps.RoleViewer,
+	"GET /w/{slug}/responses":                                         nps.RoleViewer,
+	"GET /w/{slug}/responses/{response}":                              nps.RoleViewer,
+	"POST /w/{slug}/responses/{response}/tags":                        nps.RoleMember,
+	"GET /w/{slug}/calculation":                                       nps.RoleViewer,
+	"GET /w/{slug}/calculation.csv":                                   nps.RoleViewer,
+	"GET /w/{slug}/benchmarks":                                        nps.RoleViewer,
+	"POST /w/{slug}/benchmarks":                                       nps.RoleAnalyst,
+	"POST /w/{slug}/benchmarks/{benchmark}/delete":                    nps.RoleAnalyst,
+	"POST /w/{slug}/language":                                         nps.RoleViewer,
+	"GET /w/{slug}/alert-rules":                                       nps.RoleAnalyst,
+	"POST /w/{slug}/alert-rules":                                      nps.RoleOwner,
+	"POST /w/{slug}/alert-rules/recommended":                          nps.RoleOwner,
+	"GET /w/{slug}/alert-rules/{rule}":                                nps.RoleAnalyst,
+	"POST /w/{slug}/alert-rules/{rule}":                               nps.RoleOwner,
+	"POST /w/{slug}/alert-rules/{rule}/delete":                        nps.RoleOwner,
+	"GET /w/{slug}/followups":                                         nps.RoleMember,
+	"GET /w/{slug}/followups/{alert}":                                 nps.RoleMember,
+	"POST /w/{slug}/followups/{alert}/contact":                        nps.RoleMember,
+	"POST /w/{slug}/followups/{alert}/close":                          nps.RoleMember,
+	"POST /w/{slug}/followups/{alert}/reopen":                         nps.RoleMember,
+	"GET /w/{slug}/webhooks":                                          nps.RoleOwner,
+	"POST /w/{slug}/webhooks":                                         nps.RoleOwner,
+	"GET /w/{slug}/webhooks/{endpoint}":                               nps.RoleOwner,
+	"POST /w/{slug}/webhooks/{endpoint}":                              nps.RoleOwner,
+	"POST /w/{slug}/webhooks/{endpoint}/rotate":                       nps.RoleOwner,
+	"POST /w/{slug}/webhooks/{endpoint}/delete":                       nps.RoleOwner,
+	"GET /w/{slug}/webhooks/{endpoint}/deliveries/{delivery}":         nps.RoleOwner,
+	"POST /w/{slug}/webhooks/{endpoint}/deliveries/{delivery}/replay": nps.RoleOwner,
+	"GET /w/{slug}/plans":                                             nps.RoleViewer,
+	"GET /w/{slug}/plans/new":                                         nps.RoleMember,
+	"POST /w/{slug}/plans":                                            nps.RoleMember,
+	"GET /w/{slug}/plans/{plan}":                                      nps.RoleViewer,
+	"POST /w/{slug}/plans/{plan}":                                     nps.RoleMember,
+	"POST /w/{slug}/plans/{plan}/responses":                           nps.RoleMember,
+	"POST /w/{slug}/plans/{plan}/responses/{response}/unlink":         nps.RoleMember,
+	"POST /w/{slug}/plans/{plan}/items":                               nps.RoleMember,
+	"POST /w/{slug}/plans/{plan}/items/{item}":                        nps.RoleMember,
+	"POST /w/{slug}/plans/{plan}/items/{item}/delete":                 nps.RoleMember,
+	"POST /w/{slug}/accounts/{account}/page/rotate":                   nps.RoleMember,
+	"GET /w/{slug}/promoters":                                         nps.RoleViewer,
+	"GET /w/{slug}/promoters/{contact}":                               nps.RoleViewer,
+	"POST /w/{slug}/promoters/{contact}/actions":                      nps.RoleMember,
+	"POST /w/{slug}/promoters/{contact}/thank":                        nps.RoleMember,
+	"GET /w/{slug}/referrals":                                         nps.RoleViewer,
+	"POST /w/{slug}/referrals":                                        nps.RoleMember,
+	"POST /w/{slug}/referrals/{referral}/thanked":                     nps.RoleMember,
+	"POST /w/{slug}/referrals/{referral}/thank-email":                 nps.RoleMember,
+	"POST /w/{slug}/referrals/{referral}/delete":                      nps.RoleMember,
+	"GET /w/{slug}/loop":                                              nps.RoleViewer,
+}
+
 // routeTry is one route of a route-matrix test: try returns the path and
 // form of one request, made afresh for each actor where a request uses a
 // row up; status is the answer to a role the route allows.
@@ -313,8 +373,8 @@ type routeTry struct {
 
 // checkRouteMatrix tries each route as nobody (sent to sign in), as a
 // user of another workspace (404, without the workspace's name) and as
-// every role (403 below the route's least role), and fails when a route
-// of table is not tried.
+// every role (403 below the route's least role, which must be the one
+// wantRoles states), and fails when a route of table is not tried.
 func (f *appFixture) checkRouteMatrix(t *testing.T, table []appRoute, tries []routeTry) {
 	t.Helper()
 	least := map[string]nps.Role{}
@@ -327,6 +387,9 @@ func (f *appFixture) checkRouteMatrix(t *testing.T, table []appRoute, tries []ro
 		min, ok := least[c.pattern]
 		if !ok {
 			t.Errorf("route %s is tried but not in the table", c.pattern)
+		}
+		if want, ok := wantRoles[c.pattern]; !ok || want != min {
+			t.Errorf("route %s asks for role %q, want %q", c.pattern, min, want)
 		}
 		for _, actor := range []string{"", "outsider", "viewer", "member", "analyst", "owner"} {
 			path, form := c.try()
@@ -345,6 +408,9 @@ func (f *appFixture) checkRouteMatrix(t *testing.T, table []appRoute, tries []ro
 			}
 			if actor == "outsider" && strings.Contains(rec.Body.String(), "Acme") {
 				t.Errorf("%s as a user of another workspace: the 404 names the workspace", path)
+			}
+			if loc := rec.Header().Get("Location"); actor == "" && !strings.HasPrefix(loc, "/login") {
+				t.Errorf("%s signed out: sent to %q, want the sign-in page", path, loc)
 			}
 		}
 	}

@@ -10,22 +10,6 @@ import (
 	"github.com/promotor/promotor/internal/webhook"
 )
 
-// webhookRoutes are the pages of webhook endpoints and their delivery
-// log, for owners only: an endpoint's URL and secret let its holder read
-// the workspace's events.
-func (s *Server) webhookRoutes() []appRoute {
-	return []appRoute{
-		{"GET /w/{slug}/webhooks", nps.RoleOwner, s.handleWebhooks},
-		{"POST /w/{slug}/webhooks", nps.RoleOwner, s.handleWebhookCreate},
-		{"GET /w/{slug}/webhooks/{endpoint}", nps.RoleOwner, s.handleWebhook},
-		{"POST /w/{slug}/webhooks/{endpoint}", nps.RoleOwner, s.handleWebhookUpdate},
-		{"POST /w/{slug}/webhooks/{endpoint}/rotate", nps.RoleOwner, s.handleWebhookRotate},
-		{"POST /w/{slug}/webhooks/{endpoint}/delete", nps.RoleOwner, s.handleWebhookDelete},
-		{"GET /w/{slug}/webhooks/{endpoint}/deliveries/{delivery}", nps.RoleOwner, s.handleWebhookDelivery},
-		{"POST /w/{slug}/webhooks/{endpoint}/deliveries/{delivery}/replay", nps.RoleOwner, s.handleWebhookReplay},
-	}
-}
-
 // webhookFormats are the payload formats the form offers.
 var webhookFormats = []webhook.Format{webhook.FormatPromotor, webhook.FormatSlack, webhook.FormatTeams}
 

@@ -97,11 +97,80 @@ func (s *Server) dashboardRoutes() []appRoute {
 	}
 }
 
-// loopRoutes are the dashboard's pages and those of the closed loop:
-// follow-ups and alert rules (app_alert.go), webhooks (app_webhook.go),
-// improvement plans (app_plan.go), promoters (app_promoter.go) and the
-// loop's own figures. TestDashboardRoutes tries each as every role and as
-// a user of another workspace.
+// alertRoutes are the pages of follow-ups (app_followup.go) and alert
+// rules: owners manage the rules and analysts read them; members and up
+// work the follow-ups, a member those of the accounts they own only.
+func (s *Server) alertRoutes() []appRoute {
+	return []appRoute{
+		{"GET /w/{slug}/alert-rules", nps.RoleAnalyst, s.handleAlertRules},
+		{"POST /w/{slug}/alert-rules", nps.RoleOwner, s.handleAlertRuleCreate},
+		{"POST /w/{slug}/alert-rules/recommended", nps.RoleOwner, s.handleAlertRuleRecommended},
+		{"GET /w/{slug}/alert-rules/{rule}", nps.RoleAnalyst, s.handleAlertRule},
+		{"POST /w/{slug}/alert-rules/{rule}", nps.RoleOwner, s.handleAlertRuleUpdate},
+		{"POST /w/{slug}/alert-rules/{rule}/delete", nps.RoleOwner, s.handleAlertRuleDelete},
+		{"GET /w/{slug}/followups", nps.RoleMember, s.handleFollowUps},
+		{"GET /w/{slug}/followups/{alert}", nps.RoleMember, s.handleFollowUp},
+		{"POST /w/{slug}/followups/{alert}/contact", nps.RoleMember, s.handleFollowUpContact},
+		{"POST /w/{slug}/followups/{alert}/close", nps.RoleMember, s.handleFollowUpClose},
+		{"POST /w/{slug}/followups/{alert}/reopen", nps.RoleMember, s.handleFollowUpReopen},
+	}
+}
+
+// webhookRoutes are the pages of webhook endpoints and their delivery
+// log, for owners only: an endpoint's URL and secret let its holder read
+// the workspace's events.
+func (s *Server) webhookRoutes() []appRoute {
+	return []appRoute{
+		{"GET /w/{slug}/webhooks", nps.RoleOwner, s.handleWebhooks},
+		{"POST /w/{slug}/webhooks", nps.RoleOwner, s.handleWebhookCreate},
+		{"GET /w/{slug}/webhooks/{endpoint}", nps.RoleOwner, s.handleWebhook},
+		{"POST /w/{slug}/webhooks/{endpoint}", nps.RoleOwner, s.handleWebhookUpdate},
+		{"POST /w/{slug}/webhooks/{endpoint}/rotate", nps.RoleOwner, s.handleWebhookRotate},
+		{"POST /w/{slug}/webhooks/{endpoint}/delete", nps.RoleOwner, s.handleWebhookDelete},
+		{"GET /w/{slug}/webhooks/{endpoint}/deliveries/{delivery}", nps.RoleOwner, s.handleWebhookDelivery},
+		{"POST /w/{slug}/webhooks/{endpoint}/deliveries/{delivery}/replay", nps.RoleOwner, s.handleWebhookReplay},
+	}
+}
+
+// planRoutes are the pages of improvement plans and the customer page's
+// link. TestPlanRoutes tries each as every role and as a user of another
+// workspace.
+func (s *Server) planRoutes() []appRoute {
+	return []appRoute{
+		{"GET /w/{slug}/plans", nps.RoleViewer, s.handlePlans},
+		{"GET /w/{slug}/plans/new", nps.RoleMember, s.handlePlanNew},
+		{"POST /w/{slug}/plans", nps.RoleMember, s.handlePlanCreate},
+		{"GET /w/{slug}/plans/{plan}", nps.RoleViewer, s.handlePlan},
+		{"POST /w/{slug}/plans/{plan}", nps.RoleMember, s.handlePlanUpdate},
+		{"POST /w/{slug}/plans/{plan}/responses", nps.RoleMember, s.handlePlanLink},
+		{"POST /w/{slug}/plans/{plan}/responses/{response}/unlink", nps.RoleMember, s.handlePlanUnlink},
+		{"POST /w/{slug}/plans/{plan}/items", nps.RoleMember, s.handlePlanItemAdd},
+		{"POST /w/{slug}/plans/{plan}/items/{item}", nps.RoleMember, s.handlePlanItemUpdate},
+		{"POST /w/{slug}/plans/{plan}/items/{item}/delete", nps.RoleMember, s.handlePlanItemDelete},
+		{"POST /w/{slug}/accounts/{account}/page/rotate", nps.RoleMember, s.handleAccountPageRotate},
+	}
+}
+
+// promoterRoutes are the pages of the promoter programme and the loop figures.
+func (s *Server) promoterRoutes() []appRoute {
+	return []appRoute{
+		{"GET /w/{slug}/promoters", nps.RoleViewer, s.handlePromoters},
+		{"GET /w/{slug}/promoters/{contact}", nps.RoleViewer, s.handlePromoter},
+		{"POST /w/{slug}/promoters/{contact}/actions", nps.RoleMember, s.handlePromoterAction},
+		{"POST /w/{slug}/promoters/{contact}/thank", nps.RoleMember, s.handlePromoterThank},
+		{"GET /w/{slug}/referrals", nps.RoleViewer, s.handleReferrals},
+		{"POST /w/{slug}/referrals", nps.RoleMember, s.handleReferralCreate},
+		{"POST /w/{slug}/referrals/{referral}/thanked", nps.RoleMember, s.handleReferralThanked},
+		{"POST /w/{slug}/referrals/{referral}/thank-email", nps.RoleMember, s.handleReferralThankEmail},
+		{"POST /w/{slug}/referrals/{referral}/delete", nps.RoleMember, s.handleReferralDelete},
+		{"GET /w/{slug}/loop", nps.RoleViewer, s.handleLoop},
+	}
+}
+
+// loopRoutes are the dashboard's pages and those of the closed loop. The
+// route tests (TestDashboardRoutes, TestAlertRoutes, TestPlanRoutes,
+// TestPromoterRoutes) try each as every role and as a user of another
+// workspace, against the roles wantRoles states.
 func (s *Server) loopRoutes() []appRoute {
 	return slices.Concat(s.dashboardRoutes(), s.alertRoutes(), s.webhookRoutes(), s.planRoutes(), s.promoterRoutes())
 }
