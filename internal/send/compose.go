@@ -16,13 +16,13 @@ import (
 // default language, with the links of baseURL (the public address of the
 // survey pages, without a trailing slash). The caller sets MessageID.
 func Compose(r *mail.Renderer, baseURL string, o store.Outgoing, sv nps.Survey) (*mail.Message, error) {
-	return ComposeWithProgress(r, baseURL, o, sv, mail.Progress{})
+	return composeWithProgress(r, baseURL, o, sv, mail.Progress{})
 }
 
-// ComposeWithProgress is Compose with the paragraph of what was done with
-// the account's feedback since the contact's last answer (see
+// composeWithProgress is Compose with the paragraph of what was done
+// with the account's feedback since the contact's last answer (see
 // progressFor).
-func ComposeWithProgress(r *mail.Renderer, baseURL string, o store.Outgoing, sv nps.Survey, p mail.Progress) (*mail.Message, error) {
+func composeWithProgress(r *mail.Renderer, baseURL string, o store.Outgoing, sv nps.Survey, p mail.Progress) (*mail.Message, error) {
 	lang := textLanguage(sv, o.Contact.Language)
 	link := baseURL + "/s/" + o.Invitation.Token
 	m, err := r.Invitation(mail.Invitation{

@@ -193,7 +193,7 @@ func (s *Sender) compose(ctx context.Context, o store.Outgoing, p mail.Progress)
 	if err != nil {
 		return nil, err
 	}
-	m, err := ComposeWithProgress(s.Render, s.BaseURL, o, survey, p)
+	m, err := composeWithProgress(s.Render, s.BaseURL, o, survey, p)
 	if err != nil {
 		return nil, err
 	}
