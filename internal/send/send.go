@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -91,35 +92,52 @@ func (s *Sender) Drain(ctx context.Context) error {
 	lease, batch, workers := or(s.Lease, DefaultLease), or(s.Batch, DefaultBatch), or(s.Workers, DefaultWorkers)
 	work := make(chan job, batch)
 	outcomes := make(chan store.Outcome, batch)
+	// inFlight are the messages handed to the workers whose outcome is
+	// not yet recorded. A message whose lease runs out meanwhile comes
+	// back in a later claim of this drain, which renews the lease; it is
+	// not handed over twice.
+	var mu sync.Mutex
+	inFlight := map[int64]bool{}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			for j := range work {
-				// A message whose claim is about to run out may be claimed
-				// again, by this drain or another sender: leave it to that
-				// claim rather than send it twice.
-				if time.Now().After(j.until) {
-					continue
-				}
 				outcomes <- s.deliver(ctx, j.o, j.progress)
 			}
 		})
 	}
 	recorded := make(chan error, 1)
-	go func() { recorded <- s.record(outcomes) }()
+	go func() {
+		recorded <- s.record(outcomes, func(group []store.Outcome) {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, o := range group {
+				delete(inFlight, o.ID)
+			}
+		})
+	}()
 
 	var err error
 	claim := s.newClaim()
 	for ctx.Err() == nil && (deadline.IsZero() || time.Now().Before(deadline)) {
 		var out []store.Outgoing
-		until := time.Now().Add(lease - lease/4)
 		out, err = s.DB.ClaimMessages(ctx, claim, lease, batch)
-		if err != nil || len(out) == 0 {
+		if err != nil {
+			break
+		}
+		mu.Lock()
+		out = slices.DeleteFunc(out, func(o store.Outgoing) bool { return inFlight[o.ID] })
+		for _, o := range out {
+			inFlight[o.ID] = true
+		}
+		mu.Unlock()
+		if len(out) == 0 {
+			// Nothing due but what the workers hold already.
 			break
 		}
 		progress := s.progressFor(ctx, out)
 		for _, o := range out {
-			work <- job{o: o, progress: progress[o.ID], until: until}
+			work <- job{o: o, progress: progress[o.ID]}
 		}
 	}
 	close(work)
@@ -131,8 +149,9 @@ func (s *Sender) Drain(ctx context.Context) error {
 // record writes outcomes in batches: whatever has arrived when the
 // previous write ends, so that the store keeps up with any pace. It uses
 // a context of its own, since an outcome of a message that went out must
-// be recorded even while the drain is being cancelled.
-func (s *Sender) record(outcomes <-chan store.Outcome) error {
+// be recorded even while the drain is being cancelled. done is told of
+// each group once it is written.
+func (s *Sender) record(outcomes <-chan store.Outcome, done func([]store.Outcome)) error {
 	var errs []error
 	for o := range outcomes {
 		group := []store.Outcome{o}
@@ -153,16 +172,15 @@ func (s *Sender) record(outcomes <-chan store.Outcome) error {
 			errs = append(errs, err)
 		}
 		cancel()
+		done(group)
 	}
 	return errors.Join(errs...)
 }
 
-// job is a message to send with its progress paragraph, and the time
-// until which its claim is safely this sender's.
+// job is a message to send with its progress paragraph.
 type job struct {
 	o        store.Outgoing
 	progress mail.Progress
-	until    time.Time
 }
 
 // deliver writes and sends one message and says what became of it.
