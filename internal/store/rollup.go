@@ -112,28 +112,35 @@ func newRollupSQL(table string, keys ...string) rollupSQL {
 	}
 }
 
-// bump adds delta, signed counts per score, to a cell. The columns' CHECK
-// constraints refuse a count below zero, which would mean the rollup had
-// lost step with the responses.
+// bump adds delta, signed counts per score, to a cell of score_rollup,
+// score_totals or score_accounts.
 func (q rollupSQL) bump(ctx context.Context, tx querier, workspaceID int64, k rollupKey, delta nps.Histogram) error {
-	if delta == (nps.Histogram{}) {
-		return nil
-	}
-	args := make([]any, 0, len(q.keys)+len(delta))
+	keys := make([]any, 0, len(q.keys))
 	for _, key := range q.keys {
 		switch key {
 		case "workspace_id":
-			args = append(args, workspaceID)
+			keys = append(keys, workspaceID)
 		case "survey_id":
-			args = append(args, k.surveyID)
+			keys = append(keys, k.surveyID)
 		case "wave_id":
-			args = append(args, k.waveID)
+			keys = append(keys, k.waveID)
 		case "account_id":
-			args = append(args, k.accountID)
+			keys = append(keys, k.accountID)
 		case "month":
-			args = append(args, int(k.month))
+			keys = append(keys, int(k.month))
 		}
 	}
+	return q.bumpCell(ctx, tx, keys, delta)
+}
+
+// bumpCell adds delta to the cell whose key columns hold keys, in the
+// order of q.keys. The columns' CHECK constraints refuse a count below
+// zero, which would mean the rollup had lost step with what it counts.
+func (q rollupSQL) bumpCell(ctx context.Context, tx querier, keys []any, delta nps.Histogram) error {
+	if delta == (nps.Histogram{}) {
+		return nil
+	}
+	args := append(make([]any, 0, len(keys)+len(delta)), keys...)
 	query := q.upsert
 	for _, d := range delta {
 		args = append(args, d)
@@ -147,7 +154,7 @@ func (q rollupSQL) bump(ctx context.Context, tx querier, workspaceID int64, k ro
 	}
 	if query == q.update {
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return cmp.Or(err, fmt.Errorf("cell %+v is missing", k))
+			return cmp.Or(err, fmt.Errorf("cell %v is missing", keys))
 		}
 	}
 	return nil

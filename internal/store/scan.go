@@ -200,3 +200,17 @@ func scanID(row rowScanner) (int64, error) {
 	err := row.Scan(&id)
 	return id, err
 }
+
+// idList returns IDs as a comma-separated list for an IN clause: integers
+// the store itself holds, so that a batch of thousands needs no
+// placeholders (which both databases limit in number).
+func idList(ids []int64) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	return b.String()
+}

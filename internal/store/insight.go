@@ -1,0 +1,350 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/promotor/promotor/internal/nps"
+)
+
+// The comment analysis runs beside the answers, not inside their
+// transactions: the analyse-comments task reads the responses whose
+// insight_version is below their workspace's taxonomy_version, analyses
+// them and saves what it found with SaveInsight, which keeps
+// response_insight, response_themes, theme_rollup and insight_rollup in
+// step. A changed answer sets insight_version to 0, a changed taxonomy
+// raises taxonomy_version: both are analysed again the same way.
+
+// TaxonomyState is a workspace's theme taxonomy as stored: JSON, ”
+// meaning the default, and the version responses are analysed against.
+type TaxonomyState struct {
+	WorkspaceID int64
+	Taxonomy    string
+	Version     int
+}
+
+// Taxonomy returns the workspace's taxonomy.
+func (db *DB) Taxonomy(ctx context.Context, workspaceID int64) (TaxonomyState, error) {
+	t := TaxonomyState{WorkspaceID: workspaceID}
+	err := db.read.QueryRowContext(ctx, `SELECT taxonomy, taxonomy_version FROM workspaces WHERE id = $1`,
+		workspaceID).Scan(&t.Taxonomy, &t.Version)
+	if err != nil {
+		return t, fmt.Errorf("store: taxonomy: %w", notFound(err, "workspace", workspaceID))
+	}
+	return t, nil
+}
+
+// SetTaxonomy stores the workspace's taxonomy (JSON the text analysis has
+// validated; ” restores the default) and raises its version, so that
+// every response is analysed against it. It returns the new version.
+func (db *DB) SetTaxonomy(ctx context.Context, workspaceID int64, taxonomy string) (int, error) {
+	if taxonomy != "" && !json.Valid([]byte(taxonomy)) {
+		return 0, fmt.Errorf("store: set taxonomy: %w", &nps.ValidationError{Field: "taxonomy", Message: "is not valid JSON"})
+	}
+	var version int
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `UPDATE workspaces SET taxonomy = $2, taxonomy_version = taxonomy_version + 1
+			WHERE id = $1 RETURNING taxonomy_version`, workspaceID, taxonomy).Scan(&version)
+		return notFound(err, "workspace", workspaceID)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: set taxonomy: %w", err)
+	}
+	return version, nil
+}
+
+// InsightDue returns the taxonomies of the workspaces that have responses
+// to analyse.
+func (db *DB) InsightDue(ctx context.Context) ([]TaxonomyState, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT w.id, w.taxonomy, w.taxonomy_version FROM workspaces w
+		WHERE EXISTS (SELECT 1 FROM responses r WHERE r.workspace_id = w.id AND r.insight_version < w.taxonomy_version)
+		ORDER BY w.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: insight due: %w", err)
+	}
+	ts, err := collect(rows, func(row rowScanner) (TaxonomyState, error) {
+		var t TaxonomyState
+		return t, row.Scan(&t.WorkspaceID, &t.Taxonomy, &t.Version)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: insight due: %w", err)
+	}
+	return ts, nil
+}
+
+// InsightBacklog counts the workspace's responses still to analyse
+// against version, up to limit (counting further would cost more than
+// the figure is worth).
+func (db *DB) InsightBacklog(ctx context.Context, workspaceID int64, version int, limit int) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM responses
+		WHERE workspace_id = $1 AND insight_version < $2 LIMIT $3) AS due`, workspaceID, version, limit).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: insight backlog: %w", err)
+	}
+	return n, nil
+}
+
+// PendingInsight returns up to limit of the workspace's responses not yet
+// analysed against version, in ID order.
+func (db *DB) PendingInsight(ctx context.Context, workspaceID int64, version, limit int) ([]nps.ResponseInsight, error) {
+	rows, err := db.read.QueryContext(ctx, `
+		SELECT id, survey_id, wave_id, COALESCE(account_id, 0), revision, score, comment, language, answers
+		FROM responses WHERE workspace_id = $1 AND insight_version < $2
+		ORDER BY insight_version, id LIMIT $3`, workspaceID, version, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending insight: %w", err)
+	}
+	rs, err := collect(rows, func(row rowScanner) (nps.ResponseInsight, error) {
+		var r nps.ResponseInsight
+		var a nps.Answers
+		err := row.Scan(&r.ResponseID, &r.SurveyID, &r.WaveID, &r.AccountID, &r.Revision, &r.Score,
+			&r.Comment, &r.Language, jsonCol{&a})
+		r.Intent = a.SwitchIntent
+		return r, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: pending insight: %w", err)
+	}
+	return rs, nil
+}
+
+// insightCell is a cell of insight_rollup; a theme cell of theme_rollup
+// leaves out the account, intent and sentiment.
+type insightCell struct {
+	surveyID, waveID, accountID int64
+	intent                      nps.SwitchIntent
+	sentiment                   nps.Sentiment
+}
+
+type themeCell struct {
+	surveyID, waveID int64
+	theme            string
+}
+
+// insightChange collects signed counts per cell of both rollups.
+type insightChange struct {
+	cells  map[insightCell]nps.Histogram
+	themes map[themeCell]nps.Histogram
+}
+
+// add counts r (n = +1) or takes it away (n = −1).
+func (c insightChange) add(r nps.ResponseInsight, n int64) {
+	k := insightCell{r.SurveyID, r.WaveID, r.AccountID, r.Intent, r.Sentiment}
+	h := c.cells[k]
+	h[r.Score] += n
+	c.cells[k] = h
+	for _, t := range r.Themes {
+		k := themeCell{r.SurveyID, r.WaveID, t}
+		h := c.themes[k]
+		h[r.Score] += n
+		c.themes[k] = h
+	}
+}
+
+var (
+	insightSQL = newRollupSQL("insight_rollup", "workspace_id", "survey_id", "wave_id", "account_id", "intent", "sentiment")
+	themeSQL   = newRollupSQL("theme_rollup", "workspace_id", "survey_id", "wave_id", "theme")
+)
+
+// apply writes the change in key order, so that concurrent writers on
+// PostgreSQL lock cells in the same order.
+func (c insightChange) apply(ctx context.Context, tx querier, workspaceID int64) error {
+	cells := slices.SortedFunc(maps.Keys(c.cells), func(a, b insightCell) int {
+		return cmp.Or(cmp.Compare(a.surveyID, b.surveyID), cmp.Compare(a.waveID, b.waveID),
+			cmp.Compare(a.accountID, b.accountID), cmp.Compare(a.intent, b.intent), cmp.Compare(a.sentiment, b.sentiment))
+	})
+	for _, k := range cells {
+		keys := []any{workspaceID, k.surveyID, k.waveID, k.accountID, string(k.intent), string(k.sentiment)}
+		if err := insightSQL.bumpCell(ctx, tx, keys, c.cells[k]); err != nil {
+			return fmt.Errorf("update insight rollup: %w", err)
+		}
+	}
+	themes := slices.SortedFunc(maps.Keys(c.themes), func(a, b themeCell) int {
+		return cmp.Or(cmp.Compare(a.surveyID, b.surveyID), cmp.Compare(a.waveID, b.waveID), cmp.Compare(a.theme, b.theme))
+	})
+	for _, k := range themes {
+		if err := themeSQL.bumpCell(ctx, tx, []any{workspaceID, k.surveyID, k.waveID, k.theme}, c.themes[k]); err != nil {
+			return fmt.Errorf("update theme rollup: %w", err)
+		}
+	}
+	return nil
+}
+
+// SaveInsight stores the analysis of the workspace's responses rs against
+// the taxonomy version, in one transaction: what an earlier analysis
+// counted is taken out of the rollups and the new findings counted in. A
+// response whose revision changed since it was read is left for the next
+// round (its insight_version is 0 again). It returns how many it saved.
+func (db *DB) SaveInsight(ctx context.Context, workspaceID int64, version int, rs []nps.ResponseInsight) (int, error) {
+	for _, r := range rs {
+		if err := r.Validate(); err != nil {
+			return 0, fmt.Errorf("store: save insight of response %d: %w", r.ResponseID, err)
+		}
+	}
+	var saved int
+	err := db.writeRetry(ctx, func(tx *sql.Tx) error {
+		var err error
+		saved, err = saveInsight(ctx, tx, db.dialect, workspaceID, version, rs)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: save insight: %w", err)
+	}
+	return saved, nil
+}
+
+func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, version int, rs []nps.ResponseInsight) (int, error) {
+	if len(rs) == 0 {
+		return 0, nil
+	}
+	ids := make([]int64, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ResponseID
+	}
+	// The responses as they are now, locked against a concurrent answer.
+	current := map[int64]int{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, revision FROM responses
+		WHERE workspace_id = $1 AND insight_version < $2 AND id IN (`+idList(ids)+`)`+d.forUpdate(), workspaceID, version)
+	err = eachRow(rows, err, func(row rowScanner) error {
+		var id int64
+		var rev int
+		err := row.Scan(&id, &rev)
+		current[id] = rev
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("read responses: %w", err)
+	}
+	var keep []nps.ResponseInsight
+	for _, r := range rs {
+		if rev, ok := current[r.ResponseID]; ok && rev == r.Revision {
+			keep = append(keep, r)
+		}
+	}
+	if len(keep) == 0 {
+		return 0, nil
+	}
+	ids = ids[:0]
+	for _, r := range keep {
+		ids = append(ids, r.ResponseID)
+	}
+	in := idList(ids)
+	change := insightChange{cells: map[insightCell]nps.Histogram{}, themes: map[themeCell]nps.Histogram{}}
+	old, err := countedInsight(ctx, tx, workspaceID, in)
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range old {
+		change.add(r, -1)
+	}
+	for _, q := range []string{
+		`DELETE FROM response_themes WHERE workspace_id = $1 AND response_id IN (` + in + `)`,
+		`DELETE FROM response_insight WHERE workspace_id = $1 AND response_id IN (` + in + `)`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, workspaceID); err != nil {
+			return 0, fmt.Errorf("clear insight: %w", err)
+		}
+	}
+	var counted []nps.ResponseInsight
+	for _, r := range keep {
+		if r.Counted() {
+			counted = append(counted, r)
+			change.add(r, 1)
+		}
+	}
+	if err := insertInsight(ctx, tx, workspaceID, counted); err != nil {
+		return 0, err
+	}
+	if err := change.apply(ctx, tx, workspaceID); err != nil {
+		return 0, err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE responses SET insight_version = $2 WHERE workspace_id = $1 AND id IN (`+in+`)`,
+		workspaceID, version)
+	if err != nil {
+		return 0, fmt.Errorf("mark analysed: %w", err)
+	}
+	return len(keep), nil
+}
+
+// countedInsight reads what the rollups count for the responses in the
+// ID list in.
+func countedInsight(ctx context.Context, tx querier, workspaceID int64, in string) ([]nps.ResponseInsight, error) {
+	byID := map[int64]*nps.ResponseInsight{}
+	var old []*nps.ResponseInsight
+	rows, err := tx.QueryContext(ctx, `SELECT response_id, survey_id, wave_id, account_id, score, intent, sentiment
+		FROM response_insight WHERE workspace_id = $1 AND response_id IN (`+in+`) ORDER BY response_id`, workspaceID)
+	err = eachRow(rows, err, func(row rowScanner) error {
+		var r nps.ResponseInsight
+		if err := row.Scan(&r.ResponseID, &r.SurveyID, &r.WaveID, &r.AccountID, &r.Score, &r.Intent, &r.Sentiment); err != nil {
+			return err
+		}
+		old = append(old, &r)
+		byID[r.ResponseID] = &r
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read insight: %w", err)
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT response_id, theme FROM response_themes
+		WHERE workspace_id = $1 AND response_id IN (`+in+`) ORDER BY response_id, theme`, workspaceID)
+	err = eachRow(rows, err, func(row rowScanner) error {
+		var id int64
+		var theme string
+		if err := row.Scan(&id, &theme); err != nil {
+			return err
+		}
+		if r := byID[id]; r != nil {
+			r.Themes = append(r.Themes, theme)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read themes: %w", err)
+	}
+	rs := make([]nps.ResponseInsight, len(old))
+	for i, r := range old {
+		rs[i] = *r
+	}
+	return rs, nil
+}
+
+// insertInsight writes the rows of rs in multi-row statements.
+func insertInsight(ctx context.Context, tx querier, workspaceID int64, rs []nps.ResponseInsight) error {
+	const perStatement = 500
+	for chunk := range slices.Chunk(rs, perStatement) {
+		var w where
+		ws := w.arg(workspaceID)
+		values := make([]string, len(chunk))
+		var themes []string
+		var tw where
+		tws := tw.arg(workspaceID)
+		for i, r := range chunk {
+			values[i] = "(" + strings.Join([]string{ws, w.arg(r.ResponseID), w.arg(r.SurveyID), w.arg(r.WaveID),
+				w.arg(r.AccountID), w.arg(r.Score), w.arg(string(r.Intent)), w.arg(string(r.Sentiment)),
+				w.arg(r.SentimentScore), w.arg(r.CommentLanguage)}, ", ") + ")"
+			for _, t := range r.Themes {
+				themes = append(themes, "("+tws+", "+tw.arg(r.ResponseID)+", "+tw.arg(t)+")")
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO response_insight (workspace_id, response_id, survey_id, wave_id,
+			account_id, score, intent, sentiment, sentiment_score, language) VALUES `+strings.Join(values, ", "), w.args...)
+		if err != nil {
+			return fmt.Errorf("insert insight: %w", err)
+		}
+		if len(themes) > 0 {
+			_, err = tx.ExecContext(ctx, `INSERT INTO response_themes (workspace_id, response_id, theme) VALUES `+
+				strings.Join(themes, ", "), tw.args...)
+			if err != nil {
+				return fmt.Errorf("insert themes: %w", err)
+			}
+		}
+	}
+	return nil
+}

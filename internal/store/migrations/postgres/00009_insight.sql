@@ -1,0 +1,113 @@
+-- Insight: themes and sentiment of comments, the switching intent, and
+-- revenue per account and year. PostgreSQL edition;
+-- migrations/sqlite/00009_insight.sql is its equivalent.
+
+-- +goose Up
+
+-- The workspace's theme taxonomy as JSON ('' is the default taxonomy);
+-- taxonomy_version grows with every change, and a response whose
+-- insight_version is below it is (re)analysed by the analyse-comments
+-- task. An answer that changes sets insight_version back to 0.
+ALTER TABLE workspaces ADD COLUMN taxonomy text NOT NULL DEFAULT '';
+ALTER TABLE workspaces ADD COLUMN taxonomy_version integer NOT NULL DEFAULT 1 CHECK (taxonomy_version >= 1);
+ALTER TABLE responses ADD COLUMN insight_version integer NOT NULL DEFAULT 0;
+CREATE INDEX responses_insight ON responses (workspace_id, insight_version, id);
+
+-- What the analysis counted for a response with a comment or a switching
+-- answer: the rollups below hold exactly these rows, so a new analysis
+-- takes away what the old one added.
+CREATE TABLE response_insight (
+    workspace_id    bigint NOT NULL REFERENCES workspaces (id),
+    response_id     bigint NOT NULL PRIMARY KEY,
+    survey_id       bigint NOT NULL,
+    wave_id         bigint NOT NULL,
+    account_id      bigint NOT NULL,
+    score           integer NOT NULL CHECK (score BETWEEN 0 AND 10),
+    intent          text NOT NULL CHECK (intent IN ('', 'yes', 'no', 'unsure')),
+    sentiment       text NOT NULL CHECK (sentiment IN ('', 'positive', 'neutral', 'negative')),
+    sentiment_score double precision NOT NULL DEFAULT 0 CHECK (sentiment_score BETWEEN -1 AND 1),
+    language        text NOT NULL DEFAULT '',
+    FOREIGN KEY (workspace_id, response_id) REFERENCES responses (workspace_id, id)
+);
+
+-- The themes found in a response's comment.
+CREATE TABLE response_themes (
+    workspace_id bigint NOT NULL REFERENCES workspaces (id),
+    response_id  bigint NOT NULL,
+    theme        text NOT NULL CHECK (theme <> ''),
+    PRIMARY KEY (response_id, theme),
+    FOREIGN KEY (workspace_id, response_id) REFERENCES responses (workspace_id, id)
+);
+CREATE INDEX response_themes_theme ON response_themes (workspace_id, theme, response_id);
+
+-- The 11-bucket histogram per survey, wave and theme of the responses
+-- whose comment mentions it.
+CREATE TABLE theme_rollup (
+    workspace_id bigint NOT NULL REFERENCES workspaces (id),
+    survey_id    bigint NOT NULL,
+    wave_id      bigint NOT NULL,
+    theme        text NOT NULL,
+    s0  integer NOT NULL DEFAULT 0 CHECK (s0 >= 0),
+    s1  integer NOT NULL DEFAULT 0 CHECK (s1 >= 0),
+    s2  integer NOT NULL DEFAULT 0 CHECK (s2 >= 0),
+    s3  integer NOT NULL DEFAULT 0 CHECK (s3 >= 0),
+    s4  integer NOT NULL DEFAULT 0 CHECK (s4 >= 0),
+    s5  integer NOT NULL DEFAULT 0 CHECK (s5 >= 0),
+    s6  integer NOT NULL DEFAULT 0 CHECK (s6 >= 0),
+    s7  integer NOT NULL DEFAULT 0 CHECK (s7 >= 0),
+    s8  integer NOT NULL DEFAULT 0 CHECK (s8 >= 0),
+    s9  integer NOT NULL DEFAULT 0 CHECK (s9 >= 0),
+    s10 integer NOT NULL DEFAULT 0 CHECK (s10 >= 0),
+    PRIMARY KEY (workspace_id, survey_id, wave_id, theme),
+    FOREIGN KEY (workspace_id, wave_id) REFERENCES waves (workspace_id, id)
+);
+
+-- The histogram per survey, wave, account (0 for none), switching answer
+-- ('' when not answered) and comment sentiment ('' without a comment) of
+-- the analysed responses: the commented responses, the loyalty matrix and
+-- each account's switching intent.
+CREATE TABLE insight_rollup (
+    workspace_id bigint NOT NULL REFERENCES workspaces (id),
+    survey_id    bigint NOT NULL,
+    wave_id      bigint NOT NULL,
+    account_id   bigint NOT NULL,
+    intent       text NOT NULL,
+    sentiment    text NOT NULL,
+    s0  integer NOT NULL DEFAULT 0 CHECK (s0 >= 0),
+    s1  integer NOT NULL DEFAULT 0 CHECK (s1 >= 0),
+    s2  integer NOT NULL DEFAULT 0 CHECK (s2 >= 0),
+    s3  integer NOT NULL DEFAULT 0 CHECK (s3 >= 0),
+    s4  integer NOT NULL DEFAULT 0 CHECK (s4 >= 0),
+    s5  integer NOT NULL DEFAULT 0 CHECK (s5 >= 0),
+    s6  integer NOT NULL DEFAULT 0 CHECK (s6 >= 0),
+    s7  integer NOT NULL DEFAULT 0 CHECK (s7 >= 0),
+    s8  integer NOT NULL DEFAULT 0 CHECK (s8 >= 0),
+    s9  integer NOT NULL DEFAULT 0 CHECK (s9 >= 0),
+    s10 integer NOT NULL DEFAULT 0 CHECK (s10 >= 0),
+    PRIMARY KEY (workspace_id, survey_id, wave_id, account_id, intent, sentiment),
+    FOREIGN KEY (workspace_id, wave_id) REFERENCES waves (workspace_id, id)
+);
+
+-- An account's revenue per calendar year, imported; accounts.
+-- annual_revenue_cents stays the latest year's.
+CREATE TABLE account_revenue (
+    workspace_id  bigint NOT NULL REFERENCES workspaces (id),
+    account_id    bigint NOT NULL,
+    year          integer NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    revenue_cents bigint NOT NULL CHECK (revenue_cents >= 0),
+    updated_at    timestamptz NOT NULL,
+    PRIMARY KEY (workspace_id, account_id, year),
+    FOREIGN KEY (workspace_id, account_id) REFERENCES accounts (workspace_id, id)
+);
+CREATE INDEX account_revenue_year ON account_revenue (workspace_id, year);
+
+-- +goose Down
+DROP TABLE account_revenue;
+DROP TABLE insight_rollup;
+DROP TABLE theme_rollup;
+DROP TABLE response_themes;
+DROP TABLE response_insight;
+DROP INDEX responses_insight;
+ALTER TABLE responses DROP COLUMN insight_version;
+ALTER TABLE workspaces DROP COLUMN taxonomy_version;
+ALTER TABLE workspaces DROP COLUMN taxonomy;

@@ -1,0 +1,113 @@
+-- Insight: themes and sentiment of comments, the switching intent, and
+-- revenue per account and year. SQLite edition;
+-- migrations/postgres/00009_insight.sql is its equivalent.
+
+-- +goose Up
+
+-- The workspace's theme taxonomy as JSON ('' is the default taxonomy);
+-- taxonomy_version grows with every change, and a response whose
+-- insight_version is below it is (re)analysed by the analyse-comments
+-- task. An answer that changes sets insight_version back to 0.
+ALTER TABLE workspaces ADD COLUMN taxonomy TEXT NOT NULL DEFAULT '';
+ALTER TABLE workspaces ADD COLUMN taxonomy_version INTEGER NOT NULL DEFAULT 1 CHECK (taxonomy_version >= 1);
+ALTER TABLE responses ADD COLUMN insight_version INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX responses_insight ON responses (workspace_id, insight_version, id);
+
+-- What the analysis counted for a response with a comment or a switching
+-- answer: the rollups below hold exactly these rows, so a new analysis
+-- takes away what the old one added.
+CREATE TABLE response_insight (
+    workspace_id    INTEGER NOT NULL REFERENCES workspaces (id),
+    response_id     INTEGER NOT NULL PRIMARY KEY,
+    survey_id       INTEGER NOT NULL,
+    wave_id         INTEGER NOT NULL,
+    account_id      INTEGER NOT NULL,
+    score           INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),
+    intent          TEXT NOT NULL CHECK (intent IN ('', 'yes', 'no', 'unsure')),
+    sentiment       TEXT NOT NULL CHECK (sentiment IN ('', 'positive', 'neutral', 'negative')),
+    sentiment_score REAL NOT NULL DEFAULT 0 CHECK (sentiment_score BETWEEN -1 AND 1),
+    language        TEXT NOT NULL DEFAULT '',
+    FOREIGN KEY (workspace_id, response_id) REFERENCES responses (workspace_id, id)
+);
+
+-- The themes found in a response's comment.
+CREATE TABLE response_themes (
+    workspace_id INTEGER NOT NULL REFERENCES workspaces (id),
+    response_id  INTEGER NOT NULL,
+    theme        TEXT NOT NULL CHECK (theme <> ''),
+    PRIMARY KEY (response_id, theme),
+    FOREIGN KEY (workspace_id, response_id) REFERENCES responses (workspace_id, id)
+);
+CREATE INDEX response_themes_theme ON response_themes (workspace_id, theme, response_id);
+
+-- The 11-bucket histogram per survey, wave and theme of the responses
+-- whose comment mentions it.
+CREATE TABLE theme_rollup (
+    workspace_id INTEGER NOT NULL REFERENCES workspaces (id),
+    survey_id    INTEGER NOT NULL,
+    wave_id      INTEGER NOT NULL,
+    theme        TEXT NOT NULL,
+    s0  INTEGER NOT NULL DEFAULT 0 CHECK (s0 >= 0),
+    s1  INTEGER NOT NULL DEFAULT 0 CHECK (s1 >= 0),
+    s2  INTEGER NOT NULL DEFAULT 0 CHECK (s2 >= 0),
+    s3  INTEGER NOT NULL DEFAULT 0 CHECK (s3 >= 0),
+    s4  INTEGER NOT NULL DEFAULT 0 CHECK (s4 >= 0),
+    s5  INTEGER NOT NULL DEFAULT 0 CHECK (s5 >= 0),
+    s6  INTEGER NOT NULL DEFAULT 0 CHECK (s6 >= 0),
+    s7  INTEGER NOT NULL DEFAULT 0 CHECK (s7 >= 0),
+    s8  INTEGER NOT NULL DEFAULT 0 CHECK (s8 >= 0),
+    s9  INTEGER NOT NULL DEFAULT 0 CHECK (s9 >= 0),
+    s10 INTEGER NOT NULL DEFAULT 0 CHECK (s10 >= 0),
+    PRIMARY KEY (workspace_id, survey_id, wave_id, theme),
+    FOREIGN KEY (workspace_id, wave_id) REFERENCES waves (workspace_id, id)
+) WITHOUT ROWID;
+
+-- The histogram per survey, wave, account (0 for none), switching answer
+-- ('' when not answered) and comment sentiment ('' without a comment) of
+-- the analysed responses: the commented responses, the loyalty matrix and
+-- each account's switching intent.
+CREATE TABLE insight_rollup (
+    workspace_id INTEGER NOT NULL REFERENCES workspaces (id),
+    survey_id    INTEGER NOT NULL,
+    wave_id      INTEGER NOT NULL,
+    account_id   INTEGER NOT NULL,
+    intent       TEXT NOT NULL,
+    sentiment    TEXT NOT NULL,
+    s0  INTEGER NOT NULL DEFAULT 0 CHECK (s0 >= 0),
+    s1  INTEGER NOT NULL DEFAULT 0 CHECK (s1 >= 0),
+    s2  INTEGER NOT NULL DEFAULT 0 CHECK (s2 >= 0),
+    s3  INTEGER NOT NULL DEFAULT 0 CHECK (s3 >= 0),
+    s4  INTEGER NOT NULL DEFAULT 0 CHECK (s4 >= 0),
+    s5  INTEGER NOT NULL DEFAULT 0 CHECK (s5 >= 0),
+    s6  INTEGER NOT NULL DEFAULT 0 CHECK (s6 >= 0),
+    s7  INTEGER NOT NULL DEFAULT 0 CHECK (s7 >= 0),
+    s8  INTEGER NOT NULL DEFAULT 0 CHECK (s8 >= 0),
+    s9  INTEGER NOT NULL DEFAULT 0 CHECK (s9 >= 0),
+    s10 INTEGER NOT NULL DEFAULT 0 CHECK (s10 >= 0),
+    PRIMARY KEY (workspace_id, survey_id, wave_id, account_id, intent, sentiment),
+    FOREIGN KEY (workspace_id, wave_id) REFERENCES waves (workspace_id, id)
+) WITHOUT ROWID;
+
+-- An account's revenue per calendar year, imported; accounts.
+-- annual_revenue_cents stays the latest year's.
+CREATE TABLE account_revenue (
+    workspace_id  INTEGER NOT NULL REFERENCES workspaces (id),
+    account_id    INTEGER NOT NULL,
+    year          INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    revenue_cents INTEGER NOT NULL CHECK (revenue_cents >= 0),
+    updated_at    TIMESTAMP NOT NULL,
+    PRIMARY KEY (workspace_id, account_id, year),
+    FOREIGN KEY (workspace_id, account_id) REFERENCES accounts (workspace_id, id)
+) WITHOUT ROWID;
+CREATE INDEX account_revenue_year ON account_revenue (workspace_id, year);
+
+-- +goose Down
+DROP TABLE account_revenue;
+DROP TABLE insight_rollup;
+DROP TABLE theme_rollup;
+DROP TABLE response_themes;
+DROP TABLE response_insight;
+DROP INDEX responses_insight;
+ALTER TABLE responses DROP COLUMN insight_version;
+ALTER TABLE workspaces DROP COLUMN taxonomy_version;
+ALTER TABLE workspaces DROP COLUMN taxonomy;
