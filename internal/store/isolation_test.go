@@ -50,13 +50,17 @@ var unscoped = map[string]bool{
 	"PendingEvents": true, "EventFacts": true, "CompleteEvent": true, "PruneEvents": true,
 	"PendingDeliveries": true, "DeliveriesQueued": true, "DeliveryToSend": true, "RecordDeliveryAttempt": true,
 	"PendingNotifications": true, "NotificationsQueued": true, "NotificationToSend": true, "RecordNotification": true,
+	// The comment analysis works through every workspace that has
+	// responses to analyse.
+	"InsightDue": true,
 }
 
 // refersToNothing are the workspace-scoped methods whose input names no
 // other row, so that they cannot reach another workspace; AddMember and
 // DeleteWorkspace are checked on their own.
 var refersToNothing = map[string]bool{"CreateSurvey": true, "AddMember": true, "DeleteWorkspace": true, "CreateBenchmark": true,
-	"CreateAlertRule": true, "CreateWebhookEndpoint": true}
+	"CreateAlertRule": true, "CreateWebhookEndpoint": true, "Taxonomy": true, "SetTaxonomy": true, "InsightBacklog": true,
+	"GrowthYears": true}
 
 // TestWorkspaceIsolation calls every workspace-scoped method with workspace
 // A's ID and workspace B's rows: each must act as if B's rows did not
@@ -95,6 +99,9 @@ func TestWorkspaceIsolation(t *testing.T) {
 		}
 		bBench := must(db.CreateBenchmark(ctx, b.ws.ID, nps.Benchmark{Name: "B's sector", NPS: 10}))(t)
 		bAlerts := newAlertRows(t, b)
+		must(db.RecordResponse(ctx, b.ws.ID, nps.Response{WaveID: b.wave.ID, ContactID: bContact.ID, Score: 3,
+			Comment: "#b-theme bad", Answers: nps.Answers{SwitchIntent: nps.SwitchYes}, Channel: nps.ChannelLink}))(t)
+		analyseAll(t, db, b.ws.ID)
 		promoterCalls := promoterIsolation(t, db, b)
 		a := newFixture(t, db, "tenant-a")
 		b.clock = a.clock
@@ -218,6 +225,24 @@ func TestWorkspaceIsolation(t *testing.T) {
 			"CreateAPIToken": func() error { _, _, err := db.CreateAPIToken(ctx, A, "Steal", b.owner.ID); return err },
 		}
 		empty := map[string]func() (int, error){
+			"Insight":      func() (int, error) { l, err := db.Insight(ctx, A, b.survey.ID); return len(l), err },
+			"AccountYears": func() (int, error) { l, err := db.AccountYears(ctx, A, b.wave.ID, 2025); return len(l), err },
+			"InsightOf":    func() (int, error) { m, err := db.InsightOf(ctx, A, []int64{bResp.ID}); return len(m), err },
+			"Uncommented":  func() (int, error) { l, err := db.Uncommented(ctx, A, b.wave.ID, 10); return len(l), err },
+			"PendingInsight": func() (int, error) {
+				l, err := db.PendingInsight(ctx, A, 1000, 1000)
+				n := 0
+				for _, r := range l {
+					if r.WaveID == b.wave.ID {
+						n++
+					}
+				}
+				return n, err
+			},
+			"SaveInsight": func() (int, error) {
+				return db.SaveInsight(ctx, A, 1000, []nps.ResponseInsight{{ResponseID: bResp.ID, SurveyID: b.survey.ID,
+					WaveID: b.wave.ID, AccountID: b.account.ID, Revision: 2, Score: 10, Comment: "x", Sentiment: nps.Positive}})
+			},
 			"AlertRules": func() (int, error) { l, err := db.AlertRules(ctx, A); return len(l), err },
 			"Alerts": func() (int, error) {
 				l, err := db.Alerts(ctx, A, store.AlertFilter{AccountID: b.account.ID, OwnerID: b.owner.ID})

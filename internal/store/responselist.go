@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -40,6 +41,10 @@ type ResponseFilter struct {
 	Search string
 	// Tag keeps the responses with this tag.
 	Tag string
+	// Theme keeps the responses whose comment mentions this theme (a key
+	// of the workspace's taxonomy), Sentiment those of this tone.
+	Theme     string
+	Sentiment nps.Sentiment
 	// After is the cursor of the last response of the previous page; zero
 	// for the first page.
 	After ResponseCursor
@@ -249,6 +254,18 @@ func (f ResponseFilter) where(d Dialect, workspaceID int64) (*where, error) {
 			return nil, err
 		}
 		w.and("r.id IN (SELECT t.response_id FROM response_tags t WHERE t.workspace_id = " + ws + " AND t.tag = " + w.arg(tag) + ")")
+	}
+	if f.Theme != "" {
+		if len(f.Theme) > 40 {
+			return nil, &nps.ValidationError{Field: "theme", Message: "is longer than a theme's key"}
+		}
+		w.and("r.id IN (SELECT t.response_id FROM response_themes t WHERE t.workspace_id = " + ws + " AND t.theme = " + w.arg(f.Theme) + ")")
+	}
+	if f.Sentiment != "" {
+		if !slices.Contains(nps.Sentiments, f.Sentiment) {
+			return nil, &nps.ValidationError{Field: "sentiment", Message: fmt.Sprintf("%q is not a sentiment; use positive, neutral or negative", f.Sentiment)}
+		}
+		w.and("r.id IN (SELECT i.response_id FROM response_insight i WHERE i.workspace_id = " + ws + " AND i.sentiment = " + w.arg(string(f.Sentiment)) + ")")
 	}
 	return w, nil
 }

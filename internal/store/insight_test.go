@@ -1,0 +1,165 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
+	"github.com/promotor/promotor/internal/store/storetest"
+)
+
+// label is a stand-in analysis for these tests: the words of a comment
+// that start with "#" are its themes, and "bad" makes it negative.
+func label(rs []nps.ResponseInsight) []nps.ResponseInsight {
+	for i := range rs {
+		r := &rs[i]
+		r.Themes, r.Sentiment = nil, ""
+		if r.Comment == "" {
+			continue
+		}
+		r.Sentiment = nps.Positive
+		for _, w := range strings.Fields(r.Comment) {
+			switch {
+			case strings.HasPrefix(w, "#"):
+				r.Themes = append(r.Themes, w[1:])
+			case w == "bad":
+				r.Sentiment = nps.Negative
+			}
+		}
+		slices.Sort(r.Themes)
+	}
+	return rs
+}
+
+// analyseAll runs the stand-in analysis over everything due, as the
+// analyse-comments task does with the real one.
+func analyseAll(t *testing.T, db *store.DB, ws int64) int {
+	t.Helper()
+	ctx := context.Background()
+	tax := must(db.Taxonomy(ctx, ws))(t)
+	total := 0
+	for {
+		rs := must(db.PendingInsight(ctx, ws, tax.Version, 2))(t) // small batches: several rounds
+		if len(rs) == 0 {
+			return total
+		}
+		total += must(db.SaveInsight(ctx, ws, tax.Version, label(rs)))(t)
+	}
+}
+
+func TestInsightRollups(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, "insight")
+		ws := f.ws.ID
+		other := must(db.CreateContact(ctx, ws, nps.Contact{AccountID: f.account.ID, Email: "two@example.com"}))(t)
+		third := must(db.CreateContact(ctx, ws, nps.Contact{Email: "three@example.com"}))(t)
+		answer := func(c int64, score int, comment string, intent nps.SwitchIntent) nps.Response {
+			return must(db.RecordResponse(ctx, ws, nps.Response{WaveID: f.wave.ID, ContactID: c, Score: score,
+				Comment: comment, Answers: nps.Answers{SwitchIntent: intent}, Channel: nps.ChannelLink}))(t)
+		}
+		answer(f.contact.ID, 3, "#price #support bad", nps.SwitchYes)
+		answer(other.ID, 9, "#support", nps.SwitchNo)
+		answer(third.ID, 7, "", "")
+		if n := analyseAll(t, db, ws); n != 3 {
+			t.Fatalf("analysed %d responses, want 3", n)
+		}
+		wi := must(db.Insight(ctx, ws, f.survey.ID))(t)
+		if len(wi) != 1 {
+			t.Fatalf("%d waves, want 1", len(wi))
+		}
+		w := wi[0]
+		want := func(name string, got nps.Histogram, scores ...int) {
+			t.Helper()
+			var h nps.Histogram
+			for _, s := range scores {
+				h[s]++
+			}
+			if got != h {
+				t.Errorf("%s = %v, want %v", name, got, h)
+			}
+		}
+		want("all", w.All, 3, 9, 7)
+		want("commented", w.Commented, 3, 9)
+		want("price", w.Themes["price"], 3)
+		want("support", w.Themes["support"], 3, 9)
+		want("negative", w.Sentiment[nps.Negative], 3)
+		want("positive", w.Sentiment[nps.Positive], 9)
+		want("switch yes", w.Intent[nps.SwitchYes], 3)
+		want("switch no", w.Intent[nps.SwitchNo], 9)
+		want("switch unanswered", w.Intent[""], 7)
+
+		// A changed answer is analysed again: its old themes and score
+		// leave the rollups, the new ones enter.
+		answer(f.contact.ID, 8, "#invoicing", nps.SwitchUnsure)
+		if n := analyseAll(t, db, ws); n != 1 {
+			t.Fatalf("analysed %d responses after a change, want 1", n)
+		}
+		w = must(db.Insight(ctx, ws, f.survey.ID))(t)[0]
+		want("price after", w.Themes["price"])
+		want("support after", w.Themes["support"], 9)
+		want("invoicing after", w.Themes["invoicing"], 8)
+		want("switch yes after", w.Intent[nps.SwitchYes])
+		want("switch unsure after", w.Intent[nps.SwitchUnsure], 8)
+		want("commented after", w.Commented, 8, 9)
+
+		years := must(db.AccountYears(ctx, ws, f.wave.ID, 2025))(t)
+		if len(years) != 1 || years[0].Intent != nps.SwitchUnsure || years[0].Histogram.N() != 2 {
+			t.Errorf("account years = %+v, want the one account with two answers and intent unsure", years)
+		}
+
+		// A new taxonomy has everything analysed again, to the same
+		// figures when the analysis finds the same.
+		if _, err := db.SetTaxonomy(ctx, ws, `[{"key":"x"}]`); err != nil {
+			t.Fatal(err)
+		}
+		if n := must(db.InsightBacklog(ctx, ws, must(db.Taxonomy(ctx, ws))(t).Version, 10))(t); n != 3 {
+			t.Errorf("backlog after a taxonomy change = %d, want 3", n)
+		}
+		if n := analyseAll(t, db, ws); n != 3 {
+			t.Fatalf("analysed %d responses after a taxonomy change, want 3", n)
+		}
+		if again := must(db.Insight(ctx, ws, f.survey.ID))(t)[0]; again.Commented != w.Commented || again.Themes["support"] != w.Themes["support"] {
+			t.Errorf("after a taxonomy change the figures moved: %+v, want %+v", again, w)
+		}
+		if _, err := db.SetTaxonomy(ctx, ws, `{not json`); err == nil {
+			t.Error("a taxonomy that is not JSON was stored")
+		}
+
+		// An analysis of an answer that changed meanwhile is not saved.
+		tax := must(db.Taxonomy(ctx, ws))(t)
+		answer(other.ID, 10, "#support #price", nps.SwitchNo)
+		stale := label(must(db.PendingInsight(ctx, ws, tax.Version, 10))(t))
+		answer(other.ID, 2, "bad", nps.SwitchYes)
+		if n := must(db.SaveInsight(ctx, ws, tax.Version, stale))(t); n != 0 {
+			t.Errorf("saved %d stale analyses, want 0", n)
+		}
+		analyseAll(t, db, ws)
+		w = must(db.Insight(ctx, ws, f.survey.ID))(t)[0]
+		want("support after the race", w.Themes["support"])
+		want("negative after the race", w.Sentiment[nps.Negative], 2)
+
+		// The feed filters by theme and sentiment, and reads them back.
+		page := must(db.LatestResponses(ctx, ws, store.ResponseFilter{Theme: "invoicing"}))(t)
+		if len(page.Responses) != 1 || page.Responses[0].Score != 8 {
+			t.Errorf("feed by theme = %+v, want the one answer of 8", page.Responses)
+		}
+		page = must(db.LatestResponses(ctx, ws, store.ResponseFilter{Sentiment: nps.Negative}))(t)
+		if len(page.Responses) != 1 || page.Responses[0].Score != 2 {
+			t.Errorf("feed by sentiment = %+v, want the one answer of 2", page.Responses)
+		}
+		if _, err := db.LatestResponses(ctx, ws, store.ResponseFilter{Sentiment: "angry"}); err == nil {
+			t.Error("an unknown sentiment was accepted")
+		}
+		ins := must(db.InsightOf(ctx, ws, []int64{page.Responses[0].ID}))(t)
+		if got := ins[page.Responses[0].ID]; got.Sentiment != nps.Negative || len(got.Themes) != 0 {
+			t.Errorf("insight of the response = %+v", got)
+		}
+		if c := must(db.Uncommented(ctx, ws, f.wave.ID, 10))(t); len(c) != 1 || c[0] != "bad" {
+			t.Errorf("comments without a theme = %q, want [bad]", c)
+		}
+	})
+}
