@@ -115,8 +115,8 @@ func (db *DB) PendingInsight(ctx context.Context, workspaceID int64, version, li
 	return rs, nil
 }
 
-// insightCell is a cell of insight_rollup; a theme cell of theme_rollup
-// leaves out the account, intent and sentiment.
+// insightCell is a cell of insight_rollup, themeCell one of
+// theme_rollup.
 type insightCell struct {
 	surveyID, waveID, accountID int64
 	intent                      nps.SwitchIntent
@@ -126,6 +126,7 @@ type insightCell struct {
 type themeCell struct {
 	surveyID, waveID int64
 	theme            string
+	accountID        int64
 }
 
 // insightChange collects signed counts per cell of both rollups.
@@ -141,7 +142,7 @@ func (c insightChange) add(r nps.ResponseInsight, n int64) {
 	h[r.Score] += n
 	c.cells[k] = h
 	for _, t := range r.Themes {
-		k := themeCell{r.SurveyID, r.WaveID, t}
+		k := themeCell{r.SurveyID, r.WaveID, t, r.AccountID}
 		h := c.themes[k]
 		h[r.Score] += n
 		c.themes[k] = h
@@ -150,7 +151,7 @@ func (c insightChange) add(r nps.ResponseInsight, n int64) {
 
 var (
 	insightSQL = newRollupSQL("insight_rollup", "workspace_id", "survey_id", "wave_id", "account_id", "intent", "sentiment")
-	themeSQL   = newRollupSQL("theme_rollup", "workspace_id", "survey_id", "wave_id", "theme")
+	themeSQL   = newRollupSQL("theme_rollup", "workspace_id", "survey_id", "wave_id", "theme", "account_id")
 )
 
 // apply writes the change in key order, so that concurrent writers on
@@ -167,10 +168,11 @@ func (c insightChange) apply(ctx context.Context, tx querier, workspaceID int64)
 		}
 	}
 	themes := slices.SortedFunc(maps.Keys(c.themes), func(a, b themeCell) int {
-		return cmp.Or(cmp.Compare(a.surveyID, b.surveyID), cmp.Compare(a.waveID, b.waveID), cmp.Compare(a.theme, b.theme))
+		return cmp.Or(cmp.Compare(a.surveyID, b.surveyID), cmp.Compare(a.waveID, b.waveID), cmp.Compare(a.theme, b.theme),
+			cmp.Compare(a.accountID, b.accountID))
 	})
 	for _, k := range themes {
-		if err := themeSQL.bumpCell(ctx, tx, []any{workspaceID, k.surveyID, k.waveID, k.theme}, c.themes[k]); err != nil {
+		if err := themeSQL.bumpCell(ctx, tx, []any{workspaceID, k.surveyID, k.waveID, k.theme, k.accountID}, c.themes[k]); err != nil {
 			return fmt.Errorf("update theme rollup: %w", err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/promotor/promotor/internal/nps"
@@ -24,8 +25,9 @@ type WaveInsight struct {
 }
 
 // Insight returns the insight of every wave of the workspace's survey, in
-// wave order.
-func (db *DB) Insight(ctx context.Context, workspaceID, surveyID int64) ([]WaveInsight, error) {
+// wave order; with an ownerID, of the accounts that user owns only (what
+// a member sees).
+func (db *DB) Insight(ctx context.Context, workspaceID, surveyID, ownerID int64) ([]WaveInsight, error) {
 	waves, err := db.Waves(ctx, workspaceID, surveyID)
 	if err != nil {
 		return nil, fmt.Errorf("store: insight: %w", err)
@@ -38,8 +40,13 @@ func (db *DB) Insight(ctx context.Context, workspaceID, surveyID int64) ([]WaveI
 		byWave[w.ID] = &out[i]
 	}
 	sums := scoreList("SUM(%[1]s)", 0)
-	rows, err := db.read.QueryContext(ctx, `SELECT wave_id, `+sums+` FROM score_totals
-		WHERE workspace_id = $1 AND survey_id = $2 GROUP BY wave_id`, workspaceID, surveyID)
+	all, owned := "score_totals", ""
+	if ownerID != 0 {
+		all = "score_accounts"
+		owned = ` AND account_id IN (SELECT id FROM accounts WHERE workspace_id = $1 AND owner_id = ` + strconv.FormatInt(ownerID, 10) + `)`
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT wave_id, `+sums+` FROM `+all+`
+		WHERE workspace_id = $1 AND survey_id = $2`+owned+` GROUP BY wave_id`, workspaceID, surveyID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var wave int64
 		var h nps.Histogram
@@ -55,7 +62,7 @@ func (db *DB) Insight(ctx context.Context, workspaceID, surveyID int64) ([]WaveI
 		return nil, fmt.Errorf("store: insight: %w", err)
 	}
 	rows, err = db.read.QueryContext(ctx, `SELECT wave_id, intent, sentiment, `+sums+` FROM insight_rollup
-		WHERE workspace_id = $1 AND survey_id = $2 GROUP BY wave_id, intent, sentiment`, workspaceID, surveyID)
+		WHERE workspace_id = $1 AND survey_id = $2`+owned+` GROUP BY wave_id, intent, sentiment`, workspaceID, surveyID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var wave int64
 		var intent nps.SwitchIntent
@@ -81,7 +88,7 @@ func (db *DB) Insight(ctx context.Context, workspaceID, surveyID int64) ([]WaveI
 		return nil, fmt.Errorf("store: insight: %w", err)
 	}
 	rows, err = db.read.QueryContext(ctx, `SELECT wave_id, theme, `+sums+` FROM theme_rollup
-		WHERE workspace_id = $1 AND survey_id = $2 GROUP BY wave_id, theme`, workspaceID, surveyID)
+		WHERE workspace_id = $1 AND survey_id = $2`+owned+` GROUP BY wave_id, theme`, workspaceID, surveyID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var wave int64
 		var theme string
@@ -136,10 +143,15 @@ type AccountYear struct {
 	HasRevenueYear, HasRevenueNext bool
 }
 
-// AccountYears returns the workspace's accounts that answered in the wave,
-// with their revenue in year and year + 1, by account ID. It reads the
-// per-account rollup and the imports, never the responses.
-func (db *DB) AccountYears(ctx context.Context, workspaceID, waveID int64, year int) ([]AccountYear, error) {
+// AccountYears returns the workspace's accounts that answered in the wave
+// (with an ownerID, those that user owns), with their revenue in year and
+// year + 1, by account ID. It reads the per-account rollup and the
+// imports, never the responses.
+func (db *DB) AccountYears(ctx context.Context, workspaceID, waveID int64, year int, ownerID int64) ([]AccountYear, error) {
+	owned := ""
+	if ownerID != 0 {
+		owned = " AND a.owner_id = " + strconv.FormatInt(ownerID, 10)
+	}
 	rows, err := db.read.QueryContext(ctx, `
 		SELECT a.id, a.name, a.status, a.churned_at, a.annual_revenue_cents, ry.revenue_cents, rn.revenue_cents, `+scoreList("sa.%[1]s", 0)+`
 		FROM (SELECT account_id, `+scoreList("SUM(%[1]s) AS %[1]s", 0)+` FROM score_accounts
@@ -147,7 +159,7 @@ func (db *DB) AccountYears(ctx context.Context, workspaceID, waveID int64, year 
 		JOIN accounts a ON a.workspace_id = $1 AND a.id = sa.account_id
 		LEFT JOIN account_revenue ry ON ry.workspace_id = $1 AND ry.account_id = a.id AND ry.year = $3
 		LEFT JOIN account_revenue rn ON rn.workspace_id = $1 AND rn.account_id = a.id AND rn.year = $4
-		ORDER BY a.id`, workspaceID, waveID, year, year+1)
+		WHERE TRUE`+owned+` ORDER BY a.id`, workspaceID, waveID, year, year+1)
 	accounts, err := collectOr(rows, err, func(row rowScanner) (AccountYear, error) {
 		var a AccountYear
 		var ry, rn sql.NullInt64

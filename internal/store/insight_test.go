@@ -67,7 +67,7 @@ func TestInsightRollups(t *testing.T) {
 		if n := analyseAll(t, db, ws); n != 3 {
 			t.Fatalf("analysed %d responses, want 3", n)
 		}
-		wi := must(db.Insight(ctx, ws, f.survey.ID))(t)
+		wi := must(db.Insight(ctx, ws, f.survey.ID, 0))(t)
 		if len(wi) != 1 {
 			t.Fatalf("%d waves, want 1", len(wi))
 		}
@@ -91,6 +91,18 @@ func TestInsightRollups(t *testing.T) {
 		want("switch yes", w.Intent[nps.SwitchYes], 3)
 		want("switch no", w.Intent[nps.SwitchNo], 9)
 		want("switch unanswered", w.Intent[""], 7)
+		// The account owner's view leaves out the answer without an
+		// account; a user who owns nothing sees nothing.
+		owned := must(db.Insight(ctx, ws, f.survey.ID, f.owner.ID))(t)[0]
+		want("owned all", owned.All, 3, 9)
+		want("owned support", owned.Themes["support"], 3, 9)
+		want("owned unanswered", owned.Intent[""])
+		none := must(db.Insight(ctx, ws, f.survey.ID, f.owner.ID+1000))(t)[0]
+		want("nobody's all", none.All)
+		want("nobody's commented", none.Commented)
+		if l := must(db.AccountYears(ctx, ws, f.wave.ID, 2025, f.owner.ID+1000))(t); len(l) != 0 {
+			t.Errorf("a user who owns nothing sees accounts %+v", l)
+		}
 
 		// A changed answer is analysed again: its old themes and score
 		// leave the rollups, the new ones enter.
@@ -98,7 +110,7 @@ func TestInsightRollups(t *testing.T) {
 		if n := analyseAll(t, db, ws); n != 1 {
 			t.Fatalf("analysed %d responses after a change, want 1", n)
 		}
-		w = must(db.Insight(ctx, ws, f.survey.ID))(t)[0]
+		w = must(db.Insight(ctx, ws, f.survey.ID, 0))(t)[0]
 		want("price after", w.Themes["price"])
 		want("support after", w.Themes["support"], 9)
 		want("invoicing after", w.Themes["invoicing"], 8)
@@ -106,7 +118,7 @@ func TestInsightRollups(t *testing.T) {
 		want("switch unsure after", w.Intent[nps.SwitchUnsure], 8)
 		want("commented after", w.Commented, 8, 9)
 
-		years := must(db.AccountYears(ctx, ws, f.wave.ID, 2025))(t)
+		years := must(db.AccountYears(ctx, ws, f.wave.ID, 2025, 0))(t)
 		if len(years) != 1 || years[0].Intent != nps.SwitchUnsure || years[0].Histogram.N() != 2 {
 			t.Errorf("account years = %+v, want the one account with two answers and intent unsure", years)
 		}
@@ -122,7 +134,7 @@ func TestInsightRollups(t *testing.T) {
 		if n := analyseAll(t, db, ws); n != 3 {
 			t.Fatalf("analysed %d responses after a taxonomy change, want 3", n)
 		}
-		if again := must(db.Insight(ctx, ws, f.survey.ID))(t)[0]; again.Commented != w.Commented || again.Themes["support"] != w.Themes["support"] {
+		if again := must(db.Insight(ctx, ws, f.survey.ID, 0))(t)[0]; again.Commented != w.Commented || again.Themes["support"] != w.Themes["support"] {
 			t.Errorf("after a taxonomy change the figures moved: %+v, want %+v", again, w)
 		}
 		if _, err := db.SetTaxonomy(ctx, ws, `{not json`); err == nil {
@@ -138,7 +150,7 @@ func TestInsightRollups(t *testing.T) {
 			t.Errorf("saved %d stale analyses, want 0", n)
 		}
 		analyseAll(t, db, ws)
-		w = must(db.Insight(ctx, ws, f.survey.ID))(t)[0]
+		w = must(db.Insight(ctx, ws, f.survey.ID, 0))(t)[0]
 		want("support after the race", w.Themes["support"])
 		want("negative after the race", w.Sentiment[nps.Negative], 2)
 

@@ -225,8 +225,8 @@ func TestWorkspaceIsolation(t *testing.T) {
 			"CreateAPIToken": func() error { _, _, err := db.CreateAPIToken(ctx, A, "Steal", b.owner.ID); return err },
 		}
 		empty := map[string]func() (int, error){
-			"Insight":      func() (int, error) { l, err := db.Insight(ctx, A, b.survey.ID); return len(l), err },
-			"AccountYears": func() (int, error) { l, err := db.AccountYears(ctx, A, b.wave.ID, 2025); return len(l), err },
+			"Insight":      func() (int, error) { l, err := db.Insight(ctx, A, b.survey.ID, 0); return len(l), err },
+			"AccountYears": func() (int, error) { l, err := db.AccountYears(ctx, A, b.wave.ID, 2025, 0); return len(l), err },
 			"InsightOf":    func() (int, error) { m, err := db.InsightOf(ctx, A, []int64{bResp.ID}); return len(m), err },
 			"Uncommented":  func() (int, error) { l, err := db.Uncommented(ctx, A, b.wave.ID, 10); return len(l), err },
 			"PendingInsight": func() (int, error) {

@@ -40,13 +40,15 @@ CREATE TABLE response_themes (
 );
 CREATE INDEX response_themes_theme ON response_themes (workspace_id, theme, response_id);
 
--- The 11-bucket histogram per survey, wave and theme of the responses
--- whose comment mentions it.
+-- The 11-bucket histogram per survey, wave, theme and account (0 for
+-- none) of the responses whose comment mentions the theme: per account,
+-- so that a member's figures cover the member's own accounts.
 CREATE TABLE theme_rollup (
     workspace_id bigint NOT NULL REFERENCES workspaces (id),
     survey_id    bigint NOT NULL,
     wave_id      bigint NOT NULL,
     theme        text NOT NULL,
+    account_id   bigint NOT NULL,
     s0  integer NOT NULL DEFAULT 0 CHECK (s0 >= 0),
     s1  integer NOT NULL DEFAULT 0 CHECK (s1 >= 0),
     s2  integer NOT NULL DEFAULT 0 CHECK (s2 >= 0),
@@ -58,7 +60,7 @@ CREATE TABLE theme_rollup (
     s8  integer NOT NULL DEFAULT 0 CHECK (s8 >= 0),
     s9  integer NOT NULL DEFAULT 0 CHECK (s9 >= 0),
     s10 integer NOT NULL DEFAULT 0 CHECK (s10 >= 0),
-    PRIMARY KEY (workspace_id, survey_id, wave_id, theme),
+    PRIMARY KEY (workspace_id, survey_id, wave_id, theme, account_id),
     FOREIGN KEY (workspace_id, wave_id) REFERENCES waves (workspace_id, id)
 );
 
