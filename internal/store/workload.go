@@ -266,8 +266,10 @@ func (l *workloadLoad) loadAccounts(ctx context.Context) error {
 			return workloadLineError(l.src.AccountsName, a.Line, "account %d is listed twice", a.ID)
 		}
 		l.accounts[a.ID] = 0
+		rev := workloadRevenueOf(a.ID)
 		acc, err := l.db.prepareAccount(l.report.WorkspaceID, nps.Account{
 			ExternalID: strconv.FormatInt(a.ID, 10), Name: a.Name, Attributes: map[string]string{"segment": a.Segment},
+			AnnualRevenueCents: rev.latest(), Status: rev.status(), ChurnedAt: rev.churnedAt(),
 		})
 		if err != nil {
 			return workloadLineError(l.src.AccountsName, a.Line, "%v", err)
@@ -286,7 +288,97 @@ func (l *workloadLoad) loadAccounts(ctx context.Context) error {
 		l.firstAccount, l.lastAccount = ids[0], ids[len(ids)-1]
 	}
 	l.report.Accounts = int64(len(ids))
-	return nil
+	return l.loadRevenue(ctx, keys, ids)
+}
+
+// workloadRevenue is an account's made-up revenue per year of the
+// workload (which has none), so that the money figures have imports to
+// read: from EUR 10,000 to EUR 5 million a year, growing or shrinking a
+// few percent a year, and for one account in 25 a churn in the middle of
+// one of the years 2022 to 2025, after which it has no revenue.
+type workloadRevenue struct {
+	cents     [workloadRevenueYears]int64
+	churnYear int // 0: still a customer
+}
+
+const workloadRevenueYears = WorkloadWaves + 1
+
+func workloadRevenueOf(key int64) workloadRevenue {
+	h := uint64(key)*0x9E3779B97F4A7C15 ^ uint64(key)>>7
+	var r workloadRevenue
+	if h%25 == 0 {
+		r.churnYear = workloadFirstYear + 1 + int(h>>8%4)
+	}
+	base := int64(10_000_00) * int64(1+h>>16%500) // EUR 10,000 … 5,000,000
+	growth := int64(h>>32%11) - 4                 // −4 … +6 % a year
+	for i := range r.cents {
+		if r.churnYear != 0 && workloadFirstYear+i > r.churnYear {
+			break
+		}
+		r.cents[i] = base
+		base += base * growth / 100
+	}
+	return r
+}
+
+func (r workloadRevenue) latest() int64 {
+	for i := len(r.cents) - 1; i >= 0; i-- {
+		if r.cents[i] > 0 {
+			return r.cents[i]
+		}
+	}
+	return 0
+}
+
+func (r workloadRevenue) status() nps.AccountStatus {
+	if r.churnYear != 0 {
+		return nps.AccountChurned
+	}
+	return nps.AccountActive
+}
+
+func (r workloadRevenue) churnedAt() time.Time {
+	if r.churnYear == 0 {
+		return time.Time{}
+	}
+	return time.Date(r.churnYear, 6, 30, 0, 0, 0, 0, time.UTC)
+}
+
+// loadRevenue stores the made-up revenue of the accounts, keys[i] being
+// the file's key of the stored account ids[i].
+func (l *workloadLoad) loadRevenue(ctx context.Context, keys, ids []int64) error {
+	now := l.db.now()
+	return l.db.write(ctx, func(tx *sql.Tx) error {
+		var w where
+		var values []string
+		flush := func() error {
+			if len(values) == 0 {
+				return nil
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO account_revenue (workspace_id, account_id, year, revenue_cents, updated_at)
+				VALUES `+strings.Join(values, ", "), w.args...)
+			w, values = where{}, values[:0]
+			return err
+		}
+		for i, key := range keys {
+			for y, cents := range workloadRevenueOf(key).cents {
+				if cents == 0 {
+					continue
+				}
+				values = append(values, "("+w.arg(l.report.WorkspaceID)+", "+w.arg(ids[i])+", "+w.arg(workloadFirstYear+y)+
+					", "+w.arg(cents)+", "+w.arg(now)+")")
+				if len(values) == 1000 {
+					if err := flush(); err != nil {
+						return fmt.Errorf("store revenue: %w", err)
+					}
+				}
+			}
+		}
+		if err := flush(); err != nil {
+			return fmt.Errorf("store revenue: %w", err)
+		}
+		return nil
+	})
 }
 
 // loadContacts reads the contacts and stores them in one transaction.
@@ -431,6 +523,7 @@ func (l *workloadLoad) undo(ctx context.Context) error {
 			{`DELETE FROM response_insight WHERE workspace_id = $1 AND survey_id = $2`, []any{ws, survey}},
 			{`DELETE FROM theme_rollup WHERE workspace_id = $1 AND survey_id = $2`, []any{ws, survey}},
 			{`DELETE FROM insight_rollup WHERE workspace_id = $1 AND survey_id = $2`, []any{ws, survey}},
+			{`DELETE FROM account_revenue WHERE workspace_id = $1 AND account_id BETWEEN $2 AND $3`, []any{ws, l.firstAccount, l.lastAccount}},
 			{`DELETE FROM responses WHERE workspace_id = $1 AND survey_id = $2`, []any{ws, survey}},
 			{`DELETE FROM contacts WHERE workspace_id = $1 AND id BETWEEN $2 AND $3`, []any{ws, l.firstContact, l.lastContact}},
 			{`DELETE FROM accounts WHERE workspace_id = $1 AND id BETWEEN $2 AND $3`, []any{ws, l.firstAccount, l.lastAccount}},
