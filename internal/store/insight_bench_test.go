@@ -100,4 +100,3 @@ func firstErr(errs ...error) error {
 	}
 	return nil
 }
-
