@@ -6,18 +6,18 @@ package nps
 // anyone who says yes or unsure is at risk, whatever the score: a passive
 // who is shopping around matters more than the score alone says.
 
-// The matrix's rows and columns in display order; the column "" holds the
-// respondents who did not answer the retention question. Rows and Columns
-// hand them to templates.
-var (
-	loyaltyCategories = [3]Category{Promoter, Passive, Detractor}
-	loyaltyIntents    = [4]SwitchIntent{SwitchNo, SwitchUnsure, SwitchYes, ""}
-)
+// categoryOrder is the display order of the categories: the matrix's rows
+// and Outcomes.ByCategory.
+var categoryOrder = [3]Category{Promoter, Passive, Detractor}
+
+// loyaltyIntents are the matrix's columns in display order; "" holds the
+// respondents who did not answer the retention question.
+var loyaltyIntents = [4]SwitchIntent{SwitchNo, SwitchUnsure, SwitchYes, ""}
 
 // LoyaltyMatrix counts responses per NPS category and switching intent.
 // It is a plain value: compare it with ==, copy it freely.
 type LoyaltyMatrix struct {
-	// counts[row][column], in the order of loyaltyCategories and loyaltyIntents.
+	// counts[row][column], in the order of categoryOrder and loyaltyIntents.
 	counts [3][4]int64
 }
 
@@ -57,8 +57,9 @@ func NewLoyaltyMatrix(byIntent map[SwitchIntent]Histogram) LoyaltyMatrix {
 	return m
 }
 
-func loyaltyRow(c Category) (int, bool) {
-	for j, cat := range loyaltyCategories {
+// categoryIndex is c's place in categoryOrder.
+func categoryIndex(c Category) (int, bool) {
+	for j, cat := range categoryOrder {
 		if cat == c {
 			return j, true
 		}
@@ -78,7 +79,7 @@ func loyaltyColumn(i SwitchIntent) (int, bool) {
 // Count is the number of responses of category c with intent i; 0 for a
 // category or intent outside the matrix.
 func (m LoyaltyMatrix) Count(c Category, i SwitchIntent) int64 {
-	row, ok := loyaltyRow(c)
+	row, ok := categoryIndex(c)
 	col, ok2 := loyaltyColumn(i)
 	if !ok || !ok2 {
 		return 0
@@ -88,7 +89,7 @@ func (m LoyaltyMatrix) Count(c Category, i SwitchIntent) int64 {
 
 // RowTotal is the number of responses of category c.
 func (m LoyaltyMatrix) RowTotal(c Category) int64 {
-	row, ok := loyaltyRow(c)
+	row, ok := categoryIndex(c)
 	if !ok {
 		return 0
 	}
@@ -142,8 +143,8 @@ func (m LoyaltyMatrix) LoyalPromoters() int64 {
 
 // Rows returns the matrix row by row, promoters first.
 func (m LoyaltyMatrix) Rows() []LoyaltyRow {
-	rows := make([]LoyaltyRow, 0, len(loyaltyCategories))
-	for _, c := range loyaltyCategories {
+	rows := make([]LoyaltyRow, 0, len(categoryOrder))
+	for _, c := range categoryOrder {
 		r := LoyaltyRow{Category: c, Total: m.RowTotal(c), Cells: make([]LoyaltyCell, 0, len(loyaltyIntents))}
 		for _, i := range loyaltyIntents {
 			r.Cells = append(r.Cells, LoyaltyCell{Intent: i, Count: m.Count(c, i), Share: m.RowShare(c, i)})
