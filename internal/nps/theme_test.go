@@ -283,3 +283,14 @@ func TestRankThemes(t *testing.T) {
 		t.Errorf("RankThemes: got %v, want %v", got, want)
 	}
 }
+
+func BenchmarkThemeEffect(b *testing.B) {
+	all := Histogram{250, 120, 130, 200, 300, 400, 1100, 2100, 2400, 1500, 1500}
+	commented := Histogram{100, 50, 60, 80, 120, 160, 400, 500, 500, 300, 300}
+	theme := Histogram{30, 10, 12, 20, 25, 30, 60, 40, 30, 10, 8}
+	for b.Loop() {
+		if _, err := ThemeEffect(all, commented, theme, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
