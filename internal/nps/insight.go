@@ -63,15 +63,3 @@ func (r ResponseInsight) Validate() error {
 	return nil
 }
 
-// StrongerIntent returns the stronger of two switching answers, yes
-// before unsure before no before none: an account's intent is its most
-// worrying answer.
-func StrongerIntent(a, b SwitchIntent) SwitchIntent {
-	rank := func(i SwitchIntent) int {
-		return slices.Index([]SwitchIntent{"", SwitchNo, SwitchUnsure, SwitchYes}, i)
-	}
-	if rank(b) > rank(a) {
-		return b
-	}
-	return a
-}
