@@ -62,4 +62,3 @@ func (r ResponseInsight) Validate() error {
 	}
 	return nil
 }
-
