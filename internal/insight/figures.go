@@ -1,0 +1,86 @@
+// Package insight turns what the store keeps about comments, switching
+// answers and revenue into the figures of the themes and money pages.
+package insight
+
+import (
+	"time"
+
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
+)
+
+// Impact returns the impact of every theme mentioned in the wave, ranked
+// most harmful first.
+func Impact(w store.WaveInsight, o nps.Options) ([]nps.ThemeImpact, error) {
+	out := make([]nps.ThemeImpact, 0, len(w.Themes))
+	for key, h := range w.Themes {
+		ti, err := nps.ThemeEffect(w.All, w.Commented, h, o)
+		if err != nil {
+			return nil, err
+		}
+		ti.Key = key
+		out = append(out, ti)
+	}
+	nps.RankThemes(out)
+	return out, nil
+}
+
+// FollowUp is the window in which an account that answered in a wave is
+// watched: from the wave's opening until 12 months after it closed (after
+// it opened, for a wave that has not closed). The money figures count an
+// account as churned when it left within it.
+func FollowUp(w nps.Wave) (from, until time.Time) {
+	end := w.ClosesAt
+	if end.IsZero() {
+		end = w.OpensAt
+	}
+	return w.OpensAt, end.AddDate(1, 0, 0)
+}
+
+// Year is the calendar year whose revenue a wave's answers are set
+// against: the year it opened. Its follow-up year is the next one.
+func Year(w nps.Wave) int { return w.OpensAt.Year() }
+
+// Observed reports whether a wave's follow-up window has passed at now,
+// so that what became of its accounts can be read.
+func Observed(w nps.Wave, now time.Time) bool {
+	_, until := FollowUp(w)
+	return !until.After(now)
+}
+
+// Outcomes turns the accounts that answered in wave w into the outcomes
+// the money figures take. An account that had left before the wave opened
+// is left out; one whose wave histogram is empty too. Revenue is the
+// imported revenue of the wave's year, or the current annual revenue when
+// that year was not imported (enough for the revenue at risk, not for
+// retention: only accounts with both years, or that churned, have a known
+// revenue after).
+func Outcomes(accounts []store.AccountYear, w nps.Wave) []nps.AccountOutcome {
+	from, until := FollowUp(w)
+	out := make([]nps.AccountOutcome, 0, len(accounts))
+	for _, a := range accounts {
+		c, err := nps.AccountCategory(a.Histogram)
+		if err != nil {
+			continue
+		}
+		churned := a.Status == nps.AccountChurned && !a.ChurnedAt.IsZero()
+		if churned && a.ChurnedAt.Before(from) {
+			continue
+		}
+		o := nps.AccountOutcome{Category: c, Intent: a.Intent, Revenue: a.Revenue,
+			Churned: churned && a.ChurnedAt.Before(until)}
+		if a.HasRevenueYear {
+			o.Revenue = a.RevenueYear
+			o.RevenueAfter = a.RevenueNext
+			o.HasAfter = a.HasRevenueNext || o.Churned
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// Growth returns the earned growth of one year's revenue.
+func Growth(g store.GrowthYear) (nps.Growth, error) {
+	return nps.EarnedGrowth(nps.GrowthInput{PriorRevenue: g.Prior, RetainedRevenue: g.Retained,
+		NewRevenue: g.New, ReferredRevenue: g.Referred})
+}
