@@ -175,6 +175,16 @@ func (s *Server) loopRoutes() []appRoute {
 	return slices.Concat(s.dashboardRoutes(), s.alertRoutes(), s.webhookRoutes(), s.planRoutes(), s.promoterRoutes())
 }
 
+// insightRoutes are the pages of what the comments say: the themes page
+// with the loyalty matrix (app_themes.go) and the taxonomy that finds the
+// themes (app_themes_taxonomy.go), which analysts edit. TestThemesRoutes
+// tries each as every role and as a user of another workspace.
+func (s *Server) insightRoutes() []appRoute {
+	return []appRoute{
+		{"GET /w/{slug}/themes", nps.RoleViewer, s.handleThemes},
+	}
+}
+
 // Handler returns the router with every route Promotor serves, behind the
 // security headers and the cross-origin protection that guards every
 // state-changing request.
@@ -241,7 +251,7 @@ func (s *Server) Handler() http.Handler {
 		{"GET /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokens},
 		{"POST /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokenCreate},
 		{"POST /w/{slug}/tokens/{token}/revoke", nps.RoleOwner, s.handleAppTokenRevoke},
-	}, s.loopRoutes()...) {
+	}, slices.Concat(s.loopRoutes(), s.insightRoutes())...) {
 		mux.Handle(rt.pattern, s.inWorkspace(rt.min, rt.handler))
 	}
 

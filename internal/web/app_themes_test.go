@@ -1,0 +1,341 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
+	"github.com/promotor/promotor/internal/store/storetest"
+)
+
+// themesFixture is the app fixture with a survey "Customer themes" whose
+// answers carry hand-set themes and tones, so that every figure of the
+// themes page can be worked out by hand.
+//
+// Wave "2026" is the worked example of docs/STATISTICS.md: 100 answers
+// (40 promoters, 38 passives, 22 detractors: NPS +18), 50 with a comment
+// (P 20, A 10, D 20), of which 15 mention #price (P 2, A 3, D 10) and
+// 12 #support (P 10, A 2, D 0); one detractor's comment mentions a theme
+// no taxonomy has, "<i>odd</i>". The member owns 4 of the price
+// detractors, 2 of the support promoters and 4 promoters without a
+// comment. Wave "2025" has 20 answers (P 8, A 6, D 6): 6 mention #price
+// (A 2, D 4), 4 #support (P 4), 6 other comments (P 2, A 2, D 2).
+type themesFixture struct {
+	*appFixture
+	themed             nps.Survey
+	earlier, current   nps.Wave
+	plain              nps.Survey // asks no switching question
+	memberAcc, analAcc nps.Account
+}
+
+// themeAnswer is a group of identical answers of the fixture.
+type themeAnswer struct {
+	n       int
+	score   int
+	comment string
+	member  bool // of the member's account, else the analyst's
+}
+
+func newThemesFixture(t *testing.T, db *store.DB) *themesFixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &themesFixture{appFixture: newAppFixture(t, db)}
+	ws := f.acme.ID
+	for _, acc := range appMust(db.Accounts(ctx, ws, store.AccountFilter{}))(t) {
+		switch acc.Name {
+		case "Member Account BV":
+			f.memberAcc = acc
+		case "Analyst Account BV":
+			f.analAcc = acc
+		}
+	}
+	f.themed = appMust(db.CreateSurvey(ctx, ws, appTestSurvey("Customer themes", false)))(t)
+	plain := appTestSurvey("Without switching question", false)
+	plain.Questions.Retention = false
+	f.plain = appMust(db.CreateSurvey(ctx, ws, plain))(t)
+	appMust(db.CreateWave(ctx, ws, nps.Wave{SurveyID: f.plain.ID, Name: "Plain wave", OpensAt: appT0.Add(-time.Hour)}))(t)
+	f.earlier = appMust(db.CreateWave(ctx, ws, nps.Wave{SurveyID: f.themed.ID, Name: "2025", OpensAt: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)}))(t)
+	f.current = appMust(db.CreateWave(ctx, ws, nps.Wave{SurveyID: f.themed.ID, Name: "2026", OpensAt: appT0.Add(-48 * time.Hour)}))(t)
+
+	f.answer(t, f.earlier, nil, []themeAnswer{
+		{2, 8, "#price meh", false}, {4, 3, "#price bad", false},
+		{4, 10, "#support", false},
+		{2, 10, "great", false}, {2, 8, "meh", false}, {2, 3, "bad", false},
+		{2, 10, "", false}, {2, 8, "", false},
+	})
+	// The switching answers of 2026, per category in the order of the
+	// answers below: promoters 30 no, 5 unsure, 1 yes, 4 unanswered;
+	// passives 20, 10, 4, 4; detractors 5, 7, 8, 2.
+	intents := map[nps.Category][]nps.SwitchIntent{
+		nps.Promoter:  repeatIntents(30, 5, 1, 4),
+		nps.Passive:   repeatIntents(20, 10, 4, 4),
+		nps.Detractor: repeatIntents(5, 7, 8, 2),
+	}
+	f.answer(t, f.current, intents, []themeAnswer{
+		{2, 10, "#price fair", false}, {3, 8, "#price meh", false},
+		{4, 3, "#price bad", true}, {6, 3, "#price bad", false},
+		{2, 10, "#support", true}, {8, 10, "#support", false}, {2, 8, "#support meh", false},
+		{7, 10, "great", false}, {1, 10, "meh", false}, {3, 8, "meh", false}, {2, 8, "bad", false},
+		{1, 3, "#<i>odd</i> bad", false}, {9, 3, "bad", false},
+		{4, 9, "", true}, {16, 9, "", false}, {28, 7, "", false}, {2, 5, "", false},
+	})
+	return f
+}
+
+// repeatIntents lists no, unsure, yes and no answer, so many of each.
+func repeatIntents(no, unsure, yes, none int) []nps.SwitchIntent {
+	var out []nps.SwitchIntent
+	for _, c := range []struct {
+		i nps.SwitchIntent
+		n int
+	}{{nps.SwitchNo, no}, {nps.SwitchUnsure, unsure}, {nps.SwitchYes, yes}, {"", none}} {
+		for range c.n {
+			out = append(out, c.i)
+		}
+	}
+	return out
+}
+
+// answer records the groups of answers in wave, each by a contact of its
+// own, taking each answer's switching intent from the front of its
+// category's list.
+func (f *themesFixture) answer(t *testing.T, wave nps.Wave, intents map[nps.Category][]nps.SwitchIntent, groups []themeAnswer) {
+	t.Helper()
+	ctx := context.Background()
+	for _, g := range groups {
+		acc := f.analAcc
+		if g.member {
+			acc = f.memberAcc
+		}
+		for range g.n {
+			c := appMust(f.db.CreateContact(ctx, f.acme.ID, nps.Contact{AccountID: acc.ID,
+				Email: fmt.Sprintf("themes-%d@example.com", f.clock.now().UnixNano())}))(t)
+			var intent nps.SwitchIntent
+			if l := intents[nps.CategoryOf(g.score)]; len(l) > 0 {
+				intent, intents[nps.CategoryOf(g.score)] = l[0], l[1:]
+			}
+			appMust(f.db.RecordResponse(ctx, f.acme.ID, nps.Response{WaveID: wave.ID, ContactID: c.ID, Score: g.score,
+				Comment: g.comment, Answers: nps.Answers{SwitchIntent: intent}, Channel: nps.ChannelLink}))(t)
+			f.clock.add(time.Second)
+		}
+	}
+}
+
+// labelInsight is a stand-in analysis, so that the figures do not hang on
+// the real one's vocabulary: the words of a comment that start with "#"
+// are its themes, "bad" makes it negative and "meh" neutral.
+func labelInsight(rs []nps.ResponseInsight) []nps.ResponseInsight {
+	for i := range rs {
+		r := &rs[i]
+		r.Themes, r.Sentiment = nil, ""
+		if r.Comment == "" {
+			continue
+		}
+		r.Sentiment = nps.Positive
+		for _, w := range strings.Fields(r.Comment) {
+			switch {
+			case strings.HasPrefix(w, "#"):
+				r.Themes = append(r.Themes, w[1:])
+			case w == "bad":
+				r.Sentiment = nps.Negative
+			case w == "meh":
+				r.Sentiment = nps.Neutral
+			}
+		}
+		slices.Sort(r.Themes)
+	}
+	return rs
+}
+
+// analyse runs the stand-in analysis over every answer of the workspace
+// that is due, as the analyse-comments task does with the real one.
+func analyse(t *testing.T, db *store.DB, ws int64) {
+	t.Helper()
+	ctx := context.Background()
+	tax := appMust(db.Taxonomy(ctx, ws))(t)
+	for {
+		rs := appMust(db.PendingInsight(ctx, ws, tax.Version, 500))(t)
+		if len(rs) == 0 {
+			return
+		}
+		appMust(db.SaveInsight(ctx, ws, tax.Version, labelInsight(rs)))(t)
+	}
+}
+
+// TestThemesRoutes tries every route of insightRoutes as a visitor, a
+// user of another workspace and each role, and fails when a route is not
+// in its table.
+func TestThemesRoutes(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		f := newAppFixture(t, db)
+		w := "/w/acme"
+		routes := []struct {
+			pattern string
+			path    string
+			form    func() url.Values
+			status  int
+		}{
+			{"GET /w/{slug}/themes", w + "/themes", nil, http.StatusOK},
+		}
+		s, _ := New(db, nil, Options{})
+		var tries []routeTry
+		for _, c := range routes {
+			tries = append(tries, routeTry{c.pattern, c.status, func() (string, url.Values) {
+				if c.form == nil {
+					return c.path, nil
+				}
+				return c.path, c.form()
+			}})
+		}
+		f.checkRouteMatrix(t, s.insightRoutes(), tries)
+	})
+}
+
+// TestThemesPage checks the figures of the themes page against the
+// fixture's, worked by hand.
+func TestThemesPage(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		f := newThemesFixture(t, db)
+		w := "/w/acme"
+		themed := w + "/themes?survey=" + fmt.Sprint(f.themed.ID)
+		current, earlier := fmt.Sprint(f.current.ID), fmt.Sprint(f.earlier.ID)
+		// Before the analysis every answer of the workspace is due: the
+		// fixture's 3, 20 of 2025 and 100 of 2026.
+		f.run(t, []appScenario{
+			{name: "backlog", method: "GET", path: themed, actor: "viewer", status: http.StatusOK,
+				want: []string{"123 answers are still being analysed; the figures will follow."}},
+		})
+		analyse(t, db, f.acme.ID)
+		f.run(t, []appScenario{
+			// Price (docs/STATISTICS.md): frequency 15/50 = 30 %; of the
+			// commented detractors 10/20 = 50 %, passives 3/10 = 30 %,
+			// promoters 2/20 = 10 %; NPS with 100·(2 − 10)/15 = −53.3;
+			// without, 100·(38 − 12)/85 = +30.6; effect 18 − 30.588 =
+			// −12.6; adjusted SE 2.86, interval −12.59 ± 1.96·2.86 =
+			// −18.2 … −7.0: significant.
+			//
+			// Support: t = 12 (P 10, A 2) of n = 100: frequency 12/50 =
+			// 24 %; detractors 0/20 = 0 %, passives 2/10 = 20 %, promoters
+			// 10/20 = 50 %; NPS with 100·10/12 = +83.3; the rest P 30,
+			// A 36, D 22 of 88 has NPS 100·8/88 = +9.09, so the effect is
+			// 18 − 9.09 = +8.9. Adjusted shares: theme (10.75, 0.75)/15,
+			// variance (0.7167 + 0.05 − 0.6667²)/15 = 0.021481; rest
+			// (30.75, 22.75)/91, variance (0.3379 + 0.25 − 0.0879²)/91 =
+			// 0.006376; SE = 100·0.12·√0.027857 = 2.003, interval
+			// 8.909 ± 1.96·2.003 = +5.0 … +12.8: significant.
+			//
+			// "<i>odd</i>": t = 1 detractor; the rest P 40, A 38, D 21 of
+			// 99 has NPS 100·19/99 = +19.19: effect −1.2. Ranked by
+			// effect: price, odd, support.
+			{name: "impact", method: "GET", path: themed, actor: "viewer", status: http.StatusOK,
+				want: []string{
+					"100 answers (NPS &#43;18), 50 of them with a comment.",
+					`<a href="/w/acme/responses?comment=1&amp;survey=` + fmt.Sprint(f.themed.ID) + `&amp;theme=price&amp;wave=` + current + `">price</a></th>
+<td class="num">15</td>
+<td class="num">30%</td>
+<td class="num">50%</td>
+<td class="num">30%</td>
+<td class="num">10%</td>
+<td class="num">-53</td>
+<td class="num"><strong>-12.6</strong></td>
+<td>-18.2 … -7.0 <strong class="significant">significant</strong></td>`,
+					`>support</a></th>
+<td class="num">12</td>
+<td class="num">24%</td>
+<td class="num">0%</td>
+<td class="num">20%</td>
+<td class="num">50%</td>
+<td class="num">&#43;83</td>
+<td class="num"><strong>&#43;8.9</strong></td>
+<td>&#43;5.0 … &#43;12.8 <strong class="significant">significant</strong></td>`,
+					"&lt;i&gt;odd&lt;/i&gt;</a></th>\n<td class=\"num\">1</td>\n<td class=\"num\">2%</td>",
+					"NPS of all answers minus the NPS without the answers that mention the theme",
+				},
+				notWant: []string{"<i>odd</i>", "still being analysed"}},
+			// Tone of the 50 comments: promoters 19 positive (95 %), 1
+			// neutral (5 %); passives 8 neutral (80 %), 2 negative (20 %);
+			// detractors 20 negative (100 %); all 19 (38 %), 9 (18 %),
+			// 22 (44 %).
+			{name: "sentiment", method: "GET", path: themed, actor: "viewer", status: http.StatusOK,
+				want: []string{
+					`<tr><th scope="row">Promoter</th><td class="num">19 <small>(95%)</small></td><td class="num">1 <small>(5%)</small></td><td class="num">0 <small>(0%)</small></td>
+<td class="num">20</td></tr>`,
+					`<tr><th scope="row">Passive</th><td class="num">0 <small>(0%)</small></td><td class="num">8 <small>(80%)</small></td><td class="num">2 <small>(20%)</small></td>`,
+					`<tr><th scope="row">Detractor</th><td class="num">0 <small>(0%)</small></td><td class="num">0 <small>(0%)</small></td><td class="num">20 <small>(100%)</small></td>`,
+					`<tr><th scope="row">All comments</th><td class="num">19 <small>(38%)</small></td><td class="num">9 <small>(18%)</small></td><td class="num">22 <small>(44%)</small></td>
+<td class="num">50</td></tr>`,
+				}},
+			// Over the waves. 2025: price t = 6 of 16 comments = 37.5 %,
+			// shown 38 %; NPS of all 100·(8 − 6)/20 = +10, of the rest
+			// (P 8, A 4, D 2) 100·6/14 = +42.86: effect −32.9. Support 4/16
+			// = 25 %; the rest (P 4, A 6, D 6) has −12.5: effect +22.5.
+			{name: "trend", method: "GET", path: themed, actor: "viewer", status: http.StatusOK,
+				want: []string{
+					`<th scope="col" class="num">2025</th><th scope="col" class="num">2026</th>`,
+					`aria-current="true">price</a></th><td class="num">38% <small>-32.9`,
+					`<td class="num">30% <small>-12.6*</small></td></tr>`,
+					`>support</a></th><td class="num">25% <small>&#43;22.5`,
+					`<td class="num">24% <small>&#43;8.9*</small></td></tr>`,
+					`&lt;i&gt;odd&lt;/i&gt;</a></th><td class="num">—</td>`,
+					`Effect of price on the NPS per wave`, `role="img"`,
+				}},
+			{name: "trend of another theme", method: "GET", path: themed + "&trend=support", actor: "viewer", status: http.StatusOK,
+				want: []string{`aria-current="true">support</a>`, `Effect of support on the NPS per wave`}},
+			{name: "trend of no theme", method: "GET", path: themed + "&trend=nothing", actor: "viewer", status: http.StatusBadRequest,
+				want: []string{"The chart can show a theme of the table only."}},
+			// The loyalty matrix of 2026, each share of its row: promoters
+			// 30/40 = 75 %, 5/40 = 12.5 % (13 %), 1/40 = 2.5 % (3 %),
+			// 4/40 = 10 %; passives 20/38 = 53 %, 10/38 = 26 %, 4/38 =
+			// 11 %, 4/38 = 11 %; detractors 5/22 = 23 %, 7/22 = 32 %,
+			// 8/22 = 36 %, 2/22 = 9 %. Columns 55, 22, 13, 10 of 100. At
+			// risk: 22 + 13 = 35 of 100; promoters 5 + 1 = 6 of 40.
+			{name: "loyalty", method: "GET", path: themed, actor: "viewer", status: http.StatusOK,
+				want: []string{
+					`<tr><th scope="row">Promoter</th><td class="num">30 <small>(75%)</small></td><td class="num at-risk"><strong class="warn">5 <small>(13%)</small></strong></td><td class="num at-risk"><strong class="warn">1 <small>(3%)</small></strong></td><td class="num">4 <small>(10%)</small></td>
+<td class="num">40</td></tr>`,
+					`<tr><th scope="row">Passive</th><td class="num">20 <small>(53%)</small></td><td class="num">10 <small>(26%)</small></td><td class="num">4 <small>(11%)</small></td><td class="num">4 <small>(11%)</small></td>`,
+					`<tr><th scope="row">Detractor</th><td class="num">5 <small>(23%)</small></td><td class="num">7 <small>(32%)</small></td><td class="num">8 <small>(36%)</small></td><td class="num">2 <small>(9%)</small></td>`,
+					`<tr><th scope="row">Total</th><td class="num">55 <small>(55%)</small></td><td class="num">22 <small>(22%)</small></td><td class="num">13 <small>(13%)</small></td><td class="num">10 <small>(10%)</small></td>`,
+					"At risk: 35 of 100 respondents (35%) answered yes or unsure.",
+					"6 of the 40 promoters are at risk.",
+				}},
+			// The member's own accounts in 2026: P 6 (2 support, 4 without
+			// a comment) and D 4 (price): NPS 100·(6 − 4)/10 = +20, 6
+			// comments. Price 4/6 = 67 %, all of the commented detractors,
+			// NPS with −100; without, P 6 of 6: +100, effect 20 − 100 =
+			// −80. Support 2/6 = 33 %, NPS with +100; the rest P 4, D 4:
+			// 0, effect +20.
+			{name: "a member's own accounts", method: "GET", path: themed, actor: "member", status: http.StatusOK,
+				want: []string{"10 answers (NPS &#43;20), 6 of them with a comment.",
+					">price</a></th>\n<td class=\"num\">4</td>\n<td class=\"num\">67%</td>\n<td class=\"num\">100%</td>\n<td class=\"num\">0%</td>\n<td class=\"num\">0%</td>\n<td class=\"num\">-100</td>\n<td class=\"num\"><strong>-80.0</strong></td>",
+					">support</a></th>\n<td class=\"num\">2</td>\n<td class=\"num\">33%</td>",
+					"<strong>&#43;20.0</strong>", "You see the accounts you own."},
+				notWant: []string{"odd", "100 answers"}},
+			{name: "one owner's accounts", method: "GET", path: themed + "&owner=" + fmt.Sprint(f.users["member"].ID), actor: "analyst", status: http.StatusOK,
+				want: []string{"10 answers (NPS &#43;20)"}},
+			{name: "the earlier wave", method: "GET", path: themed + "&wave=" + earlier, actor: "viewer", status: http.StatusOK,
+				want: []string{"20 answers (NPS &#43;10), 16 of them with a comment.", "<strong>-32.9</strong>"}},
+			{name: "a survey without the switching question", method: "GET", path: w + "/themes?survey=" + fmt.Sprint(f.plain.ID), actor: "analyst", status: http.StatusOK,
+				want: []string{"This survey does not ask whether customers are considering a competitor",
+					`href="/w/acme/surveys/` + fmt.Sprint(f.plain.ID) + `/edit"`},
+				notWant: []string{`<table class="loyalty">`}},
+			{name: "the same to a viewer", method: "GET", path: w + "/themes?survey=" + fmt.Sprint(f.plain.ID), actor: "viewer", status: http.StatusOK,
+				want: []string{`href="/w/acme/surveys/` + fmt.Sprint(f.plain.ID) + `"`}},
+			{name: "another workspace's survey", method: "GET", path: w + "/themes?survey=" + fmt.Sprint(f.globexSurvey.ID), actor: "owner", status: http.StatusNotFound},
+			{name: "another workspace's wave", method: "GET", path: themed + "&wave=" + fmt.Sprint(f.globexWave.ID), actor: "owner", status: http.StatusNotFound},
+		})
+		rec := f.do("GET", themed, nil, "viewer", "Accept-Language: nl")
+		for _, want := range []string{"<strong>-12,6</strong>", "-18,2 … -7,0", "Loyaliteitsmatrix"} {
+			if !strings.Contains(rec.Body.String(), want) {
+				t.Errorf("the Dutch page lacks %q:\n%s", want, appExcerpt(rec.Body.String()))
+			}
+		}
+	})
+}
