@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/promotor/promotor/internal/nps"
@@ -19,23 +21,51 @@ type feedPage struct {
 	Search     string
 	Tag        string
 	Tags       []string
+	// Theme and Sentiment keep the comments the analysis found to
+	// mention a theme or to have a tone; Themes are the choices, the
+	// taxonomy's themes.
+	Theme     string
+	Sentiment nps.Sentiment
+	Themes    []themeOption
 	responseList
 	Older string
 }
 
-// responseList is a page of responses with their tags, as the
-// responselist template shows them.
+// themeOption is a theme of the taxonomy as a filter offers it.
+type themeOption struct {
+	Key, Name string
+}
+
+// responseList is a page of responses with their tags, themes and tone,
+// as the responselist template shows them.
 type responseList struct {
-	Responses []store.ListedResponse
-	ItemTags  map[int64][]string
+	Responses   []store.ListedResponse
+	ItemTags    map[int64][]string
+	ItemInsight map[int64]store.CommentInsight
+	names       taxonomyNames
+	// themeLink is the feed filtered by a theme; the feed keeps its own
+	// scope in it.
+	themeLink func(key string) string
 }
 
 // TagsOf returns the tags of a listed response.
 func (l responseList) TagsOf(id int64) []string { return l.ItemTags[id] }
 
-// listResponses reads a page of responses and their tags.
+// InsightOf returns what the analysis found in a listed response's
+// comment; zero when it has not been analysed.
+func (l responseList) InsightOf(id int64) store.CommentInsight { return l.ItemInsight[id] }
+
+// ThemeName names a theme in the reader's language.
+func (l responseList) ThemeName(key string) string { return l.names.of(key) }
+
+// ThemeLink is the feed of the comments that mention a theme.
+func (l responseList) ThemeLink(key string) string { return l.themeLink(key) }
+
+// listResponses reads a page of responses with their tags, themes and
+// tone, each kind in one query for the whole page.
 func (s *Server) listResponses(r *http.Request, a *appRequest, f store.ResponseFilter) (responseList, store.ResponseCursor, error) {
-	page, err := s.db.LatestResponses(r.Context(), a.Workspace.ID, f)
+	ctx, ws := r.Context(), a.Workspace.ID
+	page, err := s.db.LatestResponses(ctx, ws, f)
 	if err != nil {
 		return responseList{}, store.ResponseCursor{}, err
 	}
@@ -43,8 +73,20 @@ func (s *Server) listResponses(r *http.Request, a *appRequest, f store.ResponseF
 	for i, resp := range page.Responses {
 		ids[i] = resp.ID
 	}
-	tags, err := s.db.TagsOf(r.Context(), a.Workspace.ID, ids)
-	return responseList{Responses: page.Responses, ItemTags: tags}, page.Next, err
+	feed := a.layout("").Base() + "/responses?theme="
+	l := responseList{Responses: page.Responses, themeLink: func(key string) string { return feed + url.QueryEscape(key) }}
+	if l.ItemTags, err = s.db.TagsOf(ctx, ws, ids); err != nil {
+		return l, page.Next, err
+	}
+	if l.ItemInsight, err = s.db.InsightOf(ctx, ws, ids); err != nil {
+		return l, page.Next, err
+	}
+	tax, err := s.db.Taxonomy(ctx, ws)
+	if err != nil {
+		return l, page.Next, err
+	}
+	l.names, err = themeNames(tax, a.M.Lang)
+	return l, page.Next, err
 }
 
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, a *appRequest) error {
@@ -54,14 +96,21 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, a *appReques
 		return err
 	}
 	p := feedPage{appLayout: a.layout(a.M.T("dash.responses")), Scope: sc,
-		Category: q.Get("category"), HasComment: q.Get("comment") == "1", Search: q.Get("q"), Tag: q.Get("tag")}
+		Category: q.Get("category"), HasComment: q.Get("comment") == "1", Search: q.Get("q"), Tag: q.Get("tag"),
+		Theme: q.Get("theme"), Sentiment: nps.Sentiment(q.Get("sentiment"))}
+	if p.Sentiment != "" && !slices.Contains(nps.Sentiments, p.Sentiment) {
+		return badRequest("insight.err.sentiment")
+	}
 	f := store.ResponseFilter{SurveyID: sc.Survey.ID, WaveID: sc.Wave.ID, OwnerID: sc.OwnerID, Segment: sc.Segment,
-		Category: p.Category, HasComment: p.HasComment, Search: p.Search, Tag: p.Tag}
+		Category: p.Category, HasComment: p.HasComment, Search: p.Search, Tag: p.Tag, Theme: p.Theme, Sentiment: p.Sentiment}
 	if f.After, err = appParseCursor(q.Get("after")); err != nil {
 		return err
 	}
 	ctx, ws := r.Context(), a.Workspace.ID
 	if p.Tags, err = s.db.TagNames(ctx, ws); err != nil {
+		return err
+	}
+	if p.Themes, err = s.themeOptions(r, a, p.Theme); err != nil {
 		return err
 	}
 	if sc.Survey.ID == 0 {
@@ -71,6 +120,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, a *appReques
 	if err != nil {
 		return err
 	}
+	list.themeLink = func(key string) string { return "?" + p.FilterQuery("theme", key, "after", "") }
 	p.responseList = list
 	if !next.IsZero() {
 		p.Older = "?" + p.FilterQuery("after", appFormatCursor(next))
@@ -82,7 +132,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, a *appReques
 // name, value pairs on top.
 func (p feedPage) FilterQuery(extra ...string) string {
 	return string(p.Scope.Query(append([]string{"category", p.Category, "comment", boolParam(p.HasComment),
-		"q", p.Search, "tag", p.Tag}, extra...)...))
+		"q", p.Search, "tag", p.Tag, "theme", p.Theme, "sentiment", string(p.Sentiment)}, extra...)...))
 }
 
 func boolParam(b bool) string {

@@ -23,3 +23,7 @@ type suggestionRow struct{}
 func (s *Server) suggestions(r any, a *appRequest, tax store.TaxonomyState, sc dashScope) ([]suggestionRow, error) {
 	return nil, nil
 }
+
+func (s *Server) themeOptions(r any, a *appRequest, selected string) ([]themeOption, error) {
+	return nil, nil
+}

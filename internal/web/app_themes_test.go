@@ -339,3 +339,54 @@ func TestThemesPage(t *testing.T) {
 		}
 	})
 }
+
+// TestThemesFeed filters the comments feed by theme and tone and checks
+// each item's theme chips and tone.
+func TestThemesFeed(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		f := newThemesFixture(t, db)
+		analyse(t, db, f.acme.ID)
+		feed := "/w/acme/responses?survey=" + fmt.Sprint(f.themed.ID) + "&wave=" + fmt.Sprint(f.current.ID)
+		count := func(body, s string) int { return strings.Count(body, s) }
+		rec := f.do("GET", feed+"&theme=price", nil, "viewer")
+		body := rec.Body.String()
+		// 15 answers of 2026 mention price: 2 fair, 3 meh, 10 bad.
+		if rec.Code != http.StatusOK || count(body, `<li class="item"`) != 15 || count(body, "#price bad") != 10 || strings.Contains(body, "#support") {
+			t.Errorf("feed of price: status %d, %d items, want 15, all about price:\n%s", rec.Code, count(body, `<li class="item"`), appExcerpt(body))
+		}
+		for _, want := range []string{
+			// The chip keeps the feed's scope and filters, with the theme.
+			`<a class="tag" href="?survey=` + fmt.Sprint(f.themed.ID) + `&amp;theme=price&amp;wave=` + fmt.Sprint(f.current.ID) + `">price</a>`,
+			`<span class="sentiment sentiment-negative">Negative</span>`, `<span class="sentiment sentiment-neutral">Neutral</span>`,
+			`<option value="negative">Negative</option>`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("feed of price lacks %q", want)
+			}
+		}
+		f.run(t, []appScenario{
+			// Negative in 2026: 10 price detractors, 2 passives, the odd
+			// one and 9 other detractors: 22.
+			{name: "negative", method: "GET", path: feed + "&sentiment=negative", actor: "viewer", status: http.StatusOK,
+				want:    []string{`<option value="negative" selected>Negative</option>`, "&lt;i&gt;odd&lt;/i&gt;</a>"},
+				notWant: []string{"Positive</span>", "<i>odd</i>", "#support"}},
+			{name: "negative price of a member", method: "GET", path: feed + "&sentiment=negative&theme=price", actor: "member", status: http.StatusOK,
+				want: []string{"#price bad"}, notWant: []string{"Analyst Account BV"}},
+			{name: "a tone that is none", method: "GET", path: feed + "&sentiment=angry", actor: "viewer", status: http.StatusBadRequest,
+				want: []string{"The tone must be positive, neutral or negative."}},
+		})
+		rec = f.do("GET", feed+"&sentiment=negative", nil, "viewer")
+		if n := count(rec.Body.String(), `<li class="item"`); n != 22 {
+			t.Errorf("negative comments of 2026: %d items, want 22", n)
+		}
+		rec = f.do("GET", feed+"&sentiment=negative&theme=price", nil, "member")
+		if n := count(rec.Body.String(), `<li class="item"`); n != 4 {
+			t.Errorf("the member's negative price comments: %d items, want 4", n)
+		}
+		// The account page lists the same chips, linking to the feed.
+		rec = f.do("GET", "/w/acme/accounts/"+fmt.Sprint(f.memberAcc.ID)+"?survey="+fmt.Sprint(f.themed.ID), nil, "member")
+		if want := `<a class="tag" href="/w/acme/responses?theme=price">price</a>`; !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("account page lacks %q:\n%s", want, appExcerpt(rec.Body.String()))
+		}
+	})
+}
