@@ -320,9 +320,14 @@ func (p themesPage) Answers(key string, n int64) string {
 	return p.T(key, "n", p.Count(n))
 }
 
-// BacklogText is the notice of answers still being analysed.
+// BacklogText is the notice of answers still being analysed. The count
+// is the workspace's, so a member, who sees their own accounts only, is
+// not told it.
 func (p themesPage) BacklogText() string {
-	if p.Backlog > backlogCap {
+	switch {
+	case p.Scope.Member:
+		return p.T("insight.backlog.some")
+	case p.Backlog > backlogCap:
 		return p.T("insight.backlog.more", "n", p.Count(backlogCap))
 	}
 	return p.Answers("insight.backlog", int64(p.Backlog))

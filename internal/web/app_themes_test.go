@@ -211,6 +211,9 @@ func TestThemesPage(t *testing.T) {
 		f.run(t, []appScenario{
 			{name: "backlog", method: "GET", path: themed, actor: "viewer", status: http.StatusOK,
 				want: []string{"123 answers are still being analysed; the figures will follow."}},
+			// The count is the workspace's: a member is not told it.
+			{name: "backlog of a member", method: "GET", path: themed, actor: "member", status: http.StatusOK,
+				want: []string{"Some answers are still being analysed; the figures will follow."}, notWant: []string{"123 answers"}},
 		})
 		analyse(t, db, f.acme.ID)
 		f.run(t, []appScenario{
@@ -338,6 +341,25 @@ func TestThemesPage(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestThemesBacklogText checks the notice of answers still to analyse at
+// its edges: one, many, and beyond the count the page reads.
+func TestThemesBacklogText(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{
+		{1, "1 answer is still being analysed; the figures will follow."},
+		{2600, "2,600 answers are still being analysed; the figures will follow."},
+		{backlogCap, "10,000 answers are still being analysed; the figures will follow."},
+		{backlogCap + 1, "More than 10,000 answers are still being analysed; the figures will follow."},
+	} {
+		p := themesPage{appLayout: appLayout{M: catalog.Messages("en")}, Backlog: c.n}
+		if got := p.BacklogText(); got != c.want {
+			t.Errorf("backlog %d: got %q, want %q", c.n, got, c.want)
+		}
+	}
 }
 
 // TestThemesFeed filters the comments feed by theme and tone and checks
