@@ -36,17 +36,18 @@ gebruiksvriendelijk gebruiksvriendelijke`},
 intuitief intuitieve nauwkeurig nauwkeurige accuraat transparant sterk sterke bijzonder bereid
 =betaalbaar nuttig leerzaam`},
 	{0.5, `snel snelle beter duidelijk duidelijke helder heldere makkelijk gemakkelijk eenvoudig
-eenvoudige logisch logischer degelijk degelijke correct correcte strak =vers =verse meteen op_tijd
+eenvoudige logisch logischer degelijk degelijke correct correcte strak =vers =verse =meteen op_tijd
 opgelost geholpen waard meedenken vertrouwen geleerd scherp scherpe concurrerend
-acceptabel klopt kloppen klopte dankzij verbeterd`},
+acceptabel klopt kloppen klopte dankzij verbeterd op_de_hoogte`},
 	{0.3, `redelijk redelijke goedkoop voldoende adequaat`},
 	{0, `geen_opmerkingen geen_opmerking geen_commentaar geen_idee weet_ik_niet weet_niet nooit_zon`},
 	{-0.3, `wachten duurt`},
 	{-0.5, `prijzig fors lastig moeilijk wisselend wisselt storing storingen krap gewacht twijfel
-verbeterpunt verbeterpunten duurder puzzel in_de_wacht wachttijd wachttijden`},
+verbeterpunt verbeterpunten duurder puzzel in_de_wacht wachttijd wachttijden verhoogd verhoging
+verhogingen zou_fijn_zijn`},
 	{-0.8, `probleem problemen fout fouten foute foutje foutjes duur dure ingewikkeld gebrek kwijt
 vergeten mis misgegaan helaas vertraging vertragingen vaag achterstand klagen niemand
-prijsverhoging prijsverhogingen tariefverhoging`},
+prijsverhoging prijsverhogingen tariefverhoging aan_de_hoge_kant aan_de_dure_kant`},
 	{-1, `matig matige jammer vervelend vervelende klacht klachten foutief foutieve langzaam onduidelijk
 onduidelijke moeizaam stroef star starre bureaucratisch rommelig chaotisch kapot defect gebrekkig
 gebrekkige onvoldoende tegenvallend tegenvaller zwak zwakke verkeerd verkeerde kwijtgeraakt opgezegd
@@ -71,19 +72,20 @@ best seamless seamlessly thrilled fabulous super well_done`},
 	{1, `good nice pleasant glad friendly helpful efficient reliable
 knowledgeable knowledgable competent smooth smoothly intuitive thanks thank appreciate appreciated
 enjoy enjoyed accommodating proactive attentive thorough honest trustworthy trusted loyal valuable
-=useful painless pleasure positive cool patient =supportive happier keep_it_up
-=responsive =effective =exceptional`},
+=useful painless pleasure positive cool patient top =supportive happier keep_it_up
+=responsive =effective =exceptional keep_doing`},
 	{0.8, `solid accurate professional professionally flexible stable`},
 	{0.5, `fair decent fine easy easier clear quick quickly fast prompt promptly better organised
-organized acceptable correct correctly on_time special`},
-	{0.3, `simple =reasonable cheap`},
+organized acceptable correct correctly on_time special solve solved resolved =willing expert
+in_the_loop up_to_date`},
+	{0.3, `=reasonable cheap`},
 	{0, `nothing_to_add no_comment no_comments dont_know not_sure`},
 	{-0.3, `average wait waiting`},
-	{-0.5, `issue issues bug bugs pricey costly late strict forever chase waited hard meh
+	{-0.5, `issue issues bug bugs pricey costly strict increase increased increases would_be_nice forever chase waited hard meh
 concern concerns on_hold`},
 	{-0.8, `problem problems error errors mistake mistakes lack outage outages downtime delay delays
-expensive unfortunately sadly missed outdated vague struggle struggling complicated nobody
-difficult price_increase`},
+expensive late unfortunately sadly missed outdated vague struggle struggling complicated nobody
+difficult price_increase on_the_high_side on_the_expensive_side`},
 	{-1, `slow slowly worse wrong broken broke fail failed fails failure lacking unclear confusing
 rigid inflexible bureaucratic messy mediocre complaint complaints complain crash crashing crashes
 crashed damaged faulty defective delayed shame pity tired pain hassle incorrect incorrectly

@@ -224,3 +224,29 @@ func emojiPolarity(r rune) float64 {
 	}
 	return 0
 }
+
+// Token is one word of a text as the analysis sees it.
+type Token struct {
+	// Word is the word lower-cased with its diacritics folded ("een" for
+	// "Één"), apostrophes dropped and "e-" joined ("email").
+	Word string `json:"word"`
+	// Stem is the word's Snowball stem in the text's language.
+	Stem string `json:"stem"`
+	// Stop tells whether the word is a stop word of that language.
+	Stop bool `json:"stop"`
+}
+
+// Tokens splits s into words, the way Analyse does, and returns them with
+// the detected language (the hint decides when the text does not).
+func Tokens(s string, hint Lang) (Lang, []Token) {
+	sc := getScratch()
+	defer putScratch(sc)
+	lang := sc.prepare(s, hint)
+	li := lang.index()
+	out := make([]Token, len(sc.toks))
+	for i := range sc.toks {
+		t := &sc.toks[i]
+		out[i] = Token{Word: string(sc.form(t)), Stem: t.stems[li], Stop: t.class&stopFor[li] != 0}
+	}
+	return lang, out
+}

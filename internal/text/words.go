@@ -74,7 +74,7 @@ func buildWords() map[string]wordInfo {
 		{dutchImprove, englishImprove, improve},
 		{"te", "too", too},
 		{dutchDimensions, englishDimensions, dimension},
-		{"alleen enkel", "only", only},
+		{"alleen", "only", only},
 		{"ook", "also", also},
 	} {
 		add(fw.nl, fw.c|vocabNL)
