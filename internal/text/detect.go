@@ -1,6 +1,10 @@
 package text
 
-import "bytes"
+import (
+	"bytes"
+	"math"
+	"slices"
+)
 
 // Detect tells whether s is Dutch or English. The evidence is the words of
 // the built-in lists (stop words, function words, the sentiment lexicon)
@@ -32,6 +36,7 @@ const detectMargin = 1.0
 
 func (sc *scratch) detect(hint Lang) Lang {
 	var nl, en float64
+	unknown := 0
 	for i := range sc.toks {
 		t := &sc.toks[i]
 		isNL, isEN := t.class&vocabNL != 0, t.class&vocabEN != 0
@@ -41,9 +46,19 @@ func (sc *scratch) detect(hint Lang) Lang {
 		case isEN && !isNL:
 			en++
 		case !isNL && !isEN:
-			n, e := letterEvidence(sc.form(t))
-			nl += n
-			en += e
+			unknown++
+		}
+	}
+	// The letters of the unknown words count only when they could change
+	// the outcome: each adds at most maxLetterEvidence to one side.
+	if d := math.Abs(nl - en); unknown > 0 && d < detectMargin+float64(unknown)*maxLetterEvidence {
+		for i := range sc.toks {
+			t := &sc.toks[i]
+			if t.class&(vocabNL|vocabEN) == 0 {
+				n, e := letterEvidence(sc.form(t))
+				nl += n
+				en += e
+			}
 		}
 	}
 	switch {
@@ -57,47 +72,57 @@ func (sc *scratch) detect(hint Lang) Lang {
 	return Dutch
 }
 
+// maxLetterEvidence caps what the letters of one word count for a
+// language: half the margin, so that it takes at least two words.
+const maxLetterEvidence = detectMargin / 2
+
 // letterEvidence scores a word unknown to the lists by the letter patterns
-// that are common in one language and rare in the other. No single word
-// gives more than half the margin, so it takes at least two.
+// that are common in one language and rare in the other.
 func letterEvidence(w []byte) (nl, en float64) {
-	for _, p := range dutchPatterns {
-		if p.match(w) {
+	for i := range dutchPatterns {
+		if p := &dutchPatterns[i]; p.match(w) {
 			nl += p.weight
 		}
 	}
-	for _, p := range englishPatterns {
-		if p.match(w) {
+	for i := range englishPatterns {
+		if p := &englishPatterns[i]; p.match(w) {
 			en += p.weight
 		}
 	}
-	return min(nl, 0.5), min(en, 0.5)
+	return min(nl, maxLetterEvidence), min(en, maxLetterEvidence)
 }
 
 type letterPattern struct {
-	s      string
+	s      []byte
 	where  byte // 'a' anywhere, 's' at the start, 'e' at the end
 	weight float64
 }
 
-func (p letterPattern) match(w []byte) bool {
+func (p *letterPattern) match(w []byte) bool {
 	switch p.where {
 	case 's':
-		return bytes.HasPrefix(w, []byte(p.s))
+		return bytes.HasPrefix(w, p.s)
 	case 'e':
-		return bytes.HasSuffix(w, []byte(p.s))
+		return bytes.HasSuffix(w, p.s)
 	}
-	return bytes.Contains(w, []byte(p.s))
+	return bytes.Contains(w, p.s)
 }
 
-var dutchPatterns = []letterPattern{
-	{"ij", 'a', 0.5}, {"aa", 'a', 0.3}, {"uu", 'a', 0.3}, {"oe", 'a', 0.2}, {"ui", 'a', 0.1},
-	{"sch", 'a', 0.2}, {"cht", 'a', 0.3}, {"heid", 'e', 0.4}, {"tje", 'a', 0.4},
-	{"ig", 'e', 0.2}, {"en", 'e', 0.15}, {"ge", 's', 0.15}, {"ie", 'e', 0.15}, {"z", 's', 0.15},
+func patterns(where byte, weight float64, list ...string) []letterPattern {
+	out := make([]letterPattern, len(list))
+	for i, s := range list {
+		out[i] = letterPattern{s: []byte(s), where: where, weight: weight}
+	}
+	return out
 }
 
-var englishPatterns = []letterPattern{
-	{"th", 'a', 0.4}, {"wh", 'a', 0.4}, {"sh", 'a', 0.2}, {"tion", 'e', 0.2}, {"tions", 'e', 0.2},
-	{"ly", 'e', 0.3}, {"ea", 'a', 0.2}, {"ow", 'a', 0.2}, {"aw", 'a', 0.2}, {"y", 'a', 0.2},
-	{"ck", 'a', 0.1}, {"ed", 'e', 0.15}, {"ing", 'e', 0.1},
-}
+var dutchPatterns = slices.Concat(
+	patterns('a', 0.5, "ij"), patterns('a', 0.3, "aa", "uu", "cht"), patterns('a', 0.2, "oe", "sch"),
+	patterns('a', 0.1, "ui"), patterns('a', 0.4, "tje"), patterns('e', 0.4, "heid"), patterns('e', 0.2, "ig"),
+	patterns('e', 0.15, "en", "ie"), patterns('s', 0.15, "ge", "z"),
+)
+
+var englishPatterns = slices.Concat(
+	patterns('a', 0.4, "th", "wh"), patterns('a', 0.2, "sh", "ea", "ow", "aw", "y"), patterns('a', 0.1, "ck"),
+	patterns('e', 0.2, "tion", "tions"), patterns('e', 0.3, "ly"), patterns('e', 0.15, "ed"), patterns('e', 0.1, "ing"),
+)

@@ -217,6 +217,9 @@ func slug(text string) string {
 			b = appendFolded(b, r)
 			continue
 		}
+		if isApostrophe(r) {
+			continue
+		}
 		if len(b) > 0 && b[len(b)-1] != '-' {
 			b = append(b, '-')
 		}
