@@ -39,7 +39,7 @@ func (sc *scratch) prepare(s string, hint Lang) Lang {
 	for i := range sc.toks {
 		t := &sc.toks[i]
 		f := sc.form(t)
-		d, o := lookupWord(lang, f), lookupWord(otherLang, f)
+		d, o := sc.word(lang, f), sc.word(otherLang, f)
 		t.stems[own], t.stems[1-own] = d.stem, o.stem
 		t.lexPhrase = d.phrase
 		switch {
