@@ -361,8 +361,8 @@ func appendPhrase(out []Phrase, s string, run []token, li int) []Phrase {
 }
 
 // surface returns the words of run as written, lower-cased: a slice of the
-// comment when single spaces or hyphens separate them, else the words joined
-// by spaces.
+// comment when one character separates each ("snelle levering",
+// "prijs-kwaliteit"), else the words joined by single spaces.
 func surface(s string, run []token) string {
 	tight := true
 	for i := 1; i < len(run); i++ {
