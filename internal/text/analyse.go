@@ -39,7 +39,7 @@ func (sc *scratch) prepare(s string, hint Lang) Lang {
 	for i := range sc.toks {
 		t := &sc.toks[i]
 		f := sc.form(t)
-		d, o := lookupWord(lang, f), lookupWord(otherLang, f)
+		d, o := sc.word(lang, f), sc.word(otherLang, f)
 		t.stems[own], t.stems[1-own] = d.stem, o.stem
 		t.lexPhrase = d.phrase
 		switch {
@@ -361,8 +361,8 @@ func appendPhrase(out []Phrase, s string, run []token, li int) []Phrase {
 }
 
 // surface returns the words of run as written, lower-cased: a slice of the
-// comment when single spaces or hyphens separate them, else the words joined
-// by spaces.
+// comment when one character separates each ("snelle levering",
+// "prijs-kwaliteit"), else the words joined by single spaces.
 func surface(s string, run []token) string {
 	tight := true
 	for i := 1; i < len(run); i++ {

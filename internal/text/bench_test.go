@@ -104,3 +104,18 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAnalyseParallel measures one comment of the mix with every core
+// analysing, as the store's workers do.
+func BenchmarkAnalyseParallel(b *testing.B) {
+	comments := benchComments(b, 10000)
+	tx := mustCompile(b, DefaultThemes())
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		var a Analysis
+		for i := 0; pb.Next(); i++ {
+			a = tx.Analyse(comments[i%len(comments)], Dutch)
+		}
+		_ = a
+	})
+}

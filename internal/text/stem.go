@@ -36,6 +36,7 @@ func undouble(s string) string {
 
 // wordData is what the memo keeps per folded word and language.
 type wordData struct {
+	word   string // the folded word, the memo's key
 	stem   string
 	weight float32 // sentiment weight of the stem
 	phrase bool    // the stem starts a lexicon phrase
@@ -46,6 +47,9 @@ type wordData struct {
 // so each language keeps a sharded map from folded word to its data. A
 // full shard is emptied rather than grown: comments are attacker-controlled
 // text and must not grow memory without bound (64 × 4096 words at most).
+// Each pooled scratch keeps a smaller memo of its own in front of it, so
+// that the common words cost no lock: the shared memo's locks on the
+// shards of "de" and "the" would bounce between the cores.
 const (
 	memoShards   = 64
 	memoShardCap = 4096
@@ -73,7 +77,7 @@ func lookupWord(lang Lang, form []byte) wordData {
 		return d
 	}
 	w := string(form)
-	d.stem = stemWord(lang, w)
+	d.word, d.stem = w, stemWord(lang, w)
 	lx := &lexicons[li]
 	d.weight = lx.words[d.stem]
 	_, d.phrase = lx.phrases[d.stem]
@@ -83,5 +87,23 @@ func lookupWord(lang Lang, form []byte) wordData {
 	}
 	sh.m[w] = d
 	sh.mu.Unlock()
+	return d
+}
+
+// localMemoCap bounds a scratch's own memo per language.
+const localMemoCap = 4096
+
+// word returns the memo data of a folded word, from the scratch's own memo
+// when it has it.
+func (sc *scratch) word(lang Lang, form []byte) wordData {
+	m := sc.memo[lang.index()]
+	if d, ok := m[string(form)]; ok {
+		return d
+	}
+	d := lookupWord(lang, form)
+	if len(m) >= localMemoCap {
+		clear(m)
+	}
+	m[d.word] = d
 	return d
 }

@@ -36,11 +36,13 @@ type token struct {
 type scratch struct {
 	buf   []byte
 	toks  []token
-	emoji float64 // summed polarity of the emoji seen
+	emoji float64                // summed polarity of the emoji seen
+	memo  [2]map[string]wordData // per language: see word
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &scratch{buf: make([]byte, 0, 512), toks: make([]token, 0, 64)}
+	return &scratch{buf: make([]byte, 0, 512), toks: make([]token, 0, 64),
+		memo: [2]map[string]wordData{make(map[string]wordData, 1024), make(map[string]wordData, 1024)}}
 }}
 
 func getScratch() *scratch { return scratchPool.Get().(*scratch) }
