@@ -145,9 +145,9 @@ func writeRevenue(ctx context.Context, q querier, workspaceID int64, now time.Ti
 	return nil
 }
 
-// latestRevenue is the revenue of an account's latest stored year, in an
+// latestRevenueSQL is the revenue of an account's latest stored year, in an
 // UPDATE of accounts.
-const latestRevenue = `(SELECT r.revenue_cents FROM account_revenue r
+const latestRevenueSQL = `(SELECT r.revenue_cents FROM account_revenue r
 	WHERE r.workspace_id = accounts.workspace_id AND r.account_id = accounts.id ORDER BY r.year DESC LIMIT 1)`
 
 // syncAnnualRevenue sets the annual revenue of the accounts to that of
@@ -155,8 +155,8 @@ const latestRevenue = `(SELECT r.revenue_cents FROM account_revenue r
 // years keeps its own.
 func syncAnnualRevenue(ctx context.Context, q querier, workspaceID int64, now time.Time, ids []int64) error {
 	for chunk := range slices.Chunk(ids, maxKeysPerQuery) {
-		_, err := q.ExecContext(ctx, `UPDATE accounts SET annual_revenue_cents = `+latestRevenue+`, updated_at = $2
-			WHERE workspace_id = $1 AND id IN (`+idList(chunk)+`) AND annual_revenue_cents <> `+latestRevenue, workspaceID, now)
+		_, err := q.ExecContext(ctx, `UPDATE accounts SET annual_revenue_cents = `+latestRevenueSQL+`, updated_at = $2
+			WHERE workspace_id = $1 AND id IN (`+idList(chunk)+`) AND annual_revenue_cents <> `+latestRevenueSQL, workspaceID, now)
 		if err != nil {
 			return fmt.Errorf("update annual revenue: %w", err)
 		}
