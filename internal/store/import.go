@@ -14,9 +14,9 @@ import (
 )
 
 // Import of accounts, contacts, historical responses and revenue per year
-// read by the importer. An import is planned against the stored rows — which records
-// create a row, which update one, which change nothing and which are
-// refused — and then, unless it is a dry run or any line is refused,
+// read by the importer. An import is planned against the stored rows —
+// which records create a row, which update one, which change nothing and
+// which are refused — and then, unless it is a dry run or any line is refused,
 // written in one transaction: all of it or, on any error, none. The dry
 // run plans on the read pool; the apply plans again inside its
 // transaction, so that what it writes follows from the rows as they are
@@ -140,6 +140,8 @@ type importPlan struct {
 	rs          *importer.Records
 	now         time.Time
 	report      ImportReport
+	// apply is set when the plan is made in the apply's transaction.
+	apply bool
 
 	refs *accountRefs
 	// accounts to insert and to update.
@@ -169,7 +171,7 @@ func newImportPlan(ctx context.Context, q querier, d Dialect, workspaceID int64,
 	if _, err := workspace(ctx, q, workspaceID); err != nil {
 		return nil, err
 	}
-	p := &importPlan{q: q, dialect: d, workspaceID: workspaceID, rs: rs, now: now, report: ImportReport{Kind: rs.Kind}}
+	p := &importPlan{q: q, dialect: d, workspaceID: workspaceID, rs: rs, now: now, report: ImportReport{Kind: rs.Kind}, apply: !o.DryRun}
 	var err error
 	switch rs.Kind {
 	case importer.Accounts:

@@ -69,7 +69,16 @@ func (p *importPlan) loadRevenue(ctx context.Context) error {
 		}
 	}
 	slices.Sort(ids)
-	for chunk := range slices.Chunk(slices.Compact(ids), maxKeysPerQuery) {
+	ids = slices.Compact(ids)
+	if p.apply {
+		// Locked as UpsertAccountRevenue locks them, so that a concurrent
+		// write of their years and this import do not each compute the
+		// annual revenue without the other's years.
+		if err := lockAccounts(ctx, p.q, p.dialect, p.workspaceID, ids); err != nil {
+			return err
+		}
+	}
+	for chunk := range slices.Chunk(ids, maxKeysPerQuery) {
 		rows, err := p.q.QueryContext(ctx, `SELECT account_id, year, revenue_cents FROM account_revenue
 			WHERE workspace_id = $1 AND account_id IN (`+idList(chunk)+`)`, p.workspaceID)
 		err = eachRow(rows, err, func(row rowScanner) error {

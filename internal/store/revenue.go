@@ -78,7 +78,7 @@ func checkRevenue(rs []nps.AccountRevenue) error {
 // and, on PostgreSQL, locks them, so that of two concurrent writes of
 // an account's years the second computes the annual revenue from the
 // first's rows as well.
-func lockAccounts(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, ids []int64) error {
+func lockAccounts(ctx context.Context, tx querier, d Dialect, workspaceID int64, ids []int64) error {
 	found := make(map[int64]bool, len(ids))
 	for chunk := range slices.Chunk(ids, maxKeysPerQuery) {
 		rows, err := tx.QueryContext(ctx, `SELECT id FROM accounts WHERE workspace_id = $1 AND id IN (`+idList(chunk)+`)
