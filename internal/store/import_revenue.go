@@ -143,7 +143,7 @@ func (p *importPlan) writeRevenues(ctx context.Context, q querier, step func(int
 	for i, r := range p.revenues {
 		rs[i] = nps.AccountRevenue{AccountID: r.account.ID, Year: r.year, RevenueCents: r.cents}
 	}
-	if err := writeRevenue(ctx, q, p.workspaceID, p.now, rs); err != nil {
+	if err := writeRevenue(ctx, q, p.dialect, p.workspaceID, p.now, rs); err != nil {
 		return err
 	}
 	step(len(rs))
