@@ -361,6 +361,10 @@ var wantRoles = map[string]nps.Role{
 	"POST /w/{slug}/referrals/{referral}/delete":                      nps.RoleMember,
 	"GET /w/{slug}/loop":                                              nps.RoleViewer,
 	"GET /w/{slug}/themes":                                            nps.RoleViewer,
+	"POST /w/{slug}/themes/suggestions":                               nps.RoleAnalyst,
+	"GET /w/{slug}/themes/taxonomy":                                   nps.RoleViewer,
+	"POST /w/{slug}/themes/taxonomy":                                  nps.RoleAnalyst,
+	"POST /w/{slug}/themes/taxonomy/default":                          nps.RoleAnalyst,
 }
 
 // routeTry is one route of a route-matrix test: try returns the path and

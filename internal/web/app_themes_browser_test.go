@@ -17,7 +17,8 @@ import (
 // effects table, the tone, the themes over the waves with their chart and
 // the loyalty matrix show the fixture's figures, the page itself never
 // scrolls sideways (a wide table scrolls inside its own box), and
-// choosing a theme of the trend table draws its chart. With
+// choosing a theme of the trend table draws its chart; the taxonomy
+// editor fits the phone as well. With
 // PROMOTOR_SCREENSHOT_DIR set it saves the page there.
 func TestBrowserThemes(t *testing.T) {
 	browser := startBrowser(t)
@@ -31,8 +32,8 @@ func TestBrowserThemes(t *testing.T) {
 		page := "/themes?survey=" + fmt.Sprint(f.themed.ID)
 		b.open(t, ctx, page, "Themes · 2026")
 
-		if got := texts(t, ctx, "table.impact tbody th"); strings.Join(got, "|") != "price|<i>odd</i>|support" {
-			t.Errorf("themes in rank: got %q, want price, <i>odd</i>, support", got)
+		if got := texts(t, ctx, "table.impact tbody th"); strings.Join(got, "|") != "Price|<i>odd</i>|Customer support" {
+			t.Errorf("themes in rank: got %q, want Price, <i>odd</i>, Customer support", got)
 		}
 		if got := texts(t, ctx, "table.impact tbody tr:first-child td"); strings.Join(got, "|") != "15|30%|50%|30%|10%|-53|-12.6|-18.2 … -7.0 significant" {
 			t.Errorf("price: got %q", got)
@@ -50,15 +51,26 @@ func TestBrowserThemes(t *testing.T) {
 		if w := eval[float64](t, ctx, `Math.max(...[...document.querySelectorAll("main .scroll")].map(e => e.getBoundingClientRect().right))`); w > phoneWidth {
 			t.Errorf("a table's box reaches %v px on a %v px screen", w, phoneWidth)
 		}
-		if got := eval[string](t, ctx, `document.querySelector("#trend svg title")?.textContent ?? ""`); got != "Effect of price on the NPS per wave" {
+		if got := eval[string](t, ctx, `document.querySelector("#trend svg title")?.textContent ?? ""`); got != "Effect of Price on the NPS per wave" {
 			t.Errorf("chart: got %q, want the effect of price", got)
 		}
 		b.screenshot(t, ctx, "themes-phone")
 
 		do(t, ctx, "choose support", chromedp.Click(chromedp.CSS(`table.theme-trend a[href*="trend=support"]`)))
 		waitPage(t, ctx, "/themes", `q.get("trend") === "support"`)
-		if got := eval[string](t, ctx, `document.querySelector("#trend svg title")?.textContent ?? ""`); got != "Effect of support on the NPS per wave" {
+		if got := eval[string](t, ctx, `document.querySelector("#trend svg title")?.textContent ?? ""`); got != "Effect of Customer support on the NPS per wave" {
 			t.Errorf("chart after choosing support: got %q", got)
 		}
+
+		// The taxonomy editor fits the phone too.
+		ctx = b.tab(t, "analyst", true)
+		b.open(t, ctx, "/themes/taxonomy", "Taxonomy")
+		if n := eval[int](t, ctx, `document.querySelectorAll("form.taxonomy fieldset").length`); n != 13 {
+			t.Errorf("the editor has %d themes, want the default 12 and a blank one", n)
+		}
+		if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > phoneWidth {
+			t.Errorf("the taxonomy editor is %v px wide on a %v px screen", w, phoneWidth)
+		}
+		b.screenshot(t, ctx, "themes-taxonomy-phone")
 	})
 }

@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/promotor/promotor/internal/insight"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/store/storetest"
+	"github.com/promotor/promotor/internal/text"
 )
 
 // themesFixture is the app fixture with a survey "Customer themes" whose
@@ -23,9 +25,10 @@ import (
 // (40 promoters, 38 passives, 22 detractors: NPS +18), 50 with a comment
 // (P 20, A 10, D 20), of which 15 mention #price (P 2, A 3, D 10) and
 // 12 #support (P 10, A 2, D 0); one detractor's comment mentions a theme
-// no taxonomy has, "<i>odd</i>". The member owns 4 of the price
-// detractors, 2 of the support promoters and 4 promoters without a
-// comment. Wave "2025" has 20 answers (P 8, A 6, D 6): 6 mention #price
+// no taxonomy has, "<i>odd</i>", and 9 others complain about the parking
+// garage, which no theme covers (the newest of them with a script in it).
+// The member owns 4 of the price detractors, 2 of the support promoters
+// and 4 promoters without a comment. Wave "2025" has 20 answers (P 8, A 6, D 6): 6 mention #price
 // (A 2, D 4), 4 #support (P 4), 6 other comments (P 2, A 2, D 2).
 type themesFixture struct {
 	*appFixture
@@ -83,7 +86,8 @@ func newThemesFixture(t *testing.T, db *store.DB) *themesFixture {
 		{4, 3, "#price bad", true}, {6, 3, "#price bad", false},
 		{2, 10, "#support", true}, {8, 10, "#support", false}, {2, 8, "#support meh", false},
 		{7, 10, "great", false}, {1, 10, "meh", false}, {3, 8, "meh", false}, {2, 8, "bad", false},
-		{1, 3, "#<i>odd</i> bad", false}, {9, 3, "bad", false},
+		{1, 3, "#<i>odd</i> bad", false}, {8, 3, "the parking garage was full again, bad", false},
+		{1, 3, "<script>alert(1)</script> parking garage full, bad", false},
 		{4, 9, "", true}, {16, 9, "", false}, {28, 7, "", false}, {2, 5, "", false},
 	})
 	return f
@@ -174,28 +178,53 @@ func analyse(t *testing.T, db *store.DB, ws int64) {
 // in its table.
 func TestThemesRoutes(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
-		f := newAppFixture(t, db)
+		ctx := context.Background()
+		f := newThemesFixture(t, db)
+		analyse(t, db, f.acme.ID)
 		w := "/w/acme"
-		routes := []struct {
-			pattern string
-			path    string
-			form    func() url.Values
-			status  int
-		}{
-			{"GET /w/{slug}/themes", w + "/themes", nil, http.StatusOK},
+		ws := f.acme.ID
+		scope := "?survey=" + fmt.Sprint(f.themed.ID) + "&wave=" + fmt.Sprint(f.current.ID)
+		// Each try starts from the default taxonomy, so that the
+		// suggestion is there to adopt and the form's version is current.
+		fresh := func() store.TaxonomyState {
+			appMust(db.SetTaxonomy(ctx, ws, ""))(t)
+			return appMust(db.Taxonomy(ctx, ws))(t)
+		}
+		routes := []routeTry{
+			{"GET /w/{slug}/themes", http.StatusOK, func() (string, url.Values) { return w + "/themes" + scope, nil }},
+			{"POST /w/{slug}/themes/suggestions", http.StatusSeeOther, func() (string, url.Values) {
+				fresh()
+				return w + "/themes/suggestions" + scope, appForm("key", "parking-garage")
+			}},
+			{"GET /w/{slug}/themes/taxonomy", http.StatusOK, func() (string, url.Values) { return w + "/themes/taxonomy", nil }},
+			{"POST /w/{slug}/themes/taxonomy", http.StatusSeeOther, func() (string, url.Values) {
+				return w + "/themes/taxonomy", taxonomyForm(fresh().Version, text.DefaultThemes())
+			}},
+			{"POST /w/{slug}/themes/taxonomy/default", http.StatusSeeOther, func() (string, url.Values) {
+				return w + "/themes/taxonomy/default", appForm()
+			}},
 		}
 		s, _ := New(db, nil, Options{})
-		var tries []routeTry
-		for _, c := range routes {
-			tries = append(tries, routeTry{c.pattern, c.status, func() (string, url.Values) {
-				if c.form == nil {
-					return c.path, nil
-				}
-				return c.path, c.form()
-			}})
-		}
-		f.checkRouteMatrix(t, s.insightRoutes(), tries)
+		f.checkRouteMatrix(t, s.insightRoutes(), routes)
 	})
+}
+
+// taxonomyForm is the editor's form of themes, as a browser posts it
+// from a page made at version: one row per theme and the blank row.
+func taxonomyForm(version int, themes []text.Theme) url.Values {
+	v := appForm("version", fmt.Sprint(version), "rows", fmt.Sprint(len(themes)+1))
+	for i, th := range themes {
+		n := fmt.Sprint(i)
+		v.Set("key."+n, th.Key)
+		v.Set("name_nl."+n, th.Name[text.Dutch])
+		v.Set("name_en."+n, th.Name[text.English])
+		v.Set("keywords_nl."+n, strings.Join(th.Keywords[text.Dutch], "\n"))
+		v.Set("keywords_en."+n, strings.Join(th.Keywords[text.English], "\n"))
+	}
+	for _, name := range []string{"key", "name_nl", "name_en", "keywords_nl", "keywords_en"} {
+		v.Set(name+"."+fmt.Sprint(len(themes)), "")
+	}
+	return v
 }
 
 // TestThemesPage checks the figures of the themes page against the
@@ -240,7 +269,7 @@ func TestThemesPage(t *testing.T) {
 			{name: "impact", method: "GET", path: themed, actor: "viewer", status: http.StatusOK,
 				want: []string{
 					"100 answers (NPS &#43;18), 50 of them with a comment.",
-					`<a href="/w/acme/responses?comment=1&amp;survey=` + fmt.Sprint(f.themed.ID) + `&amp;theme=price&amp;wave=` + current + `">price</a></th>
+					`<a href="/w/acme/responses?comment=1&amp;survey=` + fmt.Sprint(f.themed.ID) + `&amp;theme=price&amp;wave=` + current + `">Price</a></th>
 <td class="num">15</td>
 <td class="num">30%</td>
 <td class="num">50%</td>
@@ -249,7 +278,7 @@ func TestThemesPage(t *testing.T) {
 <td class="num">-53</td>
 <td class="num"><strong>-12.6</strong></td>
 <td>-18.2 … -7.0 <strong class="significant">significant</strong></td>`,
-					`>support</a></th>
+					`>Customer support</a></th>
 <td class="num">12</td>
 <td class="num">24%</td>
 <td class="num">0%</td>
@@ -282,15 +311,15 @@ func TestThemesPage(t *testing.T) {
 			{name: "trend", method: "GET", path: themed, actor: "viewer", status: http.StatusOK,
 				want: []string{
 					`<th scope="col" class="num">2025</th><th scope="col" class="num">2026</th>`,
-					`aria-current="true">price</a></th><td class="num">38% <small>-32.9`,
+					`aria-current="true">Price</a></th><td class="num">38% <small>-32.9`,
 					`<td class="num">30% <small>-12.6*</small></td></tr>`,
-					`>support</a></th><td class="num">25% <small>&#43;22.5`,
+					`>Customer support</a></th><td class="num">25% <small>&#43;22.5`,
 					`<td class="num">24% <small>&#43;8.9*</small></td></tr>`,
 					`&lt;i&gt;odd&lt;/i&gt;</a></th><td class="num">—</td>`,
-					`Effect of price on the NPS per wave`, `role="img"`,
+					`Effect of Price on the NPS per wave`, `role="img"`,
 				}},
 			{name: "trend of another theme", method: "GET", path: themed + "&trend=support", actor: "viewer", status: http.StatusOK,
-				want: []string{`aria-current="true">support</a>`, `Effect of support on the NPS per wave`}},
+				want: []string{`aria-current="true">Customer support</a>`, `Effect of Customer support on the NPS per wave`}},
 			{name: "trend of no theme", method: "GET", path: themed + "&trend=nothing", actor: "viewer", status: http.StatusBadRequest,
 				want: []string{"The chart can show a theme of the table only."}},
 			// The loyalty matrix of 2026, each share of its row: promoters
@@ -317,8 +346,8 @@ func TestThemesPage(t *testing.T) {
 			// 0, effect +20.
 			{name: "a member's own accounts", method: "GET", path: themed, actor: "member", status: http.StatusOK,
 				want: []string{"10 answers (NPS &#43;20), 6 of them with a comment.",
-					">price</a></th>\n<td class=\"num\">4</td>\n<td class=\"num\">67%</td>\n<td class=\"num\">100%</td>\n<td class=\"num\">0%</td>\n<td class=\"num\">0%</td>\n<td class=\"num\">-100</td>\n<td class=\"num\"><strong>-80.0</strong></td>",
-					">support</a></th>\n<td class=\"num\">2</td>\n<td class=\"num\">33%</td>",
+					">Price</a></th>\n<td class=\"num\">4</td>\n<td class=\"num\">67%</td>\n<td class=\"num\">100%</td>\n<td class=\"num\">0%</td>\n<td class=\"num\">0%</td>\n<td class=\"num\">-100</td>\n<td class=\"num\"><strong>-80.0</strong></td>",
+					">Customer support</a></th>\n<td class=\"num\">2</td>\n<td class=\"num\">33%</td>",
 					"<strong>&#43;20.0</strong>", "You see the accounts you own."},
 				notWant: []string{"odd", "100 answers"}},
 			{name: "one owner's accounts", method: "GET", path: themed + "&owner=" + fmt.Sprint(f.users["member"].ID), actor: "analyst", status: http.StatusOK,
@@ -378,7 +407,7 @@ func TestThemesFeed(t *testing.T) {
 		}
 		for _, want := range []string{
 			// The chip keeps the feed's scope and filters, with the theme.
-			`<a class="tag" href="?survey=` + fmt.Sprint(f.themed.ID) + `&amp;theme=price&amp;wave=` + fmt.Sprint(f.current.ID) + `">price</a>`,
+			`<a class="tag" href="?survey=` + fmt.Sprint(f.themed.ID) + `&amp;theme=price&amp;wave=` + fmt.Sprint(f.current.ID) + `">Price</a>`,
 			`<span class="sentiment sentiment-negative">Negative</span>`, `<span class="sentiment sentiment-neutral">Neutral</span>`,
 			`<option value="negative">Negative</option>`,
 		} {
@@ -407,8 +436,176 @@ func TestThemesFeed(t *testing.T) {
 		}
 		// The account page lists the same chips, linking to the feed.
 		rec = f.do("GET", "/w/acme/accounts/"+fmt.Sprint(f.memberAcc.ID)+"?survey="+fmt.Sprint(f.themed.ID), nil, "member")
-		if want := `<a class="tag" href="/w/acme/responses?theme=price">price</a>`; !strings.Contains(rec.Body.String(), want) {
+		if want := `<a class="tag" href="/w/acme/responses?theme=price">Price</a>`; !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("account page lacks %q:\n%s", want, appExcerpt(rec.Body.String()))
+		}
+	})
+}
+
+// TestThemesTaxonomy edits the taxonomy: what each role sees, a round trip
+// through the form, the validation errors that save nothing, a save over a
+// change made meanwhile, and restoring the default.
+func TestThemesTaxonomy(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newThemesFixture(t, db)
+		analyse(t, db, f.acme.ID)
+		ws := f.acme.ID
+		editor := "/w/acme/themes/taxonomy"
+		f.run(t, []appScenario{
+			{name: "the editor", method: "GET", path: editor, actor: "analyst", status: http.StatusOK,
+				want: []string{"The workspace uses the default taxonomy.", `<input type="hidden" name="rows" value="13">`,
+					`<summary>Theme 3 · price — Price</summary>`, `name="key.2" value="price"`, `name="name_en.2" value="Price"`,
+					`<summary>New theme</summary>`, `name="key.12" value=""`, "“factu*” finds"},
+				notWant: []string{`action="/w/acme/themes/taxonomy/default"`}},
+			{name: "as a viewer", method: "GET", path: editor, actor: "viewer", status: http.StatusOK,
+				want:    []string{`<th scope="row"><code>price</code></th><td>Prijs</td><td>Price</td>`, "Analysts and owners edit the taxonomy."},
+				notWant: []string{`<form class="stack taxonomy"`}},
+		})
+
+		// Rename price (with markup, which must show as text), give it a
+		// prefix keyword, remove flexibility, add a theme for the parking
+		// garage with two keywords on one line.
+		themes := text.DefaultThemes()
+		form := taxonomyForm(appMust(db.Taxonomy(ctx, ws))(t).Version, themes)
+		form.Set("name_en.2", "Pricing <b>x</b>")
+		form.Set("keywords_nl.2", form.Get("keywords_nl.2")+"\ntarief*")
+		form.Set("remove.11", "1")
+		form.Set("key.12", "parking")
+		form.Set("name_en.12", "Parking")
+		form.Set("keywords_en.12", "parking, car park")
+		rec := f.do("POST", editor, form, "analyst")
+		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/w/acme/themes?done=saved" {
+			t.Fatalf("save: got %d to %q, want 303 to the themes page\n%s", rec.Code, rec.Header().Get("Location"), appExcerpt(rec.Body.String()))
+		}
+		tax := appMust(db.Taxonomy(ctx, ws))(t)
+		saved := appMust(insight.Themes(tax))(t)
+		if tax.Version != 2 || len(saved) != 12 {
+			t.Fatalf("saved taxonomy: version %d with %d themes, want version 2 with 12", tax.Version, len(saved))
+		}
+		price, parking := saved[2], saved[11]
+		if price.Name[text.English] != "Pricing <b>x</b>" || price.Name[text.Dutch] != "Prijs" ||
+			!slices.Equal(price.Keywords[text.Dutch], append(themes[2].Keywords[text.Dutch], "tarief*")) {
+			t.Errorf("saved price: %+v", price)
+		}
+		if parking.Key != "parking" || parking.Name[text.English] != "Parking" || len(parking.Name) != 1 ||
+			!slices.Equal(parking.Keywords[text.English], []string{"parking", "car park"}) || len(parking.Keywords) != 1 {
+			t.Errorf("saved parking: %+v, want its English name and two English keywords only", parking)
+		}
+		if slices.ContainsFunc(saved, func(th text.Theme) bool { return th.Key == "flexibility" }) {
+			t.Errorf("flexibility is still in the taxonomy")
+		}
+		f.run(t, []appScenario{
+			// Every answer is due again: 123 of them.
+			{name: "after saving", method: "GET", path: "/w/acme/themes?done=saved&survey=" + fmt.Sprint(f.themed.ID), actor: "analyst", status: http.StatusOK,
+				want: []string{"The taxonomy is saved. The answers are being analysed again", "123 answers are still being analysed",
+					">Pricing &lt;b&gt;x&lt;/b&gt;</a>"},
+				notWant: []string{"<b>x</b>"}},
+			{name: "the saved editor", method: "GET", path: editor, actor: "analyst", status: http.StatusOK,
+				want: []string{`value="Pricing &lt;b&gt;x&lt;/b&gt;"`, "tarief*</textarea>", `<summary>Theme 12 · parking — Parking</summary>`,
+					"parking\ncar park</textarea>", `action="/w/acme/themes/taxonomy/default"`},
+				notWant: []string{"The workspace uses the default taxonomy.", "flexibility"}},
+			{name: "the feed's themes", method: "GET", path: "/w/acme/responses", actor: "viewer", status: http.StatusOK,
+				want: []string{`<option value="parking">Parking</option>`, `<option value="price">Pricing &lt;b&gt;x&lt;/b&gt;</option>`}},
+		})
+
+		// A key used twice, a keyword with digits and a theme without
+		// keywords: nothing is saved and the form keeps the input.
+		version := tax.Version
+		bad := taxonomyForm(version, saved)
+		bad.Set("key.1", "price")
+		bad.Set("keywords_en.0", "slow\n12 euro")
+		bad.Set("keywords_nl.3", "")
+		bad.Set("keywords_en.3", "")
+		rec = f.do("POST", editor, bad, "analyst")
+		body := rec.Body.String()
+		if rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("invalid taxonomy: got %d, want 422", rec.Code)
+		}
+		for _, want := range []string{
+			"Nothing is saved. Correct the following and save again:",
+			`<li>theme &#34;response-time&#34;, keyword &#34;12 euro&#34;: a keyword may contain only letters`,
+			`<li>theme &#34;price&#34;: the key is already used by theme 2; keys must be unique</li>`,
+			`<li>theme &#34;communication&#34;: the theme needs at least one keyword</li>`,
+			"slow\n12 euro</textarea>", `<details class="theme" open>`, `<summary>Theme 3 · price — Pricing &lt;b&gt;x&lt;/b&gt;</summary>`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("invalid taxonomy: want %q in\n%s", want, appExcerpt(body))
+			}
+		}
+		if got := appMust(db.Taxonomy(ctx, ws))(t); got.Version != version || got.Taxonomy != tax.Taxonomy {
+			t.Errorf("an invalid taxonomy was saved: version %d, want %d unchanged", got.Version, version)
+		}
+
+		// A form made before someone else's save is not saved over it
+		// unknowingly; sent again, it is.
+		stale := taxonomyForm(version-1, saved)
+		stale.Set("name_en.0", "Speed")
+		rec = f.do("POST", editor, stale, "owner")
+		if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "The taxonomy was changed by someone else") ||
+			!strings.Contains(rec.Body.String(), `value="Speed"`) || !strings.Contains(rec.Body.String(), `name="version" value="`+fmt.Sprint(version)+`"`) {
+			t.Errorf("stale form: got %d\n%s", rec.Code, appExcerpt(rec.Body.String()))
+		}
+		if got := appMust(db.Taxonomy(ctx, ws))(t); got.Version != version {
+			t.Errorf("a stale form was saved: version %d, want %d", got.Version, version)
+		}
+		stale.Set("version", fmt.Sprint(version))
+		if rec = f.do("POST", editor, stale, "owner"); rec.Code != http.StatusSeeOther {
+			t.Errorf("stale form sent again: got %d, want 303", rec.Code)
+		}
+
+		f.run(t, []appScenario{
+			{name: "too many rows", method: "POST", path: editor, form: appForm("version", "4", "rows", "1000"), actor: "analyst", status: http.StatusBadRequest,
+				want: []string{"The form holds too many themes: at most 150 rows."}},
+			{name: "restore the default", method: "POST", path: editor + "/default", form: appForm(), actor: "analyst", status: http.StatusSeeOther,
+				want: []string{"/w/acme/themes?done=restored"}},
+			{name: "after restoring", method: "GET", path: "/w/acme/themes?done=restored", actor: "analyst", status: http.StatusOK,
+				want: []string{"The default taxonomy is back."}},
+		})
+		if got := appMust(db.Taxonomy(ctx, ws))(t); got.Taxonomy != "" || got.Version != version+2 {
+			t.Errorf("after restoring: taxonomy %q at version %d, want the default at %d", got.Taxonomy, got.Version, version+2)
+		}
+	})
+}
+
+// TestThemesSuggestions shows the suggested themes of the fixture's wave
+// and adopts one.
+func TestThemesSuggestions(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newThemesFixture(t, db)
+		analyse(t, db, f.acme.ID)
+		ws := f.acme.ID
+		scope := "?survey=" + fmt.Sprint(f.themed.ID) + "&wave=" + fmt.Sprint(f.current.ID)
+		page, adopt := "/w/acme/themes"+scope, "/w/acme/themes/suggestions"+scope
+		f.run(t, []appScenario{
+			// 9 comments of 2026 name the parking garage, which no theme
+			// covers; 8 of them say it was full. The newest comes first,
+			// its script as text.
+			{name: "suggestions", method: "GET", path: page, actor: "viewer", status: http.StatusOK,
+				want: []string{"Suggested themes", "<strong>parking garage</strong> · 9 comments",
+					"<blockquote>&lt;script&gt;alert(1)&lt;/script&gt; parking garage full, bad</blockquote><blockquote>the parking garage was full again, bad</blockquote>"},
+				notWant: []string{"<script>alert", "Add to taxonomy"}},
+			{name: "an analyst may adopt", method: "GET", path: page, actor: "analyst", status: http.StatusOK,
+				want: []string{`<form method="post" action="/w/acme/themes/suggestions?survey=` + fmt.Sprint(f.themed.ID) + `&amp;wave=` + fmt.Sprint(f.current.ID) + `"><input type="hidden" name="key" value="parking-garage"><button type="submit">Add to taxonomy</button></form>`}},
+			{name: "not for a member", method: "GET", path: page, actor: "member", status: http.StatusOK, notWant: []string{"Suggested themes", "parking"}},
+			{name: "not for one owner", method: "GET", path: page + "&owner=" + fmt.Sprint(f.users["analyst"].ID), actor: "owner", status: http.StatusOK,
+				notWant: []string{"Suggested themes"}},
+			{name: "a suggestion that is none", method: "POST", path: adopt, form: appForm("key", "nothing"), actor: "analyst", status: http.StatusConflict,
+				want: []string{"This suggestion is no longer there"}},
+			{name: "adopt", method: "POST", path: adopt, form: appForm("key", "parking-garage"), actor: "analyst", status: http.StatusSeeOther,
+				want: []string{"/w/acme/themes?done=adopted&survey=" + fmt.Sprint(f.themed.ID) + "&wave=" + fmt.Sprint(f.current.ID)}},
+			// Now the taxonomy covers it.
+			{name: "adopt again", method: "POST", path: adopt, form: appForm("key", "parking-garage"), actor: "analyst", status: http.StatusConflict},
+			{name: "after adopting", method: "GET", path: page + "&done=adopted", actor: "analyst", status: http.StatusOK,
+				want: []string{"The theme is added to the taxonomy.", "123 answers are still being analysed"}, notWant: []string{"parking garage</strong>"}},
+		})
+		tax := appMust(db.Taxonomy(ctx, ws))(t)
+		themes := appMust(insight.Themes(tax))(t)
+		last := themes[len(themes)-1]
+		if tax.Version != 2 || len(themes) != 13 || last.Key != "parking-garage" || last.Name[text.English] != "Parking garage" ||
+			!slices.Equal(last.Keywords[text.English], []string{"parking garage"}) {
+			t.Errorf("after adopting: version %d, %d themes, the last %+v; want version 2, the default 12 and the parking garage", tax.Version, len(themes), last)
 		}
 	})
 }

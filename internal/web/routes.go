@@ -182,6 +182,10 @@ func (s *Server) loopRoutes() []appRoute {
 func (s *Server) insightRoutes() []appRoute {
 	return []appRoute{
 		{"GET /w/{slug}/themes", nps.RoleViewer, s.handleThemes},
+		{"POST /w/{slug}/themes/suggestions", nps.RoleAnalyst, s.handleSuggestionAdopt},
+		{"GET /w/{slug}/themes/taxonomy", nps.RoleViewer, s.handleTaxonomy},
+		{"POST /w/{slug}/themes/taxonomy", nps.RoleAnalyst, s.handleTaxonomySave},
+		{"POST /w/{slug}/themes/taxonomy/default", nps.RoleAnalyst, s.handleTaxonomyDefault},
 	}
 }
 

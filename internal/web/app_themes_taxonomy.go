@@ -1,0 +1,231 @@
+package web
+
+import (
+	"cmp"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/promotor/promotor/internal/insight"
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
+	"github.com/promotor/promotor/internal/text"
+)
+
+// The taxonomy editor: the workspace's themes, each with its key, its
+// names and its keywords per language. Saving hands the whole list to
+// insight.SaveTaxonomy, which validates it and raises the taxonomy's
+// version, so that every answer is analysed again; nothing is saved when
+// any theme is wrong. The form works without JavaScript: one fieldset per
+// theme, a blank one to add a theme, a checkbox to remove one.
+
+// taxonomyNames are the names of the workspace's themes in the reader's
+// language, by key.
+type taxonomyNames map[string]string
+
+// of names a theme; a key the taxonomy no longer has shows as itself.
+func (n taxonomyNames) of(key string) string {
+	if v, ok := n[key]; ok {
+		return v
+	}
+	return key
+}
+
+// themeNames names the themes of a stored taxonomy in lang, else in the
+// other language, else by key.
+func themeNames(tax store.TaxonomyState, lang string) (taxonomyNames, error) {
+	themes, err := insight.Themes(tax)
+	if err != nil {
+		return nil, err
+	}
+	names := taxonomyNames{}
+	for _, th := range themes {
+		names[th.Key] = themeName(th, lang)
+	}
+	return names, nil
+}
+
+func themeName(th text.Theme, lang string) string {
+	return cmp.Or(strings.TrimSpace(th.Name[text.Lang(lang)]), strings.TrimSpace(th.Name[text.English]),
+		strings.TrimSpace(th.Name[text.Dutch]), th.Key)
+}
+
+// themeOptions are the taxonomy's themes for the feed's filter, by name;
+// a selected key the taxonomy no longer has (from before an edit) stays
+// a choice.
+func (s *Server) themeOptions(r *http.Request, a *appRequest, selected string) ([]themeOption, error) {
+	tax, err := s.db.Taxonomy(r.Context(), a.Workspace.ID)
+	if err != nil {
+		return nil, err
+	}
+	themes, err := insight.Themes(tax)
+	if err != nil {
+		return nil, err
+	}
+	var out []themeOption
+	for _, th := range themes {
+		out = append(out, themeOption{Key: th.Key, Name: themeName(th, a.M.Lang)})
+	}
+	if selected != "" && !slices.ContainsFunc(out, func(o themeOption) bool { return o.Key == selected }) {
+		out = append(out, themeOption{Key: selected, Name: selected})
+	}
+	slices.SortFunc(out, func(x, y themeOption) int {
+		return cmp.Or(strings.Compare(x.Name, y.Name), strings.Compare(x.Key, y.Key))
+	})
+	return out, nil
+}
+
+// taxonomyPage is the taxonomy editor.
+type taxonomyPage struct {
+	appLayout
+	// Default is set while the workspace uses the default taxonomy.
+	Default bool
+	// Version is the taxonomy's version the form was made from, so that
+	// saving over a change made meanwhile is noticed.
+	Version int
+	Rows    []taxonomyRow
+	// Errors are what is wrong with the input: nothing was saved.
+	Errors []string
+}
+
+// taxonomyRow is one theme of the form, as given.
+type taxonomyRow struct {
+	// Number is the theme's place in the list saved (1 for the first),
+	// which the validation messages count by; 0 for a removed theme and
+	// for the blank row of a new theme.
+	Number                 int
+	Key                    string
+	NameNL, NameEN         string
+	KeywordsNL, KeywordsEN string
+	Remove                 bool
+}
+
+// RowName is a row's name in the page's language, else in the other.
+func (p taxonomyPage) RowName(row taxonomyRow) string {
+	if p.Lang() == "nl" {
+		return cmp.Or(row.NameNL, row.NameEN)
+	}
+	return cmp.Or(row.NameEN, row.NameNL)
+}
+
+// maxTaxonomyRows bounds the rows a form may post: the themes a taxonomy
+// may hold, plus the blank row and some removed ones.
+const maxTaxonomyRows = text.MaxThemes + 50
+
+func (s *Server) handleTaxonomy(w http.ResponseWriter, r *http.Request, a *appRequest) error {
+	tax, err := s.db.Taxonomy(r.Context(), a.Workspace.ID)
+	if err != nil {
+		return err
+	}
+	themes, err := insight.Themes(tax)
+	if err != nil {
+		return err
+	}
+	p := taxonomyPage{appLayout: a.layout(a.M.T("insight.taxonomy.title")), Default: tax.Taxonomy == "", Version: tax.Version}
+	for i, th := range themes {
+		p.Rows = append(p.Rows, taxonomyRow{Number: i + 1, Key: th.Key,
+			NameNL: th.Name[text.Dutch], NameEN: th.Name[text.English],
+			KeywordsNL: strings.Join(th.Keywords[text.Dutch], "\n"), KeywordsEN: strings.Join(th.Keywords[text.English], "\n")})
+	}
+	p.Rows = append(p.Rows, taxonomyRow{})
+	return s.render(w, http.StatusOK, "app/themes_taxonomy", p)
+}
+
+func (s *Server) handleTaxonomySave(w http.ResponseWriter, r *http.Request, a *appRequest) error {
+	if err := parseAppForm(w, r); err != nil {
+		return err
+	}
+	p := taxonomyPage{appLayout: a.layout(a.M.T("insight.taxonomy.title"))}
+	n, err := strconv.Atoi(r.PostFormValue("rows"))
+	if err != nil || n < 0 || n > maxTaxonomyRows {
+		return badRequest("insight.taxonomy.err.rows", "max", maxTaxonomyRows)
+	}
+	var themes []text.Theme
+	for i := range n {
+		field := func(name string) string { return r.PostFormValue(name + "." + strconv.Itoa(i)) }
+		row := taxonomyRow{Key: strings.TrimSpace(field("key")), NameNL: field("name_nl"), NameEN: field("name_en"),
+			KeywordsNL: field("keywords_nl"), KeywordsEN: field("keywords_en"), Remove: field("remove") == "1"}
+		if row.blank() {
+			continue
+		}
+		if !row.Remove {
+			themes = append(themes, row.theme())
+			row.Number = len(themes)
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	p.Rows = append(p.Rows, taxonomyRow{})
+	ctx, ws := r.Context(), a.Workspace.ID
+	tax, err := s.db.Taxonomy(ctx, ws)
+	if err != nil {
+		return err
+	}
+	p.Default, p.Version = tax.Taxonomy == "", tax.Version
+	if v, err := strconv.Atoi(r.PostFormValue("version")); err != nil || v != tax.Version {
+		// Changed meanwhile (another analyst, an adopted suggestion). The
+		// form keeps this input and now carries the current version, so
+		// saving it again overwrites knowingly. A guard, not a lock: two
+		// saves in the same instant can still both pass it.
+		p.Errors = []string{a.M.T("insight.taxonomy.err.changed")}
+		return s.render(w, http.StatusConflict, "app/themes_taxonomy", p)
+	}
+	if _, err := insight.SaveTaxonomy(ctx, s.db, ws, themes); err != nil {
+		var ve *nps.ValidationError
+		if !errors.As(err, &ve) {
+			return err
+		}
+		p.Errors = strings.Split(ve.Message, "\n")
+		return s.render(w, http.StatusUnprocessableEntity, "app/themes_taxonomy", p)
+	}
+	http.Redirect(w, r, p.Base()+"/themes?done=saved", http.StatusSeeOther)
+	return nil
+}
+
+// handleTaxonomyDefault gives the workspace the default taxonomy back.
+func (s *Server) handleTaxonomyDefault(w http.ResponseWriter, r *http.Request, a *appRequest) error {
+	if err := parseAppForm(w, r); err != nil {
+		return err
+	}
+	if _, err := s.db.SetTaxonomy(r.Context(), a.Workspace.ID, ""); err != nil {
+		return err
+	}
+	http.Redirect(w, r, a.layout("").Base()+"/themes?done=restored", http.StatusSeeOther)
+	return nil
+}
+
+// blank reports whether the row holds nothing: the unused row of a new
+// theme.
+func (row taxonomyRow) blank() bool {
+	return row.Key == "" && strings.TrimSpace(row.NameNL+row.NameEN+row.KeywordsNL+row.KeywordsEN) == ""
+}
+
+// theme is the row as a theme: names and keywords of a language only
+// where given, keywords one per line or separated by commas.
+func (row taxonomyRow) theme() text.Theme {
+	th := text.Theme{Key: row.Key, Name: map[text.Lang]string{}, Keywords: map[text.Lang][]string{}}
+	for _, f := range []struct {
+		lang           text.Lang
+		name, keywords string
+	}{{text.Dutch, row.NameNL, row.KeywordsNL}, {text.English, row.NameEN, row.KeywordsEN}} {
+		if name := strings.TrimSpace(f.name); name != "" {
+			th.Name[f.lang] = name
+		}
+		if kws := splitKeywords(f.keywords); len(kws) > 0 {
+			th.Keywords[f.lang] = kws
+		}
+	}
+	return th
+}
+
+// splitKeywords reads keywords one per line or separated by commas.
+func splitKeywords(s string) []string {
+	var out []string
+	for _, kw := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == ',' || r == '\r' }) {
+		if kw = strings.TrimSpace(kw); kw != "" {
+			out = append(out, kw)
+		}
+	}
+	return out
+}
