@@ -64,6 +64,15 @@ func (l responseList) ThemeLink(key string) string { return l.themeLink(key) }
 // listResponses reads a page of responses with their tags, themes and
 // tone, each kind in one query for the whole page.
 func (s *Server) listResponses(r *http.Request, a *appRequest, f store.ResponseFilter) (responseList, store.ResponseCursor, error) {
+	themes, err := s.workspaceThemes(r, a)
+	if err != nil {
+		return responseList{}, store.ResponseCursor{}, err
+	}
+	return s.listNamedResponses(r, a, f, namesOf(themes, a.M.Lang))
+}
+
+// listNamedResponses is listResponses with the names of the themes.
+func (s *Server) listNamedResponses(r *http.Request, a *appRequest, f store.ResponseFilter, names taxonomyNames) (responseList, store.ResponseCursor, error) {
 	ctx, ws := r.Context(), a.Workspace.ID
 	page, err := s.db.LatestResponses(ctx, ws, f)
 	if err != nil {
@@ -74,18 +83,11 @@ func (s *Server) listResponses(r *http.Request, a *appRequest, f store.ResponseF
 		ids[i] = resp.ID
 	}
 	feed := a.layout("").Base() + "/responses?theme="
-	l := responseList{Responses: page.Responses, themeLink: func(key string) string { return feed + url.QueryEscape(key) }}
+	l := responseList{Responses: page.Responses, names: names, themeLink: func(key string) string { return feed + url.QueryEscape(key) }}
 	if l.ItemTags, err = s.db.TagsOf(ctx, ws, ids); err != nil {
 		return l, page.Next, err
 	}
-	if l.ItemInsight, err = s.db.InsightOf(ctx, ws, ids); err != nil {
-		return l, page.Next, err
-	}
-	tax, err := s.db.Taxonomy(ctx, ws)
-	if err != nil {
-		return l, page.Next, err
-	}
-	l.names, err = themeNames(tax, a.M.Lang)
+	l.ItemInsight, err = s.db.InsightOf(ctx, ws, ids)
 	return l, page.Next, err
 }
 
@@ -110,13 +112,16 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, a *appReques
 	if p.Tags, err = s.db.TagNames(ctx, ws); err != nil {
 		return err
 	}
-	if p.Themes, err = s.themeOptions(r, a, p.Theme); err != nil {
+	themes, err := s.workspaceThemes(r, a)
+	if err != nil {
 		return err
 	}
+	names := namesOf(themes, a.M.Lang)
+	p.Themes = themeOptions(names, p.Theme)
 	if sc.Survey.ID == 0 {
 		return s.render(w, http.StatusOK, "app/responses", p)
 	}
-	list, next, err := s.listResponses(r, a, f)
+	list, next, err := s.listNamedResponses(r, a, f, names)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/promotor/promotor/internal/insight"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
+	"github.com/promotor/promotor/internal/text"
 )
 
 // The themes page: for one wave of a survey, what the follow-up comments
@@ -129,10 +130,11 @@ func (s *Server) handleThemes(w http.ResponseWriter, r *http.Request, a *appRequ
 	if p.Backlog, err = s.db.InsightBacklog(ctx, ws, tax.Version, backlogCap+1); err != nil {
 		return err
 	}
-	names, err := themeNames(tax, a.M.Lang)
+	themes, err := insight.Themes(tax)
 	if err != nil {
 		return err
 	}
+	names := namesOf(themes, a.M.Lang)
 	waves, err := s.db.Insight(ctx, ws, sc.Survey.ID, sc.OwnerID)
 	if err != nil {
 		return err
@@ -144,7 +146,7 @@ func (s *Server) handleThemes(w http.ResponseWriter, r *http.Request, a *appRequ
 	wi := waves[i]
 	impacts := make([][]nps.ThemeImpact, len(waves))
 	for j, wv := range waves {
-		if impacts[j], err = insight.Impact(wv, impactOptions(wv, sc.OwnerID)); err != nil {
+		if impacts[j], err = insight.Impact(wv, nps.Options{Population: population(wv, sc.OwnerID)}); err != nil {
 			return err
 		}
 	}
@@ -163,26 +165,21 @@ func (s *Server) handleThemes(w http.ResponseWriter, r *http.Request, a *appRequ
 	p.Loyalty = loyaltyView{LoyaltyMatrix: m, Promoters: m.RowTotal(nps.Promoter),
 		PromotersAtRisk: m.Count(nps.Promoter, nps.SwitchYes) + m.Count(nps.Promoter, nps.SwitchUnsure)}
 	if sc.OwnerID == 0 {
-		if p.Suggestions, err = s.suggestions(r, a, tax, sc); err != nil {
+		if p.Suggestions, err = s.suggestions(r, a, themes, sc); err != nil {
 			return err
 		}
 	}
 	return s.render(w, http.StatusOK, "app/themes", p)
 }
 
-// population is the wave's population for its figures: known only for the
-// whole wave, not for the accounts of one owner.
+// population is the wave's population for its figures, as the dashboard
+// takes it: known only for the whole wave, not for the accounts of one
+// owner.
 func population(wi store.WaveInsight, ownerID int64) int64 {
 	if ownerID != 0 || wi.Wave.Population < wi.All.N() {
 		return 0
 	}
 	return wi.Wave.Population
-}
-
-// impactOptions are the options of a wave's theme effects: the defaults,
-// with the population as the dashboard takes it.
-func impactOptions(wi store.WaveInsight, ownerID int64) nps.Options {
-	return nps.Options{Population: population(wi, ownerID)}
 }
 
 // sentimentRows counts the wave's comments per category and tone,
@@ -355,4 +352,55 @@ func (p themesPage) SurveyLink() string {
 		link += "/edit"
 	}
 	return link
+}
+
+// taxonomyNames are the names of the workspace's themes in the reader's
+// language, by key.
+type taxonomyNames map[string]string
+
+// of names a theme; a key the taxonomy no longer has shows as itself.
+func (n taxonomyNames) of(key string) string {
+	if v, ok := n[key]; ok {
+		return v
+	}
+	return key
+}
+
+// workspaceThemes returns the themes of the workspace's taxonomy.
+func (s *Server) workspaceThemes(r *http.Request, a *appRequest) ([]text.Theme, error) {
+	tax, err := s.db.Taxonomy(r.Context(), a.Workspace.ID)
+	if err != nil {
+		return nil, err
+	}
+	return insight.Themes(tax)
+}
+
+// namesOf names themes in lang, else in the other language, else by key.
+func namesOf(themes []text.Theme, lang string) taxonomyNames {
+	names := taxonomyNames{}
+	for _, th := range themes {
+		names[th.Key] = themeName(th, lang)
+	}
+	return names
+}
+
+func themeName(th text.Theme, lang string) string {
+	return cmp.Or(strings.TrimSpace(th.Name[text.Lang(lang)]), strings.TrimSpace(th.Name[text.English]),
+		strings.TrimSpace(th.Name[text.Dutch]), th.Key)
+}
+
+// themeOptions are the themes for the feed's filter, by name; a selected
+// key the taxonomy no longer has (from before an edit) stays a choice.
+func themeOptions(names taxonomyNames, selected string) []themeOption {
+	out := make([]themeOption, 0, len(names)+1)
+	for key, name := range names {
+		out = append(out, themeOption{Key: key, Name: name})
+	}
+	if _, ok := names[selected]; selected != "" && !ok {
+		out = append(out, themeOption{Key: selected, Name: selected})
+	}
+	slices.SortFunc(out, func(x, y themeOption) int {
+		return cmp.Or(strings.Compare(x.Name, y.Name), strings.Compare(x.Key, y.Key))
+	})
+	return out
 }

@@ -5,7 +5,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/promotor/promotor/internal/insight"
-	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/text"
 )
 
@@ -30,27 +29,27 @@ type suggestionRow struct {
 }
 
 // discover returns the suggestions of the scope's wave against the
-// workspace's taxonomy, and the comments they were found in.
-func (s *Server) discover(r *http.Request, a *appRequest, tax store.TaxonomyState, sc dashScope) ([]text.Suggestion, []string, []text.Theme, error) {
-	themes, err := insight.Themes(tax)
-	if err != nil {
-		return nil, nil, nil, err
-	}
+// workspace's themes, and the comments they were found in. A stored
+// taxonomy that no longer compiles (valid when saved, refused by a later
+// version of the analysis, which then analyses with the default) has no
+// suggestions: the editor lists its problems on the next save, and the
+// rest of the themes page does not depend on it.
+func (s *Server) discover(r *http.Request, a *appRequest, themes []text.Theme, sc dashScope) ([]text.Suggestion, []string, error) {
 	compiled, err := text.Compile(themes)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil
 	}
 	comments, err := s.db.Uncommented(r.Context(), a.Workspace.ID, sc.Wave.ID, suggestFrom)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	return text.Discover(comments, compiled, text.Lang(sc.Survey.DefaultLanguage), maxSuggestions), comments, themes, nil
+	return text.Discover(comments, compiled, text.Lang(sc.Survey.DefaultLanguage), maxSuggestions), comments, nil
 }
 
 // suggestions are the page's suggested themes with two example comments
 // each.
-func (s *Server) suggestions(r *http.Request, a *appRequest, tax store.TaxonomyState, sc dashScope) ([]suggestionRow, error) {
-	found, comments, _, err := s.discover(r, a, tax, sc)
+func (s *Server) suggestions(r *http.Request, a *appRequest, themes []text.Theme, sc dashScope) ([]suggestionRow, error) {
+	found, comments, err := s.discover(r, a, themes, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -96,12 +95,11 @@ func (s *Server) handleSuggestionAdopt(w http.ResponseWriter, r *http.Request, a
 	if sc.Wave.ID == 0 {
 		return badRequest("insight.suggest.err.gone")
 	}
-	ctx, ws := r.Context(), a.Workspace.ID
-	tax, err := s.db.Taxonomy(ctx, ws)
+	themes, err := s.workspaceThemes(r, a)
 	if err != nil {
 		return err
 	}
-	found, _, themes, err := s.discover(r, a, tax, sc)
+	found, _, err := s.discover(r, a, themes, sc)
 	if err != nil {
 		return err
 	}
@@ -110,7 +108,7 @@ func (s *Server) handleSuggestionAdopt(w http.ResponseWriter, r *http.Request, a
 		if sg.Key != key {
 			continue
 		}
-		if _, err := insight.SaveTaxonomy(ctx, s.db, ws, append(themes, sg.Theme())); err != nil {
+		if _, err := insight.SaveTaxonomy(r.Context(), s.db, a.Workspace.ID, append(themes, sg.Theme())); err != nil {
 			return err
 		}
 		http.Redirect(w, r, a.layout("").Base()+"/themes?"+string(sc.Query("done", "adopted")), http.StatusSeeOther)

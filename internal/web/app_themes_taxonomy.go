@@ -4,13 +4,11 @@ import (
 	"cmp"
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/promotor/promotor/internal/insight"
 	"github.com/promotor/promotor/internal/nps"
-	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/text"
 )
 
@@ -18,64 +16,8 @@ import (
 // names and its keywords per language. Saving hands the whole list to
 // insight.SaveTaxonomy, which validates it and raises the taxonomy's
 // version, so that every answer is analysed again; nothing is saved when
-// any theme is wrong. The form works without JavaScript: one fieldset per
-// theme, a blank one to add a theme, a checkbox to remove one.
-
-// taxonomyNames are the names of the workspace's themes in the reader's
-// language, by key.
-type taxonomyNames map[string]string
-
-// of names a theme; a key the taxonomy no longer has shows as itself.
-func (n taxonomyNames) of(key string) string {
-	if v, ok := n[key]; ok {
-		return v
-	}
-	return key
-}
-
-// themeNames names the themes of a stored taxonomy in lang, else in the
-// other language, else by key.
-func themeNames(tax store.TaxonomyState, lang string) (taxonomyNames, error) {
-	themes, err := insight.Themes(tax)
-	if err != nil {
-		return nil, err
-	}
-	names := taxonomyNames{}
-	for _, th := range themes {
-		names[th.Key] = themeName(th, lang)
-	}
-	return names, nil
-}
-
-func themeName(th text.Theme, lang string) string {
-	return cmp.Or(strings.TrimSpace(th.Name[text.Lang(lang)]), strings.TrimSpace(th.Name[text.English]),
-		strings.TrimSpace(th.Name[text.Dutch]), th.Key)
-}
-
-// themeOptions are the taxonomy's themes for the feed's filter, by name;
-// a selected key the taxonomy no longer has (from before an edit) stays
-// a choice.
-func (s *Server) themeOptions(r *http.Request, a *appRequest, selected string) ([]themeOption, error) {
-	tax, err := s.db.Taxonomy(r.Context(), a.Workspace.ID)
-	if err != nil {
-		return nil, err
-	}
-	themes, err := insight.Themes(tax)
-	if err != nil {
-		return nil, err
-	}
-	var out []themeOption
-	for _, th := range themes {
-		out = append(out, themeOption{Key: th.Key, Name: themeName(th, a.M.Lang)})
-	}
-	if selected != "" && !slices.ContainsFunc(out, func(o themeOption) bool { return o.Key == selected }) {
-		out = append(out, themeOption{Key: selected, Name: selected})
-	}
-	slices.SortFunc(out, func(x, y themeOption) int {
-		return cmp.Or(strings.Compare(x.Name, y.Name), strings.Compare(x.Key, y.Key))
-	})
-	return out, nil
-}
+// any theme is wrong. The form works without JavaScript: a collapsible
+// fieldset per theme, a blank one to add a theme, a checkbox to remove one.
 
 // taxonomyPage is the taxonomy editor.
 type taxonomyPage struct {
@@ -142,7 +84,7 @@ func (s *Server) handleTaxonomySave(w http.ResponseWriter, r *http.Request, a *a
 	if err != nil || n < 0 || n > maxTaxonomyRows {
 		return badRequest("insight.taxonomy.err.rows", "max", maxTaxonomyRows)
 	}
-	var themes []text.Theme
+	themes := []text.Theme{} // stored as [], not null, when every theme is removed
 	for i := range n {
 		field := func(name string) string { return r.PostFormValue(name + "." + strconv.Itoa(i)) }
 		row := taxonomyRow{Key: strings.TrimSpace(field("key")), NameNL: field("name_nl"), NameEN: field("name_en"),
