@@ -247,8 +247,8 @@ func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, 
 		change.add(r, -1)
 	}
 	for _, q := range []string{
-		`DELETE FROM response_themes WHERE workspace_id = $1 AND response_id IN (` + in + `)`,
-		`DELETE FROM response_insight WHERE workspace_id = $1 AND response_id IN (` + in + `)`,
+		`DELETE FROM response_themes WHERE +workspace_id = $1 AND response_id IN (` + in + `)`,
+		`DELETE FROM response_insight WHERE +workspace_id = $1 AND response_id IN (` + in + `)`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, workspaceID); err != nil {
 			return 0, fmt.Errorf("clear insight: %w", err)
@@ -276,12 +276,15 @@ func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, 
 }
 
 // countedInsight reads what the rollups count for the responses in the
-// ID list in.
+// ID list in. Here and wherever rows are looked up by response, the unary
+// plus in "+workspace_id" keeps SQLite from reading them through an index
+// that starts with the workspace (all of its rows) instead of the primary
+// key; the condition still holds.
 func countedInsight(ctx context.Context, tx querier, workspaceID int64, in string) ([]nps.ResponseInsight, error) {
 	byID := map[int64]*nps.ResponseInsight{}
 	var old []*nps.ResponseInsight
 	rows, err := tx.QueryContext(ctx, `SELECT response_id, survey_id, wave_id, account_id, score, intent, sentiment
-		FROM response_insight WHERE workspace_id = $1 AND response_id IN (`+in+`) ORDER BY response_id`, workspaceID)
+		FROM response_insight WHERE +workspace_id = $1 AND response_id IN (`+in+`) ORDER BY response_id`, workspaceID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var r nps.ResponseInsight
 		if err := row.Scan(&r.ResponseID, &r.SurveyID, &r.WaveID, &r.AccountID, &r.Score, &r.Intent, &r.Sentiment); err != nil {
@@ -295,7 +298,7 @@ func countedInsight(ctx context.Context, tx querier, workspaceID int64, in strin
 		return nil, fmt.Errorf("read insight: %w", err)
 	}
 	rows, err = tx.QueryContext(ctx, `SELECT response_id, theme FROM response_themes
-		WHERE workspace_id = $1 AND response_id IN (`+in+`) ORDER BY response_id, theme`, workspaceID)
+		WHERE +workspace_id = $1 AND response_id IN (`+in+`) ORDER BY response_id, theme`, workspaceID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var id int64
 		var theme string
@@ -317,9 +320,11 @@ func countedInsight(ctx context.Context, tx querier, workspaceID int64, in strin
 	return rs, nil
 }
 
-// insertInsight writes the rows of rs in multi-row statements.
+// insertInsight writes the rows of rs in multi-row statements of a few
+// hundred numbered parameters: SQLite looks each one's name up in a list,
+// which costs quadratic time with thousands of them.
 func insertInsight(ctx context.Context, tx querier, workspaceID int64, rs []nps.ResponseInsight) error {
-	const perStatement = 500
+	const perStatement = 40
 	for chunk := range slices.Chunk(rs, perStatement) {
 		var w where
 		ws := w.arg(workspaceID)
