@@ -64,6 +64,8 @@ func Build(seed int64) Plan {
 	p.Accounts = g.accounts(p.Users)
 	p.Contacts = g.contacts(p.Accounts)
 	p.Waves = g.waves(&p)
+	g.revenue(&p)
+	p.Referrals = g.referrals(&p)
 	p.Plans = g.plans(&p)
 	return p
 }

@@ -31,7 +31,7 @@ type Result struct {
 	// wave: its survey link lets the demo's user answer as a customer.
 	SurveyToken string
 	// The numbers of rows written.
-	Users, Accounts, Contacts, Invitations, Responses, Revisions, Plans int
+	Users, Accounts, Contacts, Invitations, Responses, Revisions, Plans, Referrals int
 }
 
 // apiTokenName names the demo workspace's API token.
@@ -170,7 +170,33 @@ func (in *installer) customers(ctx context.Context) error {
 		return nil
 	})
 	in.res.Accounts, in.res.Contacts = len(in.accounts), len(in.contacts)
-	return err
+	if err != nil {
+		return err
+	}
+	return in.money(ctx)
+}
+
+// money stores the accounts' revenue per year and the referrals.
+func (in *installer) money(ctx context.Context) error {
+	db, ws := in.db, in.res.Workspace.ID
+	var rs []nps.AccountRevenue
+	for i, a := range in.plan.Accounts {
+		for _, r := range a.Revenue {
+			rs = append(rs, nps.AccountRevenue{AccountID: in.accounts[i], Year: r.Year, RevenueCents: r.Cents})
+		}
+	}
+	if err := db.UpsertAccountRevenue(ctx, ws, rs); err != nil {
+		return fmt.Errorf("revenue: %w", err)
+	}
+	for _, r := range in.plan.Referrals {
+		_, err := db.CreateReferral(ctx, ws, nps.Referral{ReferrerAccountID: in.accounts[r.Referrer],
+			ReferredAccountID: in.accounts[r.Referred], CreatedBy: in.users[0]}, 0)
+		if err != nil {
+			return fmt.Errorf("referral: %w", err)
+		}
+	}
+	in.res.Referrals = len(in.plan.Referrals)
+	return nil
 }
 
 // measurements stores the survey and its waves with their invitations and

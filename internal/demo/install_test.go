@@ -76,6 +76,7 @@ func TestInstall(t *testing.T) {
 			t.Fatalf("Install: %v", err)
 		}
 		checkInstalled(t, db, raw, plan, res)
+		checkMoney(t, db, plan, res)
 		first := countRows(t, raw)
 
 		again, err := Install(ctx, db, plan)

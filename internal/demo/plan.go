@@ -41,6 +41,8 @@ type Plan struct {
 	// Plans are the improvement plans made with the critical customers of
 	// the middle wave, whose effect the last wave shows.
 	Plans []ImprovementPlan
+	// Referrals are the customers that came by another's recommendation.
+	Referrals []Referral
 	// Today is the moment the plan describes: every date in it lies
 	// before. See At.
 	Today time.Time
@@ -99,6 +101,8 @@ type Account struct {
 	// FirstWave is the index of the first wave the account took part in:
 	// customers who joined later were not asked before.
 	FirstWave int
+	// Revenue is the account's revenue per year, oldest first.
+	Revenue []Revenue
 }
 
 // ActiveAt reports whether the account was a customer at time t in wave
@@ -197,6 +201,7 @@ func (p Plan) At(now time.Time) Plan {
 	q.Accounts = make([]Account, len(p.Accounts))
 	for i, a := range p.Accounts {
 		a.ChurnedAt = move(a.ChurnedAt)
+		a.Revenue = moveRevenue(a.Revenue, years)
 		if year, err := strconv.Atoi(a.Attributes[attrSince]); err == nil {
 			a.Attributes = maps.Clone(a.Attributes)
 			a.Attributes[attrSince] = strconv.Itoa(year + years)

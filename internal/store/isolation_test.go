@@ -223,6 +223,11 @@ func TestWorkspaceIsolation(t *testing.T) {
 			"ReplayWebhookDelivery": func() error { _, err := db.ReplayWebhookDelivery(ctx, A, bAlerts.delivery); return err },
 			// B's owner is no member of A (yet: AddMember below).
 			"CreateAPIToken": func() error { _, _, err := db.CreateAPIToken(ctx, A, "Steal", b.owner.ID); return err },
+			// B's account, whose years of revenue A neither reads nor writes.
+			"AccountRevenue": func() error { _, err := db.AccountRevenue(ctx, A, b.account.ID); return err },
+			"UpsertAccountRevenue": func() error {
+				return db.UpsertAccountRevenue(ctx, A, []nps.AccountRevenue{{AccountID: b.account.ID, Year: 2025, RevenueCents: 1}})
+			},
 		}
 		empty := map[string]func() (int, error){
 			"Insight":      func() (int, error) { l, err := db.Insight(ctx, A, b.survey.ID, 0); return len(l), err },
