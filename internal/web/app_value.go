@@ -333,6 +333,14 @@ func (p valuePage) CategoryLabel(c string) string {
 	return p.T("dash.category." + c)
 }
 
+// Accounts counts accounts in words: "1 account", "2 accounts".
+func (p valuePage) Accounts(n int64) string {
+	if n == 1 {
+		return p.T("value.accounts_one")
+	}
+	return p.T("value.accounts", "n", p.grouped(n))
+}
+
 // IntentLabel names a switching answer.
 func (p valuePage) IntentLabel(i nps.SwitchIntent) string {
 	return p.T("value.intent." + cmp.Or(string(i), "none"))
@@ -343,8 +351,8 @@ func (p valuePage) MoveName(m nps.MoveValue) string {
 	return p.T("value.move.name", "from", p.T("value.cat."+m.From.String()), "to", p.T("value.cat."+m.To.String()))
 }
 
-// MoveTitle names a move with its value: "detractor → passive: EUR
-// 180,000 a year".
+// MoveTitle names a move with its value: "From detractor to passive:
+// EUR 180,000 a year".
 func (p valuePage) MoveTitle(m nps.MoveValue) string {
-	return p.T("value.move.title_value", "move", p.MoveName(m), "value", p.eur(m.Value))
+	return p.T("value.move.heading", "from", p.T("value.cat."+m.From.String()), "to", p.T("value.cat."+m.To.String()), "value", p.eur(m.Value))
 }

@@ -43,11 +43,10 @@ func (p valuePage) moveSteps(m nps.MoveValue) ([]valueStep, error) {
 	revenue, gain := float64(m.Revenue), m.RetentionTo-m.RetentionFrom
 	return []valueStep{
 		{p.T("value.step.move_revenue", "from", from),
-			p.T("value.formula.accounts", "n", p.grouped(m.Accounts), "revenue", p.eur(revenue)),
+			p.Accounts(m.Accounts) + ": " + p.eur(revenue),
 			p.stepResult(m.Steps[0])},
 		{p.T("value.step.move_retention", "from", from, "to", to),
-			p.T("value.formula.retention", "to", p.pct(m.RetentionTo), "to_n", p.grouped(m.ObservedTo),
-				"from", p.pct(m.RetentionFrom), "from_n", p.grouped(m.ObservedFrom), "gain", p.pct(gain)),
+			p.pct(m.RetentionTo) + " (" + p.Accounts(m.ObservedTo) + ") − " + p.pct(m.RetentionFrom) + " (" + p.Accounts(m.ObservedFrom) + ") = " + p.pct(gain),
 			p.stepResult(m.Steps[1])},
 		{p.T("value.step.move_value", "to", to),
 			p.eur(revenue) + " × " + p.pct(gain) + " = " + p.eur(m.Value),
