@@ -40,8 +40,9 @@ type valueScope struct {
 	// Opened are the survey's waves that have opened, the choices of the
 	// observed wave.
 	Opened []nps.Wave
-	// Observed is the wave chosen with observed=, else the latest whose
-	// follow-up window has passed; zero when there is none.
+	// Observed is the wave chosen with observed= (one that has opened),
+	// else the latest whose follow-up window has passed; zero when there
+	// is none.
 	Observed nps.Wave
 	// Passed reports whether Observed's window has passed; From and Until
 	// are the window.
@@ -65,11 +66,11 @@ func (s *Server) valueScopeOf(r *http.Request, a *appRequest) (valueScope, error
 		}
 	}
 	if v := r.URL.Query().Get("observed"); v != "" {
-		i := slices.IndexFunc(sc.Waves, func(w nps.Wave) bool { return strconv.FormatInt(w.ID, 10) == v })
+		i := slices.IndexFunc(vs.Opened, func(w nps.Wave) bool { return strconv.FormatInt(w.ID, 10) == v })
 		if i < 0 {
 			return vs, nps.ErrNotFound
 		}
-		vs.Observed = sc.Waves[i]
+		vs.Observed = vs.Opened[i]
 	} else {
 		for _, w := range slices.Backward(sc.Waves) {
 			if insight.Observed(w, now) {
@@ -156,9 +157,10 @@ type valuePage struct {
 	ShowGrowth bool
 }
 
-// valueOutcomeRow is one category's observed outcome.
+// valueOutcomeRow is one category's observed outcome; Key is the
+// category's name, "" for all accounts.
 type valueOutcomeRow struct {
-	Category string
+	Key string
 	nps.CategoryOutcome
 }
 
@@ -325,12 +327,12 @@ func (p *valuePage) valueMoves(current []valueAccount, observed nps.Outcomes) er
 	return nil
 }
 
-// CategoryLabel names a category of a row; "" is all accounts.
-func (p valuePage) CategoryLabel(c string) string {
-	if c == "" {
+// RowLabel names the category of a row; "" is all accounts.
+func (p valuePage) RowLabel(key string) string {
+	if key == "" {
 		return p.T("value.all_accounts")
 	}
-	return p.T("dash.category." + c)
+	return p.T("dash.category." + key)
 }
 
 // Accounts counts accounts in words: "1 account", "2 accounts".

@@ -349,10 +349,14 @@ func (p valueCalcPage) observedWhy(o nps.Outcomes, why string) string {
 	return why
 }
 
-// Source names where the assumptions used came from.
+// Source names where the assumptions used came from: the observed wave,
+// the rules of thumb, or the reader's own when they changed those.
 func (p valueCalcPage) Source(as nps.Assumptions) string {
-	if as.Source == nps.SourceObserved {
+	switch {
+	case as.Source == nps.SourceObserved:
 		return p.T("value.calc.source_observed_wave", "wave", p.Scope.Observed.Name)
+	case as == nps.RulesOfThumb():
+		return p.T("value.calc.source_rules")
 	}
-	return p.T("value.calc.source_rules")
+	return p.T("value.calc.source_own")
 }
