@@ -51,7 +51,8 @@ Commands:
   serve     run the web server (survey pages, signed-in area, API)
   migrate   apply database migrations
   calc      compute NPS and its interval from a file of scores; compare two
-  import    import accounts, contacts or historical responses from CSV or XLSX
+  import    import accounts, contacts, revenue or historical responses from CSV or XLSX
+  analyse   analyse the comments that are due now (serve does it in the background)
   load-workload  load the benchmark workload (perf/WORKLOAD.md) into a workspace, in bulk
   demo      create the demo workspace (three yearly waves, -10 to +18); --serve serves it
   token     create, list and revoke a workspace's API tokens
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runCalc(args, stdin, stdout, stderr)
 	case "import":
 		return runImport(ctx, args, getenv, stdin, stdout, stderr)
+	case "analyse":
+		return runAnalyse(ctx, args, getenv, stdout, stderr)
 	case "load-workload":
 		return runLoadWorkload(ctx, args, getenv, stdout, stderr)
 	case "demo":

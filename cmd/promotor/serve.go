@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/promotor/promotor/internal/i18n"
+	"github.com/promotor/promotor/internal/insight"
 	"github.com/promotor/promotor/internal/jobs"
 	"github.com/promotor/promotor/internal/loop"
 	"github.com/promotor/promotor/internal/mail"
@@ -129,7 +130,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second}
 	closed := &loop.Loop{DB: db, Catalog: catalog, Render: renderer, Mail: mailer, BaseURL: sender.BaseURL, Log: log}
-	queue, err := jobs.Start(ctx, db, log, tasks(sender, closed, app), kinds(closed), jobs.Options{})
+	analyser := &insight.Analyser{DB: db, Log: log, Budget: 20 * time.Second}
+	queue, err := jobs.Start(ctx, db, log, tasks(sender, closed, analyser, app), kinds(closed), jobs.Options{})
 	if err != nil {
 		return err
 	}
@@ -160,11 +162,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // process offers and one of them runs at a time (see internal/jobs).
 // Without an SMTP server sends still start, and their messages wait.
 // The follow-ups' tasks queue their emails for the loop's email jobs.
-func tasks(sender *send.Sender, closed *loop.Loop, app *web.Server) []jobs.Task {
+func tasks(sender *send.Sender, closed *loop.Loop, analyser *insight.Analyser, app *web.Server) []jobs.Task {
 	t := []jobs.Task{
 		{Name: "start-sends", Every: 5 * time.Second, Timeout: time.Minute, Run: sender.StartDue},
 		{Name: "queue-reminders", Every: time.Minute, Timeout: time.Minute, Run: sender.QueueReminders},
 		{Name: "process-events", Every: time.Second, Timeout: time.Minute, Run: closed.ProcessEvents},
+		{Name: "analyse-comments", Every: time.Second, Timeout: time.Minute, Run: analyser.Run},
 		{Name: "escalate-followups", Every: time.Minute, Timeout: time.Minute, Run: app.EscalateOverdue},
 		{Name: "silent-key-accounts", Every: time.Hour, Timeout: 5 * time.Minute, Run: app.RaiseSilentKeyAccounts},
 	}

@@ -7,12 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/promotor/promotor/internal/insight"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 )
@@ -26,8 +28,10 @@ DIR/contacts.csv (contact_id,account_id,email) and RESPONSES.csv
 (id,wave,contact_id,account_id,segment,score,comment,created_at, UTC
 times). It adds a survey "Benchmark workload" with the waves 2021 to
 2025, the accounts (with the custom attribute "segment"), the contacts
-and the responses, rebuilds the workspace's score rollup and analyses
-the tables. The database is created and migrated when it needs it.
+and the responses, with made-up revenue per account and year (the
+workload has none), rebuilds the workspace's score rollup, analyses the
+tables, and then analyses the comments as serve would (themes,
+sentiment), which promotor analyse also does. The database is created and migrated when it needs it.
 
 Promotor keeps one response per contact and wave, while the workload has
 many: the first response of each contact in each wave is stored with the
@@ -112,6 +116,15 @@ func runLoadWorkload(ctx context.Context, args []string, getenv func(string) str
 	}
 	progress.done(report.Responses)
 	printWorkload(stdout, *slug, report, time.Since(start))
+	start = time.Now()
+	analyser := &insight.Analyser{DB: db, Log: slog.New(slog.NewTextHandler(stderr, nil))}
+	n, err := analyser.RunCount(ctx)
+	if err != nil {
+		return fmt.Errorf("load-workload: analyse the comments: %w", err)
+	}
+	took := time.Since(start)
+	fmt.Fprintf(stdout, "  comments: %d answers analysed for themes, sentiment and switching intent in %s (%.0f a second)\n",
+		n, round(took), perSecond(int64(n), took))
 	return nil
 }
 

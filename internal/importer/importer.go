@@ -1,7 +1,8 @@
 // Package importer reads the files that customers bring from their CRM or
 // from another NPS tool — CSV in any of the encodings and delimiters that
 // spreadsheets write, or XLSX — and turns their rows into typed, validated
-// records of accounts, contacts or historical responses.
+// records of accounts, contacts, historical responses or accounts' revenue
+// per year.
 //
 // It is pure: bytes and a column mapping in, records and line-numbered
 // errors out. It knows nothing of the database; whether a record creates
@@ -24,20 +25,27 @@ const (
 	Accounts  Kind = "accounts"
 	Contacts  Kind = "contacts"
 	Responses Kind = "responses"
+	// Revenue is accounts' revenue per calendar year, a row per account
+	// and year.
+	Revenue Kind = "revenue"
 )
 
 // Kinds are the kinds of import, in the order the UI offers them.
-var Kinds = []Kind{Accounts, Contacts, Responses}
+var Kinds = []Kind{Accounts, Contacts, Responses, Revenue}
 
 // ParseKind accepts a kind's name.
 func ParseKind(s string) (Kind, error) {
 	k := Kind(strings.ToLower(strings.TrimSpace(s)))
 	switch k {
-	case Accounts, Contacts, Responses:
+	case Accounts, Contacts, Responses, Revenue:
 		return k, nil
 	}
-	return "", fmt.Errorf("%q is not a kind of import; use accounts, contacts or responses", s)
+	return "", fmt.Errorf("%q is not a kind of import; use accounts, contacts, responses or revenue", s)
 }
+
+// HasAttributes reports whether records of kind k take free attributes
+// (AttributePrefix): accounts and contacts do.
+func (k Kind) HasAttributes() bool { return k == Accounts || k == Contacts }
 
 // Limits bound what Read accepts, so that a wrong or hostile file fails
 // early with a clear error instead of filling memory.

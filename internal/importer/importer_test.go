@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -68,10 +69,29 @@ func TestBadInput(t *testing.T) {
 		{"bad language", Contacts, "email,language\na@b.nl,Dutch\n", `line 2: column "language": "Dutch" is not a language code`},
 		{"bad opt-out", Contacts, "email,unsubscribed\na@b.nl,maybe\n", `line 2: column "unsubscribed": "maybe" is neither yes/no`},
 		{"long name", Contacts, "email,name\na@b.nl," + strings.Repeat("x", 201) + "\n", `line 2: column "name": must be at most 200 characters`},
+		{"revenue without a year", Revenue, "klantnummer;omzet\nK1;100\n", "no column is mapped to year, which an import of revenue needs"},
+		{"revenue with an attribute", Revenue, "", "revenue have no attributes"},
+		{"revenue year twice", Revenue, "Klantnummer;Jaar;Omzet\nK1;2024;100\nK2;2024;5\nK1;2024;200\n",
+			`line 4: column "Jaar": account "K1" has revenue for 2024 on line 2 too`},
+		{"revenue of a two-digit year", Revenue, "account,year,revenue\nK1,24,100\n", `line 2: column "year": "24" is not a year: write it with four digits`},
+		{"revenue of a date", Revenue, "account,year,revenue\nK1,2024-01-01,100\n", `line 2: column "year": "2024-01-01" is not a year`},
+		{"revenue of a year out of range", Revenue, "account,year,revenue\nK1,1850,100\n", `line 2: column "year": 1850 is not a year from 1900 to 2200`},
+		{"revenue missing", Revenue, "account,year,revenue\nK1,2024,\n", `line 2: column "revenue": the revenue is missing`},
+		{"revenue of no account", Revenue, "account,year,revenue\n,2024,5\n", `line 2: column "account": the account's external id is missing`},
+		{"negative revenue of a year", Revenue, "account;jaar;omzet\nK1;2024;-5\n", `line 2: column "omzet": "-5" is not an amount of revenue: it must not be negative`},
+		{"revenue year without revenue", Accounts, "id;name;omzetjaar\n1;Acme;2024\n", `column "omzetjaar": a year of the revenue needs the revenue`},
+		{"bad revenue year", Accounts, "id;name;omzet;omzetjaar\n1;Acme;5;'24\n", `line 2: column "omzetjaar": "'24" is not a year`},
 		{"long line", Contacts, "email\n" + strings.Repeat("x", DefaultMaxLine+10) + "\n", "line 2: the line is longer than 64 KB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.file == "" { // a mapping that Suggest would not make
+				err := Mapping{"account_external_id": "a", "year": "y", "revenue": "r", "attr:x": "x"}.Check(tt.kind, []string{"a", "y", "r", "x"})
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("got error %v, want one containing %q", err, tt.want)
+				}
+				return
+			}
 			_, err := parse(t, tt.kind, tt.file)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got error %v, want one containing %q", err, tt.want)
@@ -200,6 +220,18 @@ func TestXLSX(t *testing.T) {
 	}
 }
 
+func TestSuggestRevenue(t *testing.T) {
+	for _, header := range [][]string{{"Klantnummer", "Naam", "Jaar", "Omzet"}, {"Account", "Year", "Revenue"}, {"External ID", "Omzetjaar", "Bedrag"}} {
+		m := Suggest(Revenue, header)
+		if m["account_external_id"] != header[0] || m["year"] == "" || m["revenue"] == "" || len(m) != 3 {
+			t.Errorf("%v: got %v, want the account, year and revenue columns", header, m)
+		}
+	}
+	if m := Suggest(Accounts, []string{"Klantnummer", "Omzet", "Omzetjaar"}); m["revenue_year"] != "Omzetjaar" || m["revenue"] != "Omzet" {
+		t.Errorf("accounts: got %v, want Omzetjaar as the revenue year", m)
+	}
+}
+
 func TestSuggest(t *testing.T) {
 	header := []string{"Response ID", "Email", "Name", "Score", "Comment", "Response timestamp", "Bedrijf", "Taal"}
 	got := Suggest(Responses, header)
@@ -211,5 +243,62 @@ func TestSuggest(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s: got %q, want %q", k, got[k], v)
 		}
+	}
+}
+
+// TestRevenue reads revenue per year, several years per account, and the
+// year of an accounts file's revenue, from CSV and XLSX.
+func TestRevenue(t *testing.T) {
+	rs, err := parse(t, Revenue, "Klantnummer;Jaar;Omzet\nK1;2023;\"1.234,56\"\nK1;2024;1500\nK2;2024;0\nk1;2024;7\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []RevenueRecord{{2, "K1", 2023, 123456}, {3, "K1", 2024, 150000}, {4, "K2", 2024, 0}, {5, "k1", 2024, 700}}
+	if !reflect.DeepEqual(rs.Revenues, want) {
+		t.Errorf("revenue: got %+v, want %+v", rs.Revenues, want)
+	}
+
+	rs, err = parse(t, Accounts, "id;name;omzet;omzetjaar\n1;Acme;5;2024\n2;Beta;7;\n3;Gamma;;2023\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type year struct {
+		has   bool
+		year  int
+		cents int64
+	}
+	var got []year
+	for _, a := range rs.Accounts {
+		got = append(got, year{a.HasRevenue, a.RevenueYear, a.Account.AnnualRevenueCents})
+	}
+	// Beta's year is the import's, which the store knows; Gamma gives no
+	// revenue, so no year of it.
+	if w := []year{{true, 2024, 500}, {true, 0, 700}, {false, 0, 0}}; !reflect.DeepEqual(got, w) {
+		t.Errorf("accounts' revenue years: got %+v, want %+v", got, w)
+	}
+
+	f := excelize.NewFile()
+	for i, r := range [][]any{{"Account", "Year", "Revenue"}, {"K1", 2024, 1234.5}, {"K1", 2025, 10}} {
+		for j, v := range r {
+			name, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if err := f.SetCellValue("Sheet1", name, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := Read(&buf, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	xrs, errs := Parse(Revenue, tab, Suggest(Revenue, tab.Header))
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	if w := []RevenueRecord{{2, "K1", 2024, 123450}, {3, "K1", 2025, 1000}}; !reflect.DeepEqual(xrs.Revenues, w) {
+		t.Errorf("XLSX: got %+v, want %+v", xrs.Revenues, w)
 	}
 }

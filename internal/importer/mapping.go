@@ -27,6 +27,9 @@ var (
 	fAcctExtID = Field{"account_external_id", "Account external ID", []string{"accountexternalid", "accountid", "companyid", "klantnummer", "bedrijfsnummer", "relatienummer", "organisatienummer"}}
 	fAcctName  = Field{"account_name", "Account (company) name", []string{"accountname", "account", "company", "companyname", "bedrijf", "bedrijfsnaam", "organisatie", "organisation", "organization", "klant"}}
 	fLanguage  = Field{"language", "Language", []string{"language", "taal", "locale", "lang"}}
+	// fRevenueYear is the calendar year of an accounts file's revenue
+	// column, which is also stored as that year's revenue.
+	fRevenueYear = Field{"revenue_year", "Year of the revenue (default: this year)", []string{"revenueyear", "omzetjaar"}}
 )
 
 // fields are the fields of each kind, in the order forms show them.
@@ -41,6 +44,7 @@ var fields = map[Kind][]Field{
 		{"revenue", "Annual revenue", []string{"revenue", "annualrevenue", "omzet", "jaaromzet", "arr"}},
 		{"status", "Status (active or churned)", []string{"status", "accountstatus"}},
 		{"churned_at", "Churn date", []string{"churnedat", "churndate", "churnedon", "opzegdatum", "vertrokken", "churned"}},
+		fRevenueYear,
 	},
 	Contacts: {
 		fEmail,
@@ -60,6 +64,12 @@ var fields = map[Kind][]Field{
 		fAcctName,
 		fLanguage,
 		{"wave", "Wave (name)", []string{"wave", "ronde", "meting", "surveyround", "golf"}},
+	},
+	Revenue: {
+		{"account_external_id", "Account external ID", []string{"account", "accountexternalid", "externalid", "accountid", "id", "crmid",
+			"klantnummer", "klantid", "relatienummer", "customerid", "companyid", "bedrijfsnummer", "organisatienummer"}},
+		{"year", "Year", []string{"year", "jaar", "revenueyear", "omzetjaar"}},
+		{"revenue", "Revenue", []string{"revenue", "annualrevenue", "omzet", "jaaromzet", "arr", "amount", "bedrag"}},
 	},
 }
 
@@ -111,8 +121,8 @@ func (m Mapping) Check(k Kind, header []string) error {
 		col := m[key]
 		attr, isAttr := strings.CutPrefix(key, AttributePrefix)
 		switch {
-		case isAttr && k == Responses:
-			return &Error{Msg: fmt.Sprintf("responses have no attributes; %q cannot be imported as one", col)}
+		case isAttr && !k.HasAttributes():
+			return &Error{Msg: fmt.Sprintf("%s have no attributes; %q cannot be imported as one", k, col)}
 		case isAttr && strings.TrimSpace(attr) == "":
 			return &Error{Msg: "an attribute needs a name"}
 		case !isAttr && !known[key]:
@@ -126,11 +136,15 @@ func (m Mapping) Check(k Kind, header []string) error {
 		Accounts:  {{"external_id", "name"}},
 		Contacts:  {{"email", "external_id"}},
 		Responses: {{"score"}, {"date"}},
+		Revenue:   {{"account_external_id"}, {"year"}, {"revenue"}},
 	}
 	for _, any := range need[k] {
 		if !slices.ContainsFunc(any, func(f string) bool { return m[f] != "" }) {
 			return &Error{Msg: fmt.Sprintf("no column is mapped to %s, which an import of %s needs", strings.Join(any, " or "), k)}
 		}
+	}
+	if k == Accounts && m["revenue_year"] != "" && m["revenue"] == "" {
+		return &Error{Column: m["revenue_year"], Msg: "a year of the revenue needs the revenue: map a revenue column too"}
 	}
 	return nil
 }
@@ -140,7 +154,7 @@ func fieldNames(k Kind) []string {
 	for _, f := range fields[k] {
 		names = append(names, f.Name)
 	}
-	if k != Responses {
+	if k.HasAttributes() {
 		names = append(names, AttributePrefix+"NAME")
 	}
 	return names

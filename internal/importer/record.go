@@ -22,13 +22,16 @@ type Records struct {
 	Accounts  []AccountRecord
 	Contacts  []ContactRecord
 	Responses []ResponseRecord
+	Revenues  []RevenueRecord
 }
 
 // Column returns the column the mapping reads field from; "" when none.
 func (rs *Records) Column(field string) string { return rs.Mapping[field] }
 
 // Len returns the number of records.
-func (rs *Records) Len() int { return len(rs.Accounts) + len(rs.Contacts) + len(rs.Responses) }
+func (rs *Records) Len() int {
+	return len(rs.Accounts) + len(rs.Contacts) + len(rs.Responses) + len(rs.Revenues)
+}
 
 // AccountRecord is a row of an accounts file.
 type AccountRecord struct {
@@ -39,6 +42,11 @@ type AccountRecord struct {
 	// ClearAttributes are mapped attributes whose cell is empty: an
 	// update removes them.
 	ClearAttributes []string
+	// HasRevenue is set when the row gives a revenue, which the import
+	// also stores as the revenue of RevenueYear; 0 there means the year
+	// of the import.
+	HasRevenue  bool
+	RevenueYear int
 }
 
 // Key is how the account is matched: its external ID, else its name in
@@ -78,6 +86,16 @@ type ResponseRecord struct {
 	AccountExternalID, AccountName string
 }
 
+// RevenueRecord is a row of a revenue file: an account's revenue in a
+// calendar year.
+type RevenueRecord struct {
+	Line int
+	// AccountExternalID names the account, which must exist.
+	AccountExternalID string
+	Year              int
+	RevenueCents      int64
+}
+
 // Parse turns the table's rows into records of kind k by the mapping,
 // which must pass Check. It returns the records of the valid rows and the
 // problems of the others, at most MaxErrors; a row with a problem is
@@ -103,6 +121,8 @@ func Parse(k Kind, t *Table, m Mapping) (*Records, Errors) {
 			err = p.contact(row, rs)
 		case Responses:
 			err = p.response(row, rs)
+		case Revenue:
+			err = p.revenue(row, rs)
 		}
 		if err != nil {
 			p.errs = append(p.errs, err)

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/promotor/promotor/internal/nps"
@@ -18,7 +19,7 @@ var (
 )
 
 func (p *parser) account(row Row, rs *Records) *Error {
-	v, err := p.cells(row, "external_id", "name", "owner_email", "industry", "region", "size", "revenue", "status", "churned_at")
+	v, err := p.cells(row, "external_id", "name", "owner_email", "industry", "region", "size", "revenue", "status", "churned_at", "revenue_year")
 	if err != nil {
 		return err
 	}
@@ -33,7 +34,19 @@ func (p *parser) account(row Row, rs *Records) *Error {
 		if perr != nil {
 			return &Error{Line: row.Line, Column: p.m["revenue"], Msg: perr.Error()}
 		}
-		a.Account.AnnualRevenueCents = cents
+		a.Account.AnnualRevenueCents, a.HasRevenue = cents, true
+	}
+	if v[9] != "" {
+		year, perr := parseYear(v[9])
+		if perr != nil {
+			return &Error{Line: row.Line, Column: p.m["revenue_year"], Msg: perr.Error()}
+		}
+		if verr := (nps.AccountRevenue{AccountID: 1, Year: year}).Validate(); verr != nil {
+			return p.invalid(row.Line, verr, map[string]string{"year": "revenue_year"})
+		}
+		if a.HasRevenue {
+			a.RevenueYear = year
+		}
 	}
 	switch strings.ToLower(v[7]) {
 	case "", "active", "actief", "klant", "customer":
@@ -169,5 +182,46 @@ func (p *parser) response(row Row, rs *Records) *Error {
 		return err
 	}
 	rs.Responses = append(rs.Responses, r)
+	return nil
+}
+
+// revenueColumns are the columns behind the fields of nps.AccountRevenue.
+var revenueColumns = map[string]string{"year": "year", "revenue": "revenue"}
+
+func (p *parser) revenue(row Row, rs *Records) *Error {
+	v, err := p.cells(row, "account_external_id", "year", "revenue")
+	if err != nil {
+		return err
+	}
+	r := RevenueRecord{Line: row.Line, AccountExternalID: v[0]}
+	switch {
+	case v[0] == "":
+		return &Error{Line: row.Line, Column: p.m["account_external_id"], Msg: "the account's external id is missing"}
+	case v[1] == "":
+		return &Error{Line: row.Line, Column: p.m["year"], Msg: "the year is missing"}
+	case v[2] == "":
+		return &Error{Line: row.Line, Column: p.m["revenue"], Msg: "the revenue is missing"}
+	}
+	var perr error
+	if r.Year, perr = parseYear(v[1]); perr != nil {
+		return &Error{Line: row.Line, Column: p.m["year"], Msg: perr.Error()}
+	}
+	if r.RevenueCents, perr = parseCents(v[2], p.t.Spreadsheet); perr != nil {
+		return &Error{Line: row.Line, Column: p.m["revenue"], Msg: perr.Error()}
+	}
+	if verr := (nps.AccountRevenue{AccountID: 1, Year: r.Year, RevenueCents: r.RevenueCents}).Validate(); verr != nil {
+		return p.invalid(row.Line, verr, revenueColumns)
+	}
+	if verr := (nps.Account{ExternalID: r.AccountExternalID, Name: "(by external id)", Status: nps.AccountActive}).Validate(); verr != nil {
+		return p.invalid(row.Line, verr, map[string]string{"external_id": "account_external_id"})
+	}
+	// External IDs match exactly, as the store matches them.
+	key := "revenue\x00" + r.AccountExternalID + "\x00" + strconv.Itoa(r.Year)
+	if first, ok := p.seen[key]; ok {
+		return &Error{Line: row.Line, Column: p.m["year"], Msg: fmt.Sprintf("account %q has revenue for %d on line %d too: a file may hold each account's year once",
+			r.AccountExternalID, r.Year, first)}
+	}
+	p.seen[key] = row.Line
+	rs.Revenues = append(rs.Revenues, r)
 	return nil
 }

@@ -64,6 +64,15 @@ func parseScore(s string) (int, error) {
 	return n, nil
 }
 
+// parseYear reads a calendar year: four digits, nothing else, so that
+// neither a date nor "25" is taken for one.
+func parseYear(s string) (int, error) {
+	if len(s) != 4 || strings.Trim(s, "0123456789") != "" {
+		return 0, fmt.Errorf("%q is not a year: write it with four digits, like 2025", s)
+	}
+	return strconv.Atoi(s)
+}
+
 // maxCents bounds an amount: ten trillion in the workspace's currency.
 const maxCents = 1e15
 

@@ -87,6 +87,7 @@ func FuzzRead(f *testing.F) {
 	for _, s := range []string{
 		"email;naam\nanna@acme.nl;José\n", "\xef\xbb\xbfid,name,omzet\n1,Acme,\"1.234,56\"\n", "score\tdate\n9\t1-3-2025\n",
 		"email\n\"a@b.nl\n", "x\x00y", "naam;taal\r\nJos\xe9;nl\r\n", "PK\x03\x04garbage", "\"a\"\"b\",c\n1,2,3\n",
+		"klantnummer;jaar;omzet;omzetjaar\nK1;2024;\"1.234,56\";2023\nK1;2024;5;\n",
 	} {
 		f.Add([]byte(s))
 	}

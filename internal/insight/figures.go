@@ -1,5 +1,3 @@
-// Package insight turns what the store keeps about comments, switching
-// answers and revenue into the figures of the themes and money pages.
 package insight
 
 import (

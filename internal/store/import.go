@@ -13,10 +13,10 @@ import (
 	"github.com/promotor/promotor/internal/nps"
 )
 
-// Import of accounts, contacts and historical responses read by the
-// importer. An import is planned against the stored rows — which records
-// create a row, which update one, which change nothing and which are
-// refused — and then, unless it is a dry run or any line is refused,
+// Import of accounts, contacts, historical responses and revenue per year
+// read by the importer. An import is planned against the stored rows —
+// which records create a row, which update one, which change nothing and
+// which are refused — and then, unless it is a dry run or any line is refused,
 // written in one transaction: all of it or, on any error, none. The dry
 // run plans on the read pool; the apply plans again inside its
 // transaction, so that what it writes follows from the rows as they are
@@ -47,6 +47,8 @@ type ImportCounts struct {
 type ImportReport struct {
 	Kind                          importer.Kind
 	Accounts, Contacts, Responses ImportCounts
+	// Revenue counts years of accounts' revenue.
+	Revenue ImportCounts
 	// Waves are the names of the waves created for responses.
 	Waves []string
 	// Rejected are the refused lines, the file's and the store's, in line
@@ -62,7 +64,8 @@ var errRejected = errors.New("lines refused")
 // Import plans the records read from a file against the workspace and,
 // unless o.DryRun is set or a line is refused (rejected holds the lines
 // the importer refused already), writes them all in one transaction and
-// remembers the records' mapping for the next import of their kind.
+// remembers the records' mapping for the next import of their kind (see
+// remembered).
 // Every account, contact and wave is matched within the workspace only.
 func (db *DB) Import(ctx context.Context, workspaceID int64, rs *importer.Records, rejected importer.Errors, o ImportOptions) (ImportReport, error) {
 	if len(rejected) > 0 {
@@ -98,6 +101,9 @@ func (db *DB) Import(ctx context.Context, workspaceID int64, rs *importer.Record
 			return err
 		}
 		report = p.report
+		if !remembered(rs.Kind) {
+			return nil
+		}
 		return saveImportMapping(ctx, tx, workspaceID, rs.Kind, rs.Mapping, p.now)
 	})
 	var le *lineError
@@ -134,6 +140,8 @@ type importPlan struct {
 	rs          *importer.Records
 	now         time.Time
 	report      ImportReport
+	// apply is set when the plan is made in the apply's transaction.
+	apply bool
 
 	refs *accountRefs
 	// accounts to insert and to update.
@@ -146,6 +154,12 @@ type importPlan struct {
 	// waves to create, and responses to record.
 	newWaves  []*nps.Wave
 	responses []plannedResponse
+	// storedYears are the stored years of revenue of the accounts named,
+	// by account ID; plannedYears those the import gives, by account; and
+	// revenues the years to write.
+	storedYears  map[int64]map[int]int64
+	plannedYears map[*nps.Account]map[int]int64
+	revenues     []plannedRevenue
 }
 
 type plannedContact struct {
@@ -157,7 +171,7 @@ func newImportPlan(ctx context.Context, q querier, d Dialect, workspaceID int64,
 	if _, err := workspace(ctx, q, workspaceID); err != nil {
 		return nil, err
 	}
-	p := &importPlan{q: q, dialect: d, workspaceID: workspaceID, rs: rs, now: now, report: ImportReport{Kind: rs.Kind}}
+	p := &importPlan{q: q, dialect: d, workspaceID: workspaceID, rs: rs, now: now, report: ImportReport{Kind: rs.Kind}, apply: !o.DryRun}
 	var err error
 	switch rs.Kind {
 	case importer.Accounts:
@@ -166,6 +180,8 @@ func newImportPlan(ctx context.Context, q querier, d Dialect, workspaceID int64,
 		err = p.planContacts(ctx)
 	case importer.Responses:
 		err = p.planResponses(ctx, o)
+	case importer.Revenue:
+		err = p.planRevenue(ctx)
 	default:
 		err = &nps.ValidationError{Field: "kind", Message: fmt.Sprintf("%q is not a kind of import", rs.Kind)}
 	}
@@ -199,10 +215,10 @@ func (p *importPlan) rejectInvalid(line int, err error, fields map[string]string
 	p.reject(line, "", "%s", ve.Error())
 }
 
-// execute writes the plan: accounts, contacts, waves, then responses,
-// so that each finds the IDs of what it refers to.
+// execute writes the plan: accounts, revenue, contacts, waves, then
+// responses, so that each finds the IDs of what it refers to.
 func (p *importPlan) execute(ctx context.Context, q querier, progress func(done, total int)) error {
-	total := len(p.newAccounts) + len(p.changedAccounts) + len(p.newContacts) + len(p.changedContacts) + len(p.responses)
+	total := len(p.newAccounts) + len(p.changedAccounts) + len(p.revenues) + len(p.newContacts) + len(p.changedContacts) + len(p.responses)
 	done := 0
 	step := func(n int) {
 		done += n
@@ -212,6 +228,9 @@ func (p *importPlan) execute(ctx context.Context, q querier, progress func(done,
 	}
 	step(0)
 	if err := p.writeAccounts(ctx, q, step); err != nil {
+		return err
+	}
+	if err := p.writeRevenues(ctx, q, step); err != nil {
 		return err
 	}
 	if err := p.writeContacts(ctx, q, step); err != nil {

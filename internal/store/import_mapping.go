@@ -11,7 +11,8 @@ import (
 )
 
 // ImportMapping returns the column mapping last used for an import of
-// kind k in the workspace; nps.ErrNotFound when there was none.
+// kind k in the workspace; nps.ErrNotFound when there was none, as for a
+// kind whose mapping is not remembered.
 func (db *DB) ImportMapping(ctx context.Context, workspaceID int64, k importer.Kind) (importer.Mapping, error) {
 	var m importer.Mapping
 	err := db.read.QueryRowContext(ctx,
@@ -29,6 +30,9 @@ func (db *DB) SaveImportMapping(ctx context.Context, workspaceID int64, k import
 	if _, err := importer.ParseKind(string(k)); err != nil {
 		return fmt.Errorf("store: save import mapping: %w", &nps.ValidationError{Field: "kind", Message: err.Error()})
 	}
+	if !remembered(k) {
+		return fmt.Errorf("store: save import mapping: %w", &nps.ValidationError{Field: "kind", Message: fmt.Sprintf("the mapping of %s imports is not remembered", k)})
+	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		return saveImportMapping(ctx, tx, workspaceID, k, m, db.now())
 	})
@@ -37,6 +41,11 @@ func (db *DB) SaveImportMapping(ctx context.Context, workspaceID int64, k import
 	}
 	return nil
 }
+
+// remembered reports whether the mappings of kind k are remembered. The
+// schema keeps those of accounts, contacts and responses only, so a
+// revenue file is mapped from the suggestion, or by hand, every time.
+func remembered(k importer.Kind) bool { return k != importer.Revenue }
 
 func saveImportMapping(ctx context.Context, tx querier, workspaceID int64, k importer.Kind, m importer.Mapping, now time.Time) error {
 	if m == nil {

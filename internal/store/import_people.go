@@ -14,7 +14,10 @@ import (
 // Planning and writing imported accounts and contacts. A mapped column
 // replaces the stored value (an empty cell clears it); an unmapped field
 // keeps what is stored; mapped attributes are set or, when empty,
-// removed, and the others kept. An opt-out is never cleared.
+// removed, and the others kept. An opt-out is never cleared. A mapped
+// revenue is also the revenue of its year (import_revenue.go), and the
+// annual revenue that of the account's latest year: an empty cell stores
+// no year and leaves the latest stored one, or 0 when there is none.
 
 // The columns behind the nps fields that validation names.
 var (
@@ -33,12 +36,18 @@ func (p *importPlan) planAccounts(ctx context.Context) error {
 	if err := p.loadAccountRefs(ctx, keys); err != nil {
 		return err
 	}
+	mapped := p.rs.Mapped
+	if mapped["revenue"] {
+		if err := p.loadRevenue(ctx); err != nil {
+			return err
+		}
+	}
 	owners, err := members(ctx, p.q, p.workspaceID)
 	if err != nil {
 		return err
 	}
-	mapped := p.rs.Mapped
 	for _, r := range p.rs.Accounts {
+		year := p.revenueYear(r.RevenueYear)
 		var owner int64
 		if r.OwnerEmail != "" {
 			if owner = owners[r.OwnerEmail]; owner == 0 {
@@ -66,7 +75,11 @@ func (p *importPlan) planAccounts(ctx context.Context) error {
 				p.rejectInvalid(r.Line, err, importAccountFields)
 				continue
 			}
-			p.refs.add(p.newAccount(a))
+			created := p.newAccount(a)
+			p.refs.add(created)
+			if r.HasRevenue {
+				p.planYear(created, year, a.AnnualRevenueCents)
+			}
 			continue
 		}
 		a := *stored
@@ -84,7 +97,11 @@ func (p *importPlan) planAccounts(ctx context.Context) error {
 			a.OwnerID = owner
 		}
 		if mapped["revenue"] {
-			a.AnnualRevenueCents = r.Account.AnnualRevenueCents
+			var given map[int]int64
+			if r.HasRevenue {
+				given = map[int]int64{year: r.Account.AnnualRevenueCents}
+			}
+			a.AnnualRevenueCents, _ = latestRevenue(p.storedYears[stored.ID], given)
 		}
 		if mapped["status"] || mapped["churned_at"] {
 			a.Status, a.ChurnedAt = r.Account.Status, normTime(r.Account.ChurnedAt)
@@ -93,6 +110,9 @@ func (p *importPlan) planAccounts(ctx context.Context) error {
 		if err := a.Validate(); err != nil {
 			p.rejectInvalid(r.Line, err, importAccountFields)
 			continue
+		}
+		if r.HasRevenue {
+			p.planYear(stored, year, r.Account.AnnualRevenueCents)
 		}
 		if sameAccount(*stored, a) {
 			p.report.Accounts.Unchanged++

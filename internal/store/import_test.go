@@ -41,8 +41,8 @@ func importFile(t *testing.T, db *store.DB, workspaceID int64, k importer.Kind, 
 func snapshot(t *testing.T, db *store.DB) string {
 	t.Helper()
 	var b strings.Builder
-	for _, table := range []string{"accounts", "contacts", "waves", "responses", "score_rollup", "score_totals", "invitations", "import_mappings"} {
-		rows, err := store.RawSQL(db).Query(`SELECT * FROM ` + table + ` ORDER BY 1, 2`)
+	for _, table := range []string{"accounts", "account_revenue", "contacts", "waves", "responses", "score_rollup", "score_totals", "invitations", "import_mappings"} {
+		rows, err := store.RawSQL(db).Query(`SELECT * FROM ` + table + ` ORDER BY 1, 2, 3`)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,6 +94,11 @@ func TestImportBadInput(t *testing.T) {
 			{"one bad line of many", importer.Contacts, "email,name\nn1@acme.example,A\nn2@acme.example,B\nn3@,C\n", "line 4:"},
 			{"answer replaced", importer.Responses, "email,score,date\nanna@acme.example,9,2025-03-01\n", ""},
 			{"future answer", importer.Responses, "email,score,date\nnew@acme.example,9,2030-01-01\n", `line 2: column "date"`},
+			{"revenue of an unknown account", importer.Revenue, "account;jaar;omzet\nCRM-1;2024;5\nNOPE;2024;5\n",
+				`line 3: column "account": there is no account with external id "NOPE"`},
+			{"revenue of a year twice", importer.Revenue, "account;jaar;omzet\nCRM-1;2024;5\nCRM-1;2023;5\nCRM-1;2024;6\n",
+				`line 4: column "jaar": account "CRM-1" has revenue for 2024 on line 2 too`},
+			{"revenue and a bad owner", importer.Accounts, "id;omzet;omzetjaar;owner\nCRM-1;5;2020;\nN1;7;;stranger@example.com\n", "line 3:"},
 		}
 		// An answer of Anna's in the fixture's wave, which an import must
 		// not replace.

@@ -42,7 +42,7 @@ func (db *DB) UpsertAccountRevenue(ctx context.Context, workspaceID int64, rs []
 		if err := lockAccounts(ctx, tx, db.dialect, workspaceID, ids); err != nil {
 			return err
 		}
-		if err := writeRevenue(ctx, db.hot(tx), workspaceID, now, rs); err != nil {
+		if err := writeRevenue(ctx, db.hot(tx), db.dialect, workspaceID, now, rs); err != nil {
 			return err
 		}
 		return syncAnnualRevenue(ctx, tx, workspaceID, now, ids)
@@ -78,7 +78,7 @@ func checkRevenue(rs []nps.AccountRevenue) error {
 // and, on PostgreSQL, locks them, so that of two concurrent writes of
 // an account's years the second computes the annual revenue from the
 // first's rows as well.
-func lockAccounts(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, ids []int64) error {
+func lockAccounts(ctx context.Context, tx querier, d Dialect, workspaceID int64, ids []int64) error {
 	found := make(map[int64]bool, len(ids))
 	for chunk := range slices.Chunk(ids, maxKeysPerQuery) {
 		rows, err := tx.QueryContext(ctx, `SELECT id FROM accounts WHERE workspace_id = $1 AND id IN (`+idList(chunk)+`)
@@ -101,29 +101,35 @@ func lockAccounts(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64,
 	return nil
 }
 
-// revenueUpserts hold the upsert of n rows for each n of bulkGroups: a
-// few fixed statements, which the import's querier prepares once. A
-// year whose revenue is unchanged keeps its updated_at.
-var revenueUpserts = func() map[int]string {
-	m := map[int]string{}
+// revenueUpserts hold the upsert of n rows for each n of bulkGroups, per
+// dialect: a few fixed statements, which the import's querier prepares
+// once. SQLite's driver looks up each numbered parameter in a list, which
+// grows quadratic with hundreds of them (bulk.go), so its rows take
+// anonymous ones and repeat the workspace and the time. A year whose
+// revenue is unchanged keeps its updated_at.
+var revenueUpserts = map[Dialect]map[int]string{SQLite: {}, Postgres: {}}
+
+func init() {
 	for _, n := range bulkGroups {
-		rows := make([]string, n)
-		for i := range rows {
+		lite, pg := make([]string, n), make([]string, n)
+		for i := range n {
 			k := 3 + 3*i
-			rows[i] = "($1, $" + strconv.Itoa(k) + ", $" + strconv.Itoa(k+1) + ", $" + strconv.Itoa(k+2) + ", $2)"
+			lite[i] = "(?, ?, ?, ?, ?)"
+			pg[i] = "($1, $" + strconv.Itoa(k) + ", $" + strconv.Itoa(k+1) + ", $" + strconv.Itoa(k+2) + ", $2)"
 		}
-		m[n] = `INSERT INTO account_revenue (workspace_id, account_id, year, revenue_cents, updated_at) VALUES ` +
-			strings.Join(rows, ", ") + `
-			ON CONFLICT (workspace_id, account_id, year) DO UPDATE SET
-				revenue_cents = excluded.revenue_cents, updated_at = excluded.updated_at
-			WHERE account_revenue.revenue_cents <> excluded.revenue_cents`
+		for d, rows := range map[Dialect][]string{SQLite: lite, Postgres: pg} {
+			revenueUpserts[d][n] = `INSERT INTO account_revenue (workspace_id, account_id, year, revenue_cents, updated_at) VALUES ` +
+				strings.Join(rows, ", ") + `
+				ON CONFLICT (workspace_id, account_id, year) DO UPDATE SET
+					revenue_cents = excluded.revenue_cents, updated_at = excluded.updated_at
+				WHERE account_revenue.revenue_cents <> excluded.revenue_cents`
+		}
 	}
-	return m
-}()
+}
 
 // writeRevenue upserts rs, whose accounts are the workspace's and whose
 // account and year pairs are distinct.
-func writeRevenue(ctx context.Context, q querier, workspaceID int64, now time.Time, rs []nps.AccountRevenue) error {
+func writeRevenue(ctx context.Context, q querier, d Dialect, workspaceID int64, now time.Time, rs []nps.AccountRevenue) error {
 	for len(rs) > 0 {
 		n := 1
 		for _, g := range bulkGroups {
@@ -132,12 +138,19 @@ func writeRevenue(ctx context.Context, q querier, workspaceID int64, now time.Ti
 				break
 			}
 		}
-		args := make([]any, 0, 2+3*n)
-		args = append(args, workspaceID, now)
-		for _, r := range rs[:n] {
-			args = append(args, r.AccountID, r.Year, r.RevenueCents)
+		var args []any
+		if d == Postgres {
+			args = append(make([]any, 0, 2+3*n), workspaceID, now)
+			for _, r := range rs[:n] {
+				args = append(args, r.AccountID, r.Year, r.RevenueCents)
+			}
+		} else {
+			args = make([]any, 0, 5*n)
+			for _, r := range rs[:n] {
+				args = append(args, workspaceID, r.AccountID, r.Year, r.RevenueCents, now)
+			}
 		}
-		if _, err := q.ExecContext(ctx, revenueUpserts[n], args...); err != nil {
+		if _, err := q.ExecContext(ctx, revenueUpserts[d][n], args...); err != nil {
 			return fmt.Errorf("write revenue: %w", err)
 		}
 		rs = rs[n:]
@@ -145,9 +158,9 @@ func writeRevenue(ctx context.Context, q querier, workspaceID int64, now time.Ti
 	return nil
 }
 
-// latestRevenue is the revenue of an account's latest stored year, in an
+// latestRevenueSQL is the revenue of an account's latest stored year, in an
 // UPDATE of accounts.
-const latestRevenue = `(SELECT r.revenue_cents FROM account_revenue r
+const latestRevenueSQL = `(SELECT r.revenue_cents FROM account_revenue r
 	WHERE r.workspace_id = accounts.workspace_id AND r.account_id = accounts.id ORDER BY r.year DESC LIMIT 1)`
 
 // syncAnnualRevenue sets the annual revenue of the accounts to that of
@@ -155,8 +168,8 @@ const latestRevenue = `(SELECT r.revenue_cents FROM account_revenue r
 // years keeps its own.
 func syncAnnualRevenue(ctx context.Context, q querier, workspaceID int64, now time.Time, ids []int64) error {
 	for chunk := range slices.Chunk(ids, maxKeysPerQuery) {
-		_, err := q.ExecContext(ctx, `UPDATE accounts SET annual_revenue_cents = `+latestRevenue+`, updated_at = $2
-			WHERE workspace_id = $1 AND id IN (`+idList(chunk)+`) AND annual_revenue_cents <> `+latestRevenue, workspaceID, now)
+		_, err := q.ExecContext(ctx, `UPDATE accounts SET annual_revenue_cents = `+latestRevenueSQL+`, updated_at = $2
+			WHERE workspace_id = $1 AND id IN (`+idList(chunk)+`) AND annual_revenue_cents <> `+latestRevenueSQL, workspaceID, now)
 		if err != nil {
 			return fmt.Errorf("update annual revenue: %w", err)
 		}

@@ -262,6 +262,7 @@ func TestAPIAuthentication(t *testing.T) {
 			if strings.HasPrefix(rt.pattern, "/api/v1/waves/") {
 				path = strings.ReplaceAll(rt.pattern, "{id}", fmt.Sprint(f.wave.ID))
 			}
+			path = strings.ReplaceAll(path, "{external_id}", f.account.ExternalID)
 			body := ""
 			if rt.method != "GET" {
 				body = "{}"
@@ -272,7 +273,7 @@ func TestAPIAuthentication(t *testing.T) {
 					t.Errorf("%s %s with token %q: got %d %q, want a 401 problem with a challenge", rt.method, path, tok, rec.Code, rec.Body)
 				}
 			}
-			if strings.Contains(rt.pattern, "{id}") {
+			if strings.Contains(rt.pattern, "{") {
 				if rec := f.do(rt.method, path, f.other, body); rec.Code != 404 {
 					t.Errorf("%s %s with another workspace's token: got %d %q, want 404", rt.method, path, rec.Code, rec.Body)
 				}

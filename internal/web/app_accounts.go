@@ -152,12 +152,14 @@ func (p accountsPage) AriaSort(col string) string {
 	return "descending"
 }
 
-// accountPage is one account: its NPS over the waves, every contact's
-// answers and the latest responses.
+// accountPage is one account: its revenue per year, its NPS over the
+// waves, every contact's answers and the latest responses.
 type accountPage struct {
 	appLayout
-	Scope    dashScope
-	Account  nps.Account
+	Scope   dashScope
+	Account nps.Account
+	// Revenue is the account's revenue per year, newest first.
+	Revenue  []nps.AccountRevenue
 	Owner    string
 	Waves    []trendRow
 	Chart    template.HTML
@@ -195,6 +197,9 @@ func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request, a *appReq
 		return err
 	}
 	p := accountPage{appLayout: a.layout(acc.Name), Scope: sc, Account: acc, Owner: sc.OwnerName(acc.OwnerID), WaveNames: sc.Waves}
+	if p.Revenue, err = s.db.AccountRevenue(ctx, ws, acc.ID); err != nil {
+		return err
+	}
 	if sc.Survey.ID != 0 {
 		groups, err := s.db.Histograms(ctx, ws, store.HistogramFilter{SurveyID: sc.Survey.ID, AccountID: acc.ID}, store.GroupBy{Dimension: store.GroupWave})
 		if err != nil {

@@ -105,8 +105,8 @@ type appImportMapPage struct {
 	Rows             int
 	Columns          []string
 	Fields           []appImportField
-	// Attrs are the columns that may become attributes; nil for
-	// responses, which have none.
+	// Attrs are the columns that may become attributes; nil for kinds
+	// without attributes.
 	Attrs []appImportAttr
 	// Sample holds the first rows, to recognise the columns by.
 	Sample           [][]string
@@ -152,7 +152,7 @@ func (s *Server) renderImportMapping(w http.ResponseWriter, r *http.Request, sta
 			continue
 		}
 		p.Columns = append(p.Columns, col)
-		if job.kind != importer.Responses && !used[col] {
+		if job.kind.HasAttributes() && !used[col] {
 			p.Attrs = append(p.Attrs, appImportAttr{Column: col, Checked: m[importer.AttributePrefix+col] == col})
 		}
 	}
@@ -180,8 +180,8 @@ func (s *Server) renderImportMapping(w http.ResponseWriter, r *http.Request, sta
 }
 
 // parseImportMapping reads the mapping form: a column per field
-// ("map.email"), the columns to import as attributes, and for responses
-// the survey and wave.
+// ("map.email"), the columns to import as attributes (accounts and
+// contacts), and for responses the survey and wave.
 func parseImportMapping(r *http.Request, job *importJob) (importer.Mapping, store.ImportOptions) {
 	m := importer.Mapping{}
 	for _, f := range importer.Fields(job.kind) {
@@ -189,7 +189,7 @@ func parseImportMapping(r *http.Request, job *importJob) (importer.Mapping, stor
 			m[f.Name] = col
 		}
 	}
-	if job.kind != importer.Responses {
+	if job.kind.HasAttributes() {
 		for _, col := range r.PostForm["attr"] {
 			m[importer.AttributePrefix+col] = col
 		}
@@ -220,7 +220,8 @@ type appImportCount struct {
 
 func importCounts(r store.ImportReport) []appImportCount {
 	var rows []appImportCount
-	for _, c := range []appImportCount{{importer.Accounts, r.Accounts}, {importer.Contacts, r.Contacts}, {importer.Responses, r.Responses}} {
+	for _, c := range []appImportCount{{importer.Accounts, r.Accounts}, {importer.Contacts, r.Contacts}, {importer.Responses, r.Responses},
+		{importer.Revenue, r.Revenue}} {
 		if c.Counts != (store.ImportCounts{}) || c.Kind == r.Kind {
 			rows = append(rows, c)
 		}

@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/promotor/promotor/internal/importer"
+	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/store/storetest"
 )
@@ -141,5 +143,68 @@ func TestAppImportResponses(t *testing.T) {
 			{name: "check with survey", method: "POST", path: job + "/check", form: withSurvey, actor: "owner", status: http.StatusOK,
 				want: []string{"<th scope=\"row\">Responses</th><td>1</td>", "Waves to create: 2025"}},
 		})
+	})
+}
+
+// TestAppImportRevenue imports revenue per year: the suggested mapping,
+// a refused line (another workspace's account), the corrected file's
+// apply, and the years on the account's page, newest first.
+func TestAppImportRevenue(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newAppFixture(t, db)
+		shop := appMust(db.CreateAccount(ctx, f.acme.ID, nps.Account{ExternalID: "K-1", Name: "Kaaswinkel BV"}))(t)
+		appMust(db.CreateAccount(ctx, f.globex.ID, nps.Account{ExternalID: "K-2", Name: "Globex client"}))(t)
+		form := appForm("map.account_external_id", "Klantnummer", "map.year", "Jaar", "map.revenue", "Omzet")
+		file := "Klantnummer;Jaar;Omzet\r\nK-1;2024;\"1.234,56\"\r\nK-1;2025;2000\r\n"
+
+		rec := f.upload(t, "/w/acme/import", "analyst", "revenue", "omzet.csv", file+"K-2;2025;5\r\n")
+		job := rec.Header().Get("Location")
+		f.run(t, []appScenario{
+			{name: "mapping of revenue", method: "GET", path: job, actor: "analyst", status: http.StatusOK,
+				want: []string{"3 rows of revenue per year", "suggested from the column names", `<option value="Klantnummer" selected>`,
+					`<option value="Jaar" selected>`, `<option value="Omzet" selected>`},
+				notWant: []string{`name="attr"`, `name="survey"`}},
+			{name: "check of revenue", method: "POST", path: job + "/check", form: form, actor: "analyst", status: http.StatusOK,
+				want: []string{`<th scope="row">Revenue per year</th><td>2</td>`,
+					`line 4: column &#34;Klantnummer&#34;: there is no account with external id &#34;K-2&#34;`}},
+		})
+
+		rec = f.upload(t, "/w/acme/import", "analyst", "revenue", "omzet.csv", file)
+		job = rec.Header().Get("Location")
+		f.run(t, []appScenario{
+			{name: "check corrected", method: "POST", path: job + "/check", form: form, actor: "analyst", status: http.StatusOK,
+				want: []string{`<th scope="row">Accounts</th><td>0</td><td>1</td>`, `action="` + job + `/apply"`}},
+			{name: "apply", method: "POST", path: job + "/apply", form: appForm(), actor: "analyst", status: http.StatusSeeOther},
+		})
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			rec = f.do("GET", job+"/progress", nil, "analyst")
+			if rec.Header().Get("Refresh") == "" || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if body := rec.Body.String(); !strings.Contains(body, "Imported, all in one go.") || !strings.Contains(body, `<th scope="row">Revenue per year</th><td>2</td>`) {
+			t.Fatalf("progress: got\n%s", appExcerpt(body))
+		}
+		want := []nps.AccountRevenue{{AccountID: shop.ID, Year: 2025, RevenueCents: 200000}, {AccountID: shop.ID, Year: 2024, RevenueCents: 123456}}
+		if got := appMust(db.AccountRevenue(ctx, f.acme.ID, shop.ID))(t); !reflect.DeepEqual(got, want) {
+			t.Errorf("stored years: got %+v, want %+v", got, want)
+		}
+		page := fmt.Sprintf("/w/acme/accounts/%d", shop.ID)
+		f.run(t, []appScenario{
+			{name: "account page with revenue", method: "GET", path: page, actor: "viewer", status: http.StatusOK,
+				want: []string{`<dt>Revenue</dt><dd>2,000</dd>`, `<h2 id="h-revenue">Revenue per year</h2>`,
+					`<tr><th scope="row">2025</th><td class="num">2,000</td></tr>` + "\n" + `<tr><th scope="row">2024</th><td class="num">1,234</td></tr>`}},
+			{name: "account page without revenue", method: "GET", path: fmt.Sprintf("/w/acme/accounts/%d", appMust(db.Accounts(ctx, f.acme.ID,
+				store.AccountFilter{OwnerID: f.users["member"].ID}))(t)[0].ID), actor: "member", status: http.StatusOK, notWant: []string{"h-revenue"}},
+		})
+		body := f.do("GET", page, nil, "analyst", "Accept-Language: nl").Body.String()
+		for _, want := range []string{`<h2 id="h-revenue">Omzet per jaar</h2>`, `<th scope="col">Jaar</th>`, `<td class="num">1.234</td>`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("account page in Dutch: body lacks %q\n%s", want, appExcerpt(body))
+			}
+		}
 	})
 }

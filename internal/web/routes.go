@@ -270,6 +270,8 @@ func (s *Server) Handler() http.Handler {
 		{"PATCH", "/api/v1/waves/{id}", s.handleAPIWavePatch},
 		{"POST", "/api/v1/responses", s.handleAPIResponseCreate},
 		{"POST", "/api/v1/bounces", s.handleAPIBounce},
+		{"GET", "/api/v1/accounts/{external_id}/revenue", s.handleAPIRevenueGet},
+		{"PUT", "/api/v1/accounts/{external_id}/revenue", s.handleAPIRevenuePut},
 	}
 	for _, rt := range s.apiRoutes {
 		mux.Handle(rt.method+" "+rt.pattern, s.authenticated(rt.handler))
