@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/promotor/promotor/internal/insight"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/store/storetest"
@@ -105,28 +108,17 @@ func newValueFixture(t *testing.T, db *store.DB) *valueFixture {
 	}
 	appMust(db.CreateReferral(ctx, ws, nps.Referral{ReferrerAccountID: f.accounts["Promo One"].ID, ReferrerContactID: promoOne.ID,
 		ReferredAccountID: f.accounts["Referred New"].ID}, 0))(t)
-	analyseForValue(t, db, ws)
+	analyseForValue(t, db)
 	return f
 }
 
-// analyseForValue fills the insight rollups, which hold the switching
-// answers, as the comment analysis does: a neutral comment without
-// themes stands in for what it would find.
-func analyseForValue(t *testing.T, db *store.DB, ws int64) {
+// analyseForValue runs the comment analysis, which fills the insight
+// rollups that hold the switching answers, as serve's periodic task does.
+func analyseForValue(t *testing.T, db *store.DB) {
 	t.Helper()
-	ctx := context.Background()
-	version := appMust(db.Taxonomy(ctx, ws))(t).Version
-	for {
-		rs := appMust(db.PendingInsight(ctx, ws, version, 100))(t)
-		if len(rs) == 0 {
-			return
-		}
-		for i := range rs {
-			if rs[i].Comment != "" {
-				rs[i].Sentiment = nps.Neutral
-			}
-		}
-		appMust(db.SaveInsight(ctx, ws, version, rs))(t)
+	a := &insight.Analyser{DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := a.Run(context.Background()); err != nil {
+		t.Fatalf("analyse the answers: %v", err)
 	}
 }
 
