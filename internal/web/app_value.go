@@ -237,20 +237,30 @@ func (s *Server) handleValue(w http.ResponseWriter, r *http.Request, a *appReque
 		if err != nil {
 			return err
 		}
-		for _, y := range years {
-			row := valueGrowthRow{GrowthYear: y, NoPrior: y.Prior <= 0}
-			if !row.NoPrior {
-				if row.Growth, err = insight.Growth(y); err != nil {
-					return fmt.Errorf("web: earned growth of %d: %w", y.Year, err)
-				}
-				if row.Arithmetic, err = p.growthSteps(y, row.Growth); err != nil {
-					return err
-				}
-			}
-			p.Growth = append(p.Growth, row)
+		if err := p.earnedGrowth(years); err != nil {
+			return err
 		}
 	}
 	return s.render(w, http.StatusOK, "app/value", p)
+}
+
+// earnedGrowth makes the rows of earned growth, a year without revenue the
+// year before having none to grow from.
+func (p *valuePage) earnedGrowth(years []store.GrowthYear) error {
+	for _, y := range years {
+		row := valueGrowthRow{GrowthYear: y, NoPrior: y.Prior <= 0}
+		if !row.NoPrior {
+			var err error
+			if row.Growth, err = insight.Growth(y); err != nil {
+				return fmt.Errorf("web: earned growth of %d: %w", y.Year, err)
+			}
+			if row.Arithmetic, err = p.growthSteps(y, row.Growth); err != nil {
+				return err
+			}
+		}
+		p.Growth = append(p.Growth, row)
+	}
+	return nil
 }
 
 // revenueGaps counts the accounts without imported revenue of year, and
