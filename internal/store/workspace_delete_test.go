@@ -107,6 +107,12 @@ func fillWorkspace(t *testing.T, f *fixture) {
 	fillAlerts(t, f)
 	fillPlans(t, f)
 	fillPromoters(t, f)
+	must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: f.wave.ID, ContactID: quiet.ID, Score: 4,
+		Comment: "#price bad", Answers: nps.Answers{SwitchIntent: nps.SwitchYes}, Channel: nps.ChannelLink}))(t)
+	analyseAll(t, db, f.ws.ID)
+	if err := db.UpsertAccountRevenue(ctx, f.ws.ID, []nps.AccountRevenue{{AccountID: f.account.ID, Year: 2025, RevenueCents: 100}}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // countRows counts the rows of every workspace table that belong to the

@@ -277,11 +277,12 @@ func (sc *scratch) nextHas(i int, c wordClass) bool {
 // sentimentWithin tells whether a word that carries sentiment, or turns
 // the next one negative ("te", "beter"), follows token i within n words of
 // its clause: then a negator or intensifier modifies it ("super snel")
-// rather than counting on its own ("super!").
+// rather than counting on its own ("super!"). A conjunction ends the
+// reach as a clause does.
 func (sc *scratch) sentimentWithin(lang Lang, i, n int) bool {
 	for j := i + 1; j <= i+n && j < len(sc.toks); j++ {
 		t := &sc.toks[j]
-		if t.brk&brkClause != 0 {
+		if t.brk&brkClause != 0 || t.class&conjunction != 0 {
 			return false
 		}
 		if t.weight != 0 || t.class&(too|improve) != 0 {

@@ -152,6 +152,9 @@ func TestSentimentRules(t *testing.T) {
 		{"couldn't be better", "couldn't be better", 0.35, Positive}, // "couldn't" is a modal too: -0.7, negated
 		{"not only but also", "niet alleen snel maar ook vriendelijk", 1.5, Positive},
 		{"Dutch niet after the verb", "de facturen kloppen niet", -0.4, Negative},
+		{"Dutch nooit after the verb", "de facturen kloppen nooit", -0.4, Negative},
+		// nooit does not reach past "en": kloppen negated (-0.4), niemand -0.8.
+		{"negation stops at a conjunction", "de facturen kloppen nooit en niemand reageert", -1.2, Negative},
 		{"bare negation", "wij worden niet geïnformeerd", -0.8, Negative},
 		{"contrast", "goed, maar duur", 0.5 - 1, Negative},     // 1 × 0.5, then -0.8 × 1.25
 		{"caveat", "goed, alleen wat duur", 1 - 0.2, Positive}, // -0.8 × 0.5 (wat) × 0.5 (alleen)

@@ -27,8 +27,9 @@ const (
 	formWeight  // the lexicon weighs this form itself, not its stem
 	generic     // klant, company: too general to suggest as a theme
 	particle    // mee, op: the particle of a Dutch separable verb ("denkt … mee")
-	postVerbal  // niet: may negate the verb before it ("ze luisteren niet")
+	postVerbal  // niet, nooit: may negate the verb before it ("ze luisteren niet", "kloppen nooit")
 	softNegator // minder, less: negates a word of sentiment, is nothing alone
+	conjunction // en, and: a negation before it does not reach past it ("kloppen nooit en niemand reageert")
 )
 
 // vocabOf gives each language's vocabulary bit.
@@ -84,7 +85,8 @@ func buildWords() map[string]wordInfo {
 	// so they are no evidence of either.
 	add(dutchGeneric+" "+englishGeneric, generic)
 	add("alleen", caveat)
-	add("niet", postVerbal)
+	add("niet nooit", postVerbal)
+	add("en and or", conjunction)
 	add("minder less", negator|softNegator)
 	add(dutchParticles, particle)
 	for _, l := range [...]struct {
