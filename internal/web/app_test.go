@@ -360,6 +360,8 @@ var wantRoles = map[string]nps.Role{
 	"POST /w/{slug}/referrals/{referral}/thank-email":                 nps.RoleMember,
 	"POST /w/{slug}/referrals/{referral}/delete":                      nps.RoleMember,
 	"GET /w/{slug}/loop":                                              nps.RoleViewer,
+	"GET /w/{slug}/value":                                             nps.RoleViewer,
+	"GET /w/{slug}/value/calculator":                                  nps.RoleViewer,
 }
 
 // routeTry is one route of a route-matrix test: try returns the path and
