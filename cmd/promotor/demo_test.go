@@ -102,6 +102,11 @@ func TestDemo(t *testing.T) {
 			if _, err := db.APITokenBySecret(context.Background(), tokens[0]); err == nil {
 				t.Errorf("the API token of the replaced demo still works")
 			}
+			// The comments were analysed before the command returned.
+			tax, err := db.Taxonomy(context.Background(), ws.ID)
+			if n, err2 := db.InsightBacklog(context.Background(), ws.ID, tax.Version, 10); err != nil || err2 != nil || n != 0 {
+				t.Errorf("answers left to analyse after demo: %d (%v, %v), want 0", n, err, err2)
+			}
 		})
 	}
 }
