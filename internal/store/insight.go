@@ -229,20 +229,23 @@ func (c insightChange) apply(ctx context.Context, tx querier, workspaceID int64)
 		return cmp.Or(cmp.Compare(a.surveyID, b.surveyID), cmp.Compare(a.waveID, b.waveID),
 			cmp.Compare(a.accountID, b.accountID), cmp.Compare(a.intent, b.intent), cmp.Compare(a.sentiment, b.sentiment))
 	})
-	for _, k := range cells {
-		keys := []any{workspaceID, k.surveyID, k.waveID, k.accountID, string(k.intent), string(k.sentiment)}
-		if err := insightSQL.bumpCell(ctx, tx, keys, c.cells[k]); err != nil {
-			return fmt.Errorf("update insight rollup: %w", err)
-		}
+	deltas := make([]cellDelta, len(cells))
+	for i, k := range cells {
+		deltas[i] = cellDelta{[]any{workspaceID, k.surveyID, k.waveID, k.accountID, string(k.intent), string(k.sentiment)}, c.cells[k]}
+	}
+	if err := insightSQL.bumpCells(ctx, tx, deltas); err != nil {
+		return fmt.Errorf("update insight rollup: %w", err)
 	}
 	themes := slices.SortedFunc(maps.Keys(c.themes), func(a, b themeCell) int {
 		return cmp.Or(cmp.Compare(a.surveyID, b.surveyID), cmp.Compare(a.waveID, b.waveID), cmp.Compare(a.theme, b.theme),
 			cmp.Compare(a.accountID, b.accountID))
 	})
-	for _, k := range themes {
-		if err := themeSQL.bumpCell(ctx, tx, []any{workspaceID, k.surveyID, k.waveID, k.theme, k.accountID}, c.themes[k]); err != nil {
-			return fmt.Errorf("update theme rollup: %w", err)
-		}
+	deltas = make([]cellDelta, len(themes))
+	for i, k := range themes {
+		deltas[i] = cellDelta{[]any{workspaceID, k.surveyID, k.waveID, k.theme, k.accountID}, c.themes[k]}
+	}
+	if err := themeSQL.bumpCells(ctx, tx, deltas); err != nil {
+		return fmt.Errorf("update theme rollup: %w", err)
 	}
 	return nil
 }
