@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/promotor/promotor/internal/demo"
+	"github.com/promotor/promotor/internal/insight"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 )
@@ -72,6 +74,12 @@ func installDemo(ctx context.Context, dsn string, seed int64, site string, w io.
 	start := time.Now()
 	res, err := demo.Install(ctx, db, demo.Build(seed))
 	if err != nil {
+		return err
+	}
+	// The comments are analysed now, as serve would within seconds, so
+	// that the themes are there on the first page.
+	analyser := &insight.Analyser{DB: db, Log: slog.New(slog.DiscardHandler)}
+	if _, err := analyser.RunCount(ctx); err != nil {
 		return err
 	}
 	elapsed := time.Since(start)

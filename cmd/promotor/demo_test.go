@@ -102,6 +102,10 @@ func TestDemo(t *testing.T) {
 			if _, err := db.APITokenBySecret(context.Background(), tokens[0]); err == nil {
 				t.Errorf("the API token of the replaced demo still works")
 			}
+			// The comments were analysed before the command returned.
+			if n, err := db.InsightBacklog(context.Background(), ws.ID, 10); err != nil || n != 0 {
+				t.Errorf("answers left to analyse after demo: %d (%v), want 0", n, err)
+			}
 		})
 	}
 }

@@ -17,12 +17,13 @@ import (
 	"github.com/promotor/promotor/internal/store"
 )
 
-const importSynopsis = `import --workspace SLUG --kind accounts|contacts|responses [flags] FILE
+const importSynopsis = `import --workspace SLUG --kind accounts|contacts|revenue|responses [flags] FILE
 
 Imports a CSV file (UTF-8 or Windows-1252; delimiter , ; or tab) or an
 XLSX workbook (its first sheet) into the workspace, all or nothing:
 accounts and contacts are created or updated by external id or email,
-historical responses are added to the survey's waves. FILE - reads
+revenue is stored per account (by external id) and year, historical
+responses are added to the survey's waves. FILE - reads
 standard input. Without --map, the mapping last used in the workspace
 is taken, else one suggested from the header. Refused lines are listed
 with their line numbers, and then nothing is written (exit status 2).`
@@ -46,7 +47,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	dsn := databaseFlag(fs, getenv)
 	slug := fs.String("workspace", "", "slug of the workspace to import into (required)")
-	kindName := fs.String("kind", "", "what the file holds: accounts, contacts or responses (required)")
+	kindName := fs.String("kind", "", "what the file holds: accounts, contacts, revenue or responses (required)")
 	surveyID := fs.Int64("survey", 0, "ID of the survey of imported responses (responses; not needed with --wave)")
 	waveID := fs.Int64("wave", 0, "ID of the wave for all imported responses (default: the file's wave column, else the year of each answer)")
 	mapping := mapFlag{}
@@ -168,7 +169,7 @@ func printImport(w io.Writer, r store.ImportReport, dryRun bool) error {
 	for _, row := range []struct {
 		name string
 		c    store.ImportCounts
-	}{{"accounts", r.Accounts}, {"contacts", r.Contacts}, {"responses", r.Responses}} {
+	}{{"accounts", r.Accounts}, {"contacts", r.Contacts}, {"revenue", r.Revenue}, {"responses", r.Responses}} {
 		if row.c != (store.ImportCounts{}) || string(r.Kind) == row.name {
 			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", row.name, row.c.Create, row.c.Update, row.c.Unchanged)
 		}

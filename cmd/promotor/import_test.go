@@ -60,6 +60,16 @@ func TestImport(t *testing.T) {
 				t.Errorf("histogram after import: %v, %v", h, err)
 			}
 
+			accounts := writeFile(t, "accounts.csv", "id,name\nK1,Kade\n")
+			if out, errOut, code = runCLI(t, "", "import", "--database", dsn, "--workspace", "acme", "--kind", "accounts", accounts); code != 0 {
+				t.Fatalf("import accounts: exit %d\n%s%s", code, out, errOut)
+			}
+			revenue := writeFile(t, "omzet.csv", "klantnummer;jaar;omzet\nK1;2024;1.250.000,00\nK1;2025;1.300.000,00\n")
+			out, errOut, code = runCLI(t, "", "import", "--database", dsn, "--workspace", "acme", "--kind", "revenue", revenue)
+			if code != 0 || !tableRow(out, "revenue", "2", "0", "0") {
+				t.Fatalf("import revenue: exit %d\n%s%s", code, out, errOut)
+			}
+
 			bad := writeFile(t, "bad.csv", "Mail;Naam\r\nzoe@acme.example;Zoë\r\nx@;X\r\nzoe@acme.example;Z\r\n")
 			out, errOut, code = runCLI(t, "", append(base, bad)...)
 			if code != 2 || !strings.Contains(out, `line 3: column "Mail": "x@" is not a valid email address`) ||

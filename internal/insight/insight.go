@@ -96,21 +96,21 @@ func (a *Analyser) RunCount(ctx context.Context) (int, error) {
 	}
 }
 
-// analyse analyses one batch of the workspace's due responses and
-// returns how many it saved.
+// analyse analyses one batch of the workspace's queued or swept responses
+// and returns how many it saved.
 func (a *Analyser) analyse(ctx context.Context, t store.TaxonomyState) (int, error) {
 	tax, err := a.taxonomy(t)
 	if err != nil {
 		return 0, err
 	}
-	rs, err := a.DB.PendingInsight(ctx, t.WorkspaceID, t.Version, Batch)
+	b, err := a.DB.PendingInsight(ctx, t, Batch)
 	if err != nil {
 		return 0, fmt.Errorf("insight: %w", err)
 	}
-	for i := range rs {
-		Analyse(tax, &rs[i])
+	for i := range b.Responses {
+		Analyse(tax, &b.Responses[i])
 	}
-	n, err := a.DB.SaveInsight(ctx, t.WorkspaceID, t.Version, rs)
+	n, err := a.DB.SaveInsight(ctx, t.WorkspaceID, b)
 	if err != nil {
 		return 0, fmt.Errorf("insight: workspace %d: %w", t.WorkspaceID, err)
 	}

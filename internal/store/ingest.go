@@ -40,8 +40,10 @@ type recorder struct {
 	// at flush.
 	inserts []*nps.Response
 	// events are the answers' events for the alert rules and webhooks,
-	// written at flush, when every answer has its ID.
-	events []responseEvent
+	// written at flush, when every answer has its ID; analyse are all the
+	// new and changed answers, queued for the comment analysis then.
+	events  []responseEvent
+	analyse []*nps.Response
 }
 
 // responseEvent is an answer created or changed.
@@ -50,9 +52,11 @@ type responseEvent struct {
 	r    *nps.Response
 }
 
-// event notes that r was created or changed. Imported history raises no
-// alerts and calls no webhooks: it happened long ago.
+// event notes that r was created or changed, for the comment analysis
+// and, unless imported, for the alert rules and webhooks: imported
+// history raises no alerts and calls no webhooks, it happened long ago.
 func (rec *recorder) event(kind nps.EventKind, r *nps.Response) {
+	rec.analyse = append(rec.analyse, r)
 	if r.Channel != nps.ChannelImport {
 		rec.events = append(rec.events, responseEvent{kind, r})
 	}
@@ -107,6 +111,10 @@ func (rec *recorder) flush(ctx context.Context) error {
 		return err
 	}
 	rec.events = rec.events[:0]
+	if err := queueInsight(ctx, rec.tx, rec.analyse); err != nil {
+		return err
+	}
+	rec.analyse = rec.analyse[:0]
 	for _, ws := range slices.Sorted(maps.Keys(rec.changes)) {
 		if err := rec.changes[ws].apply(ctx, rec.tx, ws); err != nil {
 			return err

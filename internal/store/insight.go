@@ -8,32 +8,48 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/promotor/promotor/internal/nps"
 )
 
 // The comment analysis runs beside the answers, not inside their
-// transactions: the analyse-comments task reads the responses whose
-// insight_version is below their workspace's taxonomy_version, analyses
-// them and saves what it found with SaveInsight, which keeps
+// transactions: every new or changed answer is queued in insight_queue
+// with its revision, in the answer's own transaction, and the
+// analyse-comments task reads the queue (PendingInsight), analyses the
+// answers and saves what it found (SaveInsight), which keeps
 // response_insight, response_themes, theme_rollup and insight_rollup in
-// step. A changed answer sets insight_version to 0, a changed taxonomy
-// raises taxonomy_version: both are analysed again the same way.
+// step and takes the answers off the queue. A changed taxonomy starts a
+// sweep: every response of the workspace, in ID order, is analysed
+// again, the position kept in workspaces.insight_sweep_after. Neither
+// writes to responses, so analysing costs the answers nothing.
 
-// TaxonomyState is a workspace's theme taxonomy as stored: JSON, ”
-// meaning the default, and the version responses are analysed against.
+// TaxonomyState is a workspace's theme taxonomy as stored (JSON, ”
+// meaning the default), its version, and how far a sweep has come.
 type TaxonomyState struct {
 	WorkspaceID int64
 	Taxonomy    string
 	Version     int
+	// Sweeping reports a sweep in progress: the responses after
+	// SweepAfter (an ID) are still to be analysed again.
+	Sweeping   bool
+	SweepAfter int64
+}
+
+const taxonomyColumns = `id, taxonomy, taxonomy_version, insight_sweep_after`
+
+func scanTaxonomy(row rowScanner) (TaxonomyState, error) {
+	var t TaxonomyState
+	var after sql.NullInt64
+	err := row.Scan(&t.WorkspaceID, &t.Taxonomy, &t.Version, &after)
+	t.Sweeping, t.SweepAfter = after.Valid, after.Int64
+	return t, err
 }
 
 // Taxonomy returns the workspace's taxonomy.
 func (db *DB) Taxonomy(ctx context.Context, workspaceID int64) (TaxonomyState, error) {
-	t := TaxonomyState{WorkspaceID: workspaceID}
-	err := db.read.QueryRowContext(ctx, `SELECT taxonomy, taxonomy_version FROM workspaces WHERE id = $1`,
-		workspaceID).Scan(&t.Taxonomy, &t.Version)
+	t, err := scanTaxonomy(db.read.QueryRowContext(ctx, `SELECT `+taxonomyColumns+` FROM workspaces WHERE id = $1`, workspaceID))
 	if err != nil {
 		return t, fmt.Errorf("store: taxonomy: %w", notFound(err, "workspace", workspaceID))
 	}
@@ -41,16 +57,17 @@ func (db *DB) Taxonomy(ctx context.Context, workspaceID int64) (TaxonomyState, e
 }
 
 // SetTaxonomy stores the workspace's taxonomy (JSON the text analysis has
-// validated; ” restores the default) and raises its version, so that
-// every response is analysed against it. It returns the new version.
+// validated; ” restores the default), raises its version and starts a
+// sweep, so that every response is analysed against it. It returns the
+// new version.
 func (db *DB) SetTaxonomy(ctx context.Context, workspaceID int64, taxonomy string) (int, error) {
 	if taxonomy != "" && !json.Valid([]byte(taxonomy)) {
 		return 0, fmt.Errorf("store: set taxonomy: %w", &nps.ValidationError{Field: "taxonomy", Message: "is not valid JSON"})
 	}
 	var version int
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `UPDATE workspaces SET taxonomy = $2, taxonomy_version = taxonomy_version + 1
-			WHERE id = $1 RETURNING taxonomy_version`, workspaceID, taxonomy).Scan(&version)
+		err := tx.QueryRowContext(ctx, `UPDATE workspaces SET taxonomy = $2, taxonomy_version = taxonomy_version + 1,
+			insight_sweep_after = 0 WHERE id = $1 RETURNING taxonomy_version`, workspaceID, taxonomy).Scan(&version)
 		return notFound(err, "workspace", workspaceID)
 	})
 	if err != nil {
@@ -59,60 +76,111 @@ func (db *DB) SetTaxonomy(ctx context.Context, workspaceID int64, taxonomy strin
 	return version, nil
 }
 
-// InsightDue returns the taxonomies of the workspaces that have responses
-// to analyse.
+// InsightDue returns the taxonomies of the workspaces that have answers
+// queued or a sweep in progress.
 func (db *DB) InsightDue(ctx context.Context) ([]TaxonomyState, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT w.id, w.taxonomy, w.taxonomy_version FROM workspaces w
-		WHERE EXISTS (SELECT 1 FROM responses r WHERE r.workspace_id = w.id AND r.insight_version < w.taxonomy_version)
-		ORDER BY w.id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: insight due: %w", err)
-	}
-	ts, err := collect(rows, func(row rowScanner) (TaxonomyState, error) {
-		var t TaxonomyState
-		return t, row.Scan(&t.WorkspaceID, &t.Taxonomy, &t.Version)
-	})
+	rows, err := db.read.QueryContext(ctx, `SELECT `+taxonomyColumns+` FROM workspaces w
+		WHERE insight_sweep_after IS NOT NULL OR EXISTS (SELECT 1 FROM insight_queue q WHERE q.workspace_id = w.id)
+		ORDER BY id`)
+	ts, err := collectOr(rows, err, scanTaxonomy)
 	if err != nil {
 		return nil, fmt.Errorf("store: insight due: %w", err)
 	}
 	return ts, nil
 }
 
-// InsightBacklog counts the workspace's responses still to analyse
-// against version, up to limit (counting further would cost more than
+// InsightBacklog counts the workspace's answers still to analyse, queued
+// or still to sweep, up to limit (counting further would cost more than
 // the figure is worth).
-func (db *DB) InsightBacklog(ctx context.Context, workspaceID int64, version int, limit int) (int, error) {
+func (db *DB) InsightBacklog(ctx context.Context, workspaceID int64, limit int) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM responses
-		WHERE workspace_id = $1 AND insight_version < $2 LIMIT $3) AS due`, workspaceID, version, limit).Scan(&n)
+	err := db.read.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM (SELECT 1 FROM insight_queue WHERE workspace_id = $1 LIMIT $2) AS q) +
+		(SELECT COUNT(*) FROM (SELECT 1 FROM responses r JOIN workspaces w ON w.id = r.workspace_id
+			WHERE r.workspace_id = $1 AND r.id > w.insight_sweep_after LIMIT $2) AS s)`, workspaceID, limit).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: insight backlog: %w", err)
 	}
-	return n, nil
+	return min(n, limit), nil
 }
 
-// PendingInsight returns up to limit of the workspace's responses not yet
-// analysed against version, in ID order.
-func (db *DB) PendingInsight(ctx context.Context, workspaceID int64, version, limit int) ([]nps.ResponseInsight, error) {
-	rows, err := db.read.QueryContext(ctx, `
-		SELECT id, survey_id, wave_id, COALESCE(account_id, 0), revision, score, comment, language, answers
-		FROM responses WHERE workspace_id = $1 AND insight_version < $2
-		ORDER BY insight_version, id LIMIT $3`, workspaceID, version, limit)
+// InsightBatch is a batch of responses to analyse: queued answers, or the
+// next responses of a sweep.
+type InsightBatch struct {
+	Responses []nps.ResponseInsight
+	// Sweep marks a batch of the sweep; SweepAfter is where it started
+	// and Last the ID it reached; Done reports that it reached the end.
+	Sweep            bool
+	SweepAfter, Last int64
+	Done             bool
+}
+
+const insightSelect = `SELECT r.id, r.survey_id, r.wave_id, COALESCE(r.account_id, 0), r.revision, r.score,
+	r.comment, r.language, r.answers FROM `
+
+func scanPending(row rowScanner) (nps.ResponseInsight, error) {
+	var r nps.ResponseInsight
+	var a nps.Answers
+	err := row.Scan(&r.ResponseID, &r.SurveyID, &r.WaveID, &r.AccountID, &r.Revision, &r.Score,
+		&r.Comment, &r.Language, jsonCol{&a})
+	r.Intent = a.SwitchIntent
+	return r, err
+}
+
+// PendingInsight returns up to limit of the workspace's answers to
+// analyse: the queued ones first, then the sweep's.
+func (db *DB) PendingInsight(ctx context.Context, t TaxonomyState, limit int) (InsightBatch, error) {
+	rows, err := db.read.QueryContext(ctx, insightSelect+`insight_queue q
+		JOIN responses r ON r.workspace_id = q.workspace_id AND r.id = q.response_id
+		WHERE q.workspace_id = $1 ORDER BY q.response_id LIMIT $2`, t.WorkspaceID, limit)
+	rs, err := collectOr(rows, err, scanPending)
 	if err != nil {
-		return nil, fmt.Errorf("store: pending insight: %w", err)
+		return InsightBatch{}, fmt.Errorf("store: pending insight: %w", err)
 	}
-	rs, err := collect(rows, func(row rowScanner) (nps.ResponseInsight, error) {
-		var r nps.ResponseInsight
-		var a nps.Answers
-		err := row.Scan(&r.ResponseID, &r.SurveyID, &r.WaveID, &r.AccountID, &r.Revision, &r.Score,
-			&r.Comment, &r.Language, jsonCol{&a})
-		r.Intent = a.SwitchIntent
-		return r, err
+	if len(rs) > 0 || !t.Sweeping {
+		return InsightBatch{Responses: rs}, nil
+	}
+	rows, err = db.read.QueryContext(ctx, insightSelect+`responses r
+		WHERE r.workspace_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, t.WorkspaceID, t.SweepAfter, limit)
+	rs, err = collectOr(rows, err, scanPending)
+	if err != nil {
+		return InsightBatch{}, fmt.Errorf("store: pending insight: %w", err)
+	}
+	b := InsightBatch{Responses: rs, Sweep: true, SweepAfter: t.SweepAfter, Last: t.SweepAfter, Done: len(rs) < limit}
+	if len(rs) > 0 {
+		b.Last = rs[len(rs)-1].ResponseID
+	}
+	return b, nil
+}
+
+// queueInsight queues answers for the analysis, in the transaction that
+// wrote them; an answer queued already takes its new revision. An answer
+// given twice in one batch is queued once, at its latest revision.
+func queueInsight(ctx context.Context, q querier, rs []*nps.Response) error {
+	const perStatement = 200
+	latest := map[[2]int64]*nps.Response{}
+	for _, r := range rs {
+		k := [2]int64{r.WorkspaceID, r.ID}
+		if l := latest[k]; l == nil || r.Revision > l.Revision {
+			latest[k] = r
+		}
+	}
+	unique := slices.SortedFunc(maps.Values(latest), func(a, b *nps.Response) int {
+		return cmp.Or(cmp.Compare(a.WorkspaceID, b.WorkspaceID), cmp.Compare(a.ID, b.ID))
 	})
-	if err != nil {
-		return nil, fmt.Errorf("store: pending insight: %w", err)
+	for chunk := range slices.Chunk(unique, perStatement) {
+		var w where
+		values := make([]string, len(chunk))
+		for i, r := range chunk {
+			values[i] = "(" + w.arg(r.WorkspaceID) + ", " + w.arg(r.ID) + ", " + w.arg(r.Revision) + ")"
+		}
+		_, err := q.ExecContext(ctx, `INSERT INTO insight_queue (workspace_id, response_id, revision) VALUES `+
+			strings.Join(values, ", ")+` ON CONFLICT (workspace_id, response_id) DO UPDATE SET revision = excluded.revision`, w.args...)
+		if err != nil {
+			return fmt.Errorf("queue for analysis: %w", err)
+		}
 	}
-	return rs, nil
+	return nil
 }
 
 // insightCell is a cell of insight_rollup, themeCell one of
@@ -161,31 +229,35 @@ func (c insightChange) apply(ctx context.Context, tx querier, workspaceID int64)
 		return cmp.Or(cmp.Compare(a.surveyID, b.surveyID), cmp.Compare(a.waveID, b.waveID),
 			cmp.Compare(a.accountID, b.accountID), cmp.Compare(a.intent, b.intent), cmp.Compare(a.sentiment, b.sentiment))
 	})
-	for _, k := range cells {
-		keys := []any{workspaceID, k.surveyID, k.waveID, k.accountID, string(k.intent), string(k.sentiment)}
-		if err := insightSQL.bumpCell(ctx, tx, keys, c.cells[k]); err != nil {
-			return fmt.Errorf("update insight rollup: %w", err)
-		}
+	deltas := make([]cellDelta, len(cells))
+	for i, k := range cells {
+		deltas[i] = cellDelta{[]any{workspaceID, k.surveyID, k.waveID, k.accountID, string(k.intent), string(k.sentiment)}, c.cells[k]}
+	}
+	if err := insightSQL.bumpCells(ctx, tx, deltas); err != nil {
+		return fmt.Errorf("update insight rollup: %w", err)
 	}
 	themes := slices.SortedFunc(maps.Keys(c.themes), func(a, b themeCell) int {
 		return cmp.Or(cmp.Compare(a.surveyID, b.surveyID), cmp.Compare(a.waveID, b.waveID), cmp.Compare(a.theme, b.theme),
 			cmp.Compare(a.accountID, b.accountID))
 	})
-	for _, k := range themes {
-		if err := themeSQL.bumpCell(ctx, tx, []any{workspaceID, k.surveyID, k.waveID, k.theme, k.accountID}, c.themes[k]); err != nil {
-			return fmt.Errorf("update theme rollup: %w", err)
-		}
+	deltas = make([]cellDelta, len(themes))
+	for i, k := range themes {
+		deltas[i] = cellDelta{[]any{workspaceID, k.surveyID, k.waveID, k.theme, k.accountID}, c.themes[k]}
+	}
+	if err := themeSQL.bumpCells(ctx, tx, deltas); err != nil {
+		return fmt.Errorf("update theme rollup: %w", err)
 	}
 	return nil
 }
 
-// SaveInsight stores the analysis of the workspace's responses rs against
-// the taxonomy version, in one transaction: what an earlier analysis
-// counted is taken out of the rollups and the new findings counted in. A
-// response whose revision changed since it was read is left for the next
-// round (its insight_version is 0 again). It returns how many it saved.
-func (db *DB) SaveInsight(ctx context.Context, workspaceID int64, version int, rs []nps.ResponseInsight) (int, error) {
-	for _, r := range rs {
+// SaveInsight stores the analysis of a batch of the workspace's
+// responses, in one transaction: what an earlier analysis counted is
+// taken out of the rollups and the new findings counted in, the answers
+// leave the queue, and a sweep moves on. A response whose revision
+// changed since it was read is left alone: its new revision is queued.
+// It returns how many responses it saved.
+func (db *DB) SaveInsight(ctx context.Context, workspaceID int64, b InsightBatch) (int, error) {
+	for _, r := range b.Responses {
 		if err := r.Validate(); err != nil {
 			return 0, fmt.Errorf("store: save insight of response %d: %w", r.ResponseID, err)
 		}
@@ -193,7 +265,7 @@ func (db *DB) SaveInsight(ctx context.Context, workspaceID int64, version int, r
 	var saved int
 	err := db.writeRetry(ctx, func(tx *sql.Tx) error {
 		var err error
-		saved, err = saveInsight(ctx, tx, db.dialect, workspaceID, version, rs)
+		saved, err = saveInsight(ctx, tx, db.dialect, workspaceID, b)
 		return err
 	})
 	if err != nil {
@@ -202,18 +274,29 @@ func (db *DB) SaveInsight(ctx context.Context, workspaceID int64, version int, r
 	return saved, nil
 }
 
-func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, version int, rs []nps.ResponseInsight) (int, error) {
-	if len(rs) == 0 {
+func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, b InsightBatch) (int, error) {
+	if b.Sweep {
+		// A sweep that a new taxonomy restarted meanwhile is not moved on.
+		res, err := tx.ExecContext(ctx, `UPDATE workspaces SET insight_sweep_after = $3
+			WHERE id = $1 AND insight_sweep_after = $2`, workspaceID, b.SweepAfter, sweepPosition(b))
+		if err != nil {
+			return 0, fmt.Errorf("move the sweep on: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return 0, err
+		}
+	}
+	if len(b.Responses) == 0 {
 		return 0, nil
 	}
-	ids := make([]int64, len(rs))
-	for i, r := range rs {
+	ids := make([]int64, len(b.Responses))
+	for i, r := range b.Responses {
 		ids[i] = r.ResponseID
 	}
 	// The responses as they are now, locked against a concurrent answer.
 	current := map[int64]int{}
 	rows, err := tx.QueryContext(ctx, `SELECT id, revision FROM responses
-		WHERE workspace_id = $1 AND insight_version < $2 AND id IN (`+idList(ids)+`)`+d.forUpdate(), workspaceID, version)
+		WHERE workspace_id = $1 AND id IN (`+idList(ids)+`)`+d.forUpdate(), workspaceID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var id int64
 		var rev int
@@ -225,9 +308,11 @@ func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, 
 		return 0, fmt.Errorf("read responses: %w", err)
 	}
 	var keep []nps.ResponseInsight
-	for _, r := range rs {
+	done := make([]string, 0, len(b.Responses))
+	for _, r := range b.Responses {
 		if rev, ok := current[r.ResponseID]; ok && rev == r.Revision {
 			keep = append(keep, r)
+			done = append(done, "("+strconv.FormatInt(r.ResponseID, 10)+", "+strconv.Itoa(r.Revision)+")")
 		}
 	}
 	if len(keep) == 0 {
@@ -247,8 +332,10 @@ func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, 
 		change.add(r, -1)
 	}
 	for _, q := range []string{
-		`DELETE FROM response_themes WHERE workspace_id = $1 AND response_id IN (` + in + `)`,
-		`DELETE FROM response_insight WHERE workspace_id = $1 AND response_id IN (` + in + `)`,
+		`DELETE FROM response_themes WHERE +workspace_id = $1 AND response_id IN (` + in + `)`,
+		`DELETE FROM response_insight WHERE +workspace_id = $1 AND response_id IN (` + in + `)`,
+		// Off the queue, unless a newer revision was queued meanwhile.
+		`DELETE FROM insight_queue WHERE workspace_id = $1 AND (response_id, revision) IN (VALUES ` + strings.Join(done, ", ") + `)`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, workspaceID); err != nil {
 			return 0, fmt.Errorf("clear insight: %w", err)
@@ -267,21 +354,27 @@ func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, 
 	if err := change.apply(ctx, tx, workspaceID); err != nil {
 		return 0, err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE responses SET insight_version = $2 WHERE workspace_id = $1 AND id IN (`+in+`)`,
-		workspaceID, version)
-	if err != nil {
-		return 0, fmt.Errorf("mark analysed: %w", err)
-	}
 	return len(keep), nil
 }
 
+// sweepPosition is where a sweep stands after batch b: NULL at the end.
+func sweepPosition(b InsightBatch) any {
+	if b.Done {
+		return nil
+	}
+	return b.Last
+}
+
 // countedInsight reads what the rollups count for the responses in the
-// ID list in.
+// ID list in. Here and wherever rows are looked up by response, the unary
+// plus in "+workspace_id" keeps SQLite from reading them through an index
+// that starts with the workspace (all of its rows) instead of the primary
+// key; the condition still holds.
 func countedInsight(ctx context.Context, tx querier, workspaceID int64, in string) ([]nps.ResponseInsight, error) {
 	byID := map[int64]*nps.ResponseInsight{}
 	var old []*nps.ResponseInsight
 	rows, err := tx.QueryContext(ctx, `SELECT response_id, survey_id, wave_id, account_id, score, intent, sentiment
-		FROM response_insight WHERE workspace_id = $1 AND response_id IN (`+in+`) ORDER BY response_id`, workspaceID)
+		FROM response_insight WHERE +workspace_id = $1 AND response_id IN (`+in+`) ORDER BY response_id`, workspaceID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var r nps.ResponseInsight
 		if err := row.Scan(&r.ResponseID, &r.SurveyID, &r.WaveID, &r.AccountID, &r.Score, &r.Intent, &r.Sentiment); err != nil {
@@ -295,7 +388,7 @@ func countedInsight(ctx context.Context, tx querier, workspaceID int64, in strin
 		return nil, fmt.Errorf("read insight: %w", err)
 	}
 	rows, err = tx.QueryContext(ctx, `SELECT response_id, theme FROM response_themes
-		WHERE workspace_id = $1 AND response_id IN (`+in+`) ORDER BY response_id, theme`, workspaceID)
+		WHERE +workspace_id = $1 AND response_id IN (`+in+`) ORDER BY response_id, theme`, workspaceID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var id int64
 		var theme string
@@ -317,9 +410,11 @@ func countedInsight(ctx context.Context, tx querier, workspaceID int64, in strin
 	return rs, nil
 }
 
-// insertInsight writes the rows of rs in multi-row statements.
+// insertInsight writes the rows of rs in multi-row statements of a few
+// hundred numbered parameters: SQLite looks each one's name up in a list,
+// which costs quadratic time with thousands of them.
 func insertInsight(ctx context.Context, tx querier, workspaceID int64, rs []nps.ResponseInsight) error {
-	const perStatement = 500
+	const perStatement = 40
 	for chunk := range slices.Chunk(rs, perStatement) {
 		var w where
 		ws := w.arg(workspaceID)

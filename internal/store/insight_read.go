@@ -255,7 +255,7 @@ func (db *DB) InsightOf(ctx context.Context, workspaceID int64, ids []int64) (ma
 	}
 	in := idList(ids)
 	rows, err := db.read.QueryContext(ctx, `SELECT response_id, sentiment FROM response_insight
-		WHERE workspace_id = $1 AND response_id IN (`+in+`)`, workspaceID)
+		WHERE +workspace_id = $1 AND response_id IN (`+in+`)`, workspaceID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var id int64
 		var c CommentInsight
@@ -267,7 +267,7 @@ func (db *DB) InsightOf(ctx context.Context, workspaceID int64, ids []int64) (ma
 		return nil, fmt.Errorf("store: insight of responses: %w", err)
 	}
 	rows, err = db.read.QueryContext(ctx, `SELECT response_id, theme FROM response_themes
-		WHERE workspace_id = $1 AND response_id IN (`+in+`) ORDER BY response_id, theme`, workspaceID)
+		WHERE +workspace_id = $1 AND response_id IN (`+in+`) ORDER BY response_id, theme`, workspaceID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var id int64
 		var theme string

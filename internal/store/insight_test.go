@@ -39,14 +39,15 @@ func label(rs []nps.ResponseInsight) []nps.ResponseInsight {
 func analyseAll(t *testing.T, db *store.DB, ws int64) int {
 	t.Helper()
 	ctx := context.Background()
-	tax := must(db.Taxonomy(ctx, ws))(t)
 	total := 0
 	for {
-		rs := must(db.PendingInsight(ctx, ws, tax.Version, 2))(t) // small batches: several rounds
-		if len(rs) == 0 {
+		tax := must(db.Taxonomy(ctx, ws))(t)
+		b := must(db.PendingInsight(ctx, tax, 2))(t) // small batches: several rounds
+		if len(b.Responses) == 0 && !b.Sweep {
 			return total
 		}
-		total += must(db.SaveInsight(ctx, ws, tax.Version, label(rs)))(t)
+		b.Responses = label(b.Responses)
+		total += must(db.SaveInsight(ctx, ws, b))(t)
 	}
 }
 
@@ -128,7 +129,7 @@ func TestInsightRollups(t *testing.T) {
 		if _, err := db.SetTaxonomy(ctx, ws, `[{"key":"x"}]`); err != nil {
 			t.Fatal(err)
 		}
-		if n := must(db.InsightBacklog(ctx, ws, must(db.Taxonomy(ctx, ws))(t).Version, 10))(t); n != 3 {
+		if n := must(db.InsightBacklog(ctx, ws, 10))(t); n != 3 {
 			t.Errorf("backlog after a taxonomy change = %d, want 3", n)
 		}
 		if n := analyseAll(t, db, ws); n != 3 {
@@ -141,13 +142,17 @@ func TestInsightRollups(t *testing.T) {
 			t.Error("a taxonomy that is not JSON was stored")
 		}
 
-		// An analysis of an answer that changed meanwhile is not saved.
-		tax := must(db.Taxonomy(ctx, ws))(t)
+		// An analysis of an answer that changed meanwhile is not saved,
+		// and the answer stays queued with its new revision.
 		answer(other.ID, 10, "#support #price", nps.SwitchNo)
-		stale := label(must(db.PendingInsight(ctx, ws, tax.Version, 10))(t))
+		stale := must(db.PendingInsight(ctx, must(db.Taxonomy(ctx, ws))(t), 10))(t)
+		stale.Responses = label(stale.Responses)
 		answer(other.ID, 2, "bad", nps.SwitchYes)
-		if n := must(db.SaveInsight(ctx, ws, tax.Version, stale))(t); n != 0 {
+		if n := must(db.SaveInsight(ctx, ws, stale))(t); n != 0 {
 			t.Errorf("saved %d stale analyses, want 0", n)
+		}
+		if n := must(db.InsightBacklog(ctx, ws, 10))(t); n != 1 {
+			t.Errorf("backlog after a stale analysis = %d, want the changed answer", n)
 		}
 		analyseAll(t, db, ws)
 		w = must(db.Insight(ctx, ws, f.survey.ID, 0))(t)[0]

@@ -235,9 +235,9 @@ func TestWorkspaceIsolation(t *testing.T) {
 			"InsightOf":    func() (int, error) { m, err := db.InsightOf(ctx, A, []int64{bResp.ID}); return len(m), err },
 			"Uncommented":  func() (int, error) { l, err := db.Uncommented(ctx, A, b.wave.ID, 10); return len(l), err },
 			"PendingInsight": func() (int, error) {
-				l, err := db.PendingInsight(ctx, A, 1000, 1000)
+				batch, err := db.PendingInsight(ctx, store.TaxonomyState{WorkspaceID: A, Sweeping: true}, 1000)
 				n := 0
-				for _, r := range l {
+				for _, r := range batch.Responses {
 					if r.WaveID == b.wave.ID {
 						n++
 					}
@@ -245,8 +245,8 @@ func TestWorkspaceIsolation(t *testing.T) {
 				return n, err
 			},
 			"SaveInsight": func() (int, error) {
-				return db.SaveInsight(ctx, A, 1000, []nps.ResponseInsight{{ResponseID: bResp.ID, SurveyID: b.survey.ID,
-					WaveID: b.wave.ID, AccountID: b.account.ID, Revision: 2, Score: 10, Comment: "x", Sentiment: nps.Positive}})
+				return db.SaveInsight(ctx, A, store.InsightBatch{Responses: []nps.ResponseInsight{{ResponseID: bResp.ID, SurveyID: b.survey.ID,
+					WaveID: b.wave.ID, AccountID: b.account.ID, Revision: 2, Score: 10, Comment: "x", Sentiment: nps.Positive}}})
 			},
 			"AlertRules": func() (int, error) { l, err := db.AlertRules(ctx, A); return len(l), err },
 			"Alerts": func() (int, error) {

@@ -212,7 +212,7 @@ func replaceResponse(ctx context.Context, tx querier, prev, r nps.Response, now 
 	}
 	_, err = tx.ExecContext(ctx, `
 		UPDATE responses SET invitation_id = $3, account_id = $4, score = $5, comment = $6, answers = $7,
-			language = $8, channel = $9, revision = $10, updated_at = $11, insight_version = 0
+			language = $8, channel = $9, revision = $10, updated_at = $11
 		WHERE workspace_id = $1 AND id = $2`,
 		r.WorkspaceID, r.ID, nullID(r.InvitationID), nullID(r.AccountID), r.Score, r.Comment, answers,
 		r.Language, r.Channel, r.Revision, r.UpdatedAt)

@@ -85,6 +85,8 @@ type rollupSQL struct {
 	// takes a count away updates a cell that must exist.
 	upsert, update string
 	keys           []string
+	// table and conflict build the multi-row upserts of bumpCells.
+	table, conflict string
 }
 
 var (
@@ -108,7 +110,10 @@ func newRollupSQL(table string, keys ...string) rollupSQL {
 			scoreList("%[1]s = "+table+".%[1]s + excluded.%[1]s", 0),
 		update: `UPDATE ` + table + ` SET ` + scoreList("%[1]s = %[1]s + $%[2]d", n+1) +
 			` WHERE ` + strings.Join(match, " AND "),
-		keys: keys,
+		keys:  keys,
+		table: table,
+		conflict: ` ON CONFLICT (` + strings.Join(keys, ", ") + `) DO UPDATE SET ` +
+			scoreList("%[1]s = "+table+".%[1]s + excluded.%[1]s", 0),
 	}
 }
 
@@ -131,6 +136,57 @@ func (q rollupSQL) bump(ctx context.Context, tx querier, workspaceID int64, k ro
 		}
 	}
 	return q.bumpCell(ctx, tx, keys, delta)
+}
+
+// cellDelta is a change of one cell: its key columns' values, in the
+// order of rollupSQL.keys, and the signed counts to add.
+type cellDelta struct {
+	keys  []any
+	delta nps.Histogram
+}
+
+// bumpCells adds the deltas, in the order given: the additions to many
+// cells in multi-row upserts (one round trip for dozens of cells), each
+// cell that loses counts in an UPDATE of its own.
+func (q rollupSQL) bumpCells(ctx context.Context, tx querier, cells []cellDelta) error {
+	const perStatement = 50 // rows of 17 parameters or so: see insertInsight
+	var adds []cellDelta
+	for _, c := range cells {
+		var add, take nps.Histogram
+		for s, d := range c.delta {
+			if d > 0 {
+				add[s] = d
+			} else {
+				take[s] = d
+			}
+		}
+		if add != (nps.Histogram{}) {
+			adds = append(adds, cellDelta{c.keys, add})
+		}
+		if err := q.bumpCell(ctx, tx, c.keys, take); err != nil {
+			return err
+		}
+	}
+	for chunk := range slices.Chunk(adds, perStatement) {
+		var w where
+		rows := make([]string, len(chunk))
+		for i, c := range chunk {
+			places := make([]string, 0, len(c.keys)+len(c.delta))
+			for _, k := range c.keys {
+				places = append(places, w.arg(k))
+			}
+			for _, d := range c.delta {
+				places = append(places, w.arg(d))
+			}
+			rows[i] = "(" + strings.Join(places, ", ") + ")"
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO `+q.table+` (`+strings.Join(q.keys, ", ")+`, `+scoreList("%[1]s", 0)+
+			`) VALUES `+strings.Join(rows, ", ")+q.conflict, w.args...)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // bumpCell adds delta to the cell whose key columns hold keys, in the

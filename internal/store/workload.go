@@ -232,7 +232,14 @@ func (l *workloadLoad) load(ctx context.Context) error {
 	}
 	l.report.Insert = time.Since(t)
 	t = time.Now()
-	if err := l.db.write(ctx, func(tx *sql.Tx) error { return rebuildRollup(ctx, tx, l.report.WorkspaceID) }); err != nil {
+	// The loaded responses are analysed by a sweep, as after a change of
+	// taxonomy, rather than queued one by one.
+	if err := l.db.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE workspaces SET insight_sweep_after = 0 WHERE id = $1`, l.report.WorkspaceID); err != nil {
+			return err
+		}
+		return rebuildRollup(ctx, tx, l.report.WorkspaceID)
+	}); err != nil {
 		return fmt.Errorf("rebuild the score rollup: %w", err)
 	}
 	l.report.Rollup = time.Since(t)
@@ -521,6 +528,7 @@ func (l *workloadLoad) undo(ctx context.Context) error {
 			{`DELETE FROM score_accounts WHERE workspace_id = $1 AND survey_id = $2`, []any{ws, survey}},
 			{`DELETE FROM response_themes WHERE workspace_id = $1 AND response_id IN (SELECT id FROM responses WHERE workspace_id = $1 AND survey_id = $2)`, []any{ws, survey}},
 			{`DELETE FROM response_insight WHERE workspace_id = $1 AND survey_id = $2`, []any{ws, survey}},
+			{`DELETE FROM insight_queue WHERE workspace_id = $1 AND response_id IN (SELECT id FROM responses WHERE workspace_id = $1 AND survey_id = $2)`, []any{ws, survey}},
 			{`DELETE FROM theme_rollup WHERE workspace_id = $1 AND survey_id = $2`, []any{ws, survey}},
 			{`DELETE FROM insight_rollup WHERE workspace_id = $1 AND survey_id = $2`, []any{ws, survey}},
 			{`DELETE FROM account_revenue WHERE workspace_id = $1 AND account_id BETWEEN $2 AND $3`, []any{ws, l.firstAccount, l.lastAccount}},

@@ -35,6 +35,7 @@ var workspaceTables = []string{
 	"response_tags",
 	"response_themes",
 	"response_insight",
+	"insight_queue",
 	"theme_rollup",
 	"insight_rollup",
 	"account_revenue",

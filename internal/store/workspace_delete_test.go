@@ -113,6 +113,8 @@ func fillWorkspace(t *testing.T, f *fixture) {
 	if err := db.UpsertAccountRevenue(ctx, f.ws.ID, []nps.AccountRevenue{{AccountID: f.account.ID, Year: 2025, RevenueCents: 100}}); err != nil {
 		t.Fatal(err)
 	}
+	// An answer still queued for the analysis.
+	must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: f.wave.ID, Score: 8, Comment: "later", Channel: nps.ChannelLink}))(t)
 }
 
 // countRows counts the rows of every workspace table that belong to the

@@ -365,6 +365,8 @@ var wantRoles = map[string]nps.Role{
 	"GET /w/{slug}/themes/taxonomy":                                   nps.RoleViewer,
 	"POST /w/{slug}/themes/taxonomy":                                  nps.RoleAnalyst,
 	"POST /w/{slug}/themes/taxonomy/default":                          nps.RoleAnalyst,
+	"GET /w/{slug}/value":                                             nps.RoleViewer,
+	"GET /w/{slug}/value/calculator":                                  nps.RoleViewer,
 }
 
 // routeTry is one route of a route-matrix test: try returns the path and

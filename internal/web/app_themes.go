@@ -127,7 +127,7 @@ func (s *Server) handleThemes(w http.ResponseWriter, r *http.Request, a *appRequ
 	if err != nil {
 		return err
 	}
-	if p.Backlog, err = s.db.InsightBacklog(ctx, ws, tax.Version, backlogCap+1); err != nil {
+	if p.Backlog, err = s.db.InsightBacklog(ctx, ws, backlogCap+1); err != nil {
 		return err
 	}
 	themes, err := insight.Themes(tax)

@@ -163,13 +163,13 @@ func labelInsight(rs []nps.ResponseInsight) []nps.ResponseInsight {
 func analyse(t *testing.T, db *store.DB, ws int64) {
 	t.Helper()
 	ctx := context.Background()
-	tax := appMust(db.Taxonomy(ctx, ws))(t)
 	for {
-		rs := appMust(db.PendingInsight(ctx, ws, tax.Version, 500))(t)
-		if len(rs) == 0 {
+		b := appMust(db.PendingInsight(ctx, appMust(db.Taxonomy(ctx, ws))(t), 500))(t)
+		if len(b.Responses) == 0 && !b.Sweep {
 			return
 		}
-		appMust(db.SaveInsight(ctx, ws, tax.Version, labelInsight(rs)))(t)
+		b.Responses = labelInsight(b.Responses)
+		appMust(db.SaveInsight(ctx, ws, b))(t)
 	}
 }
 

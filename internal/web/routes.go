@@ -167,6 +167,16 @@ func (s *Server) promoterRoutes() []appRoute {
 	}
 }
 
+// valueRoutes are the pages of what the NPS is worth (app_value.go); a
+// member sees the accounts they own only. TestValueRoutes tries each as
+// every role and as a user of another workspace.
+func (s *Server) valueRoutes() []appRoute {
+	return []appRoute{
+		{"GET /w/{slug}/value", nps.RoleViewer, s.handleValue},
+		{"GET /w/{slug}/value/calculator", nps.RoleViewer, s.handleValueCalculator},
+	}
+}
+
 // loopRoutes are the dashboard's pages and those of the closed loop. The
 // route tests (TestDashboardRoutes, TestAlertRoutes, TestPlanRoutes,
 // TestPromoterRoutes) try each as every role and as a user of another
@@ -255,7 +265,7 @@ func (s *Server) Handler() http.Handler {
 		{"GET /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokens},
 		{"POST /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokenCreate},
 		{"POST /w/{slug}/tokens/{token}/revoke", nps.RoleOwner, s.handleAppTokenRevoke},
-	}, slices.Concat(s.loopRoutes(), s.insightRoutes())...) {
+	}, slices.Concat(s.loopRoutes(), s.insightRoutes(), s.valueRoutes())...) {
 		mux.Handle(rt.pattern, s.inWorkspace(rt.min, rt.handler))
 	}
 

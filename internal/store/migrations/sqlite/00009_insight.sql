@@ -5,13 +5,24 @@
 -- +goose Up
 
 -- The workspace's theme taxonomy as JSON ('' is the default taxonomy);
--- taxonomy_version grows with every change, and a response whose
--- insight_version is below it is (re)analysed by the analyse-comments
--- task. An answer that changes sets insight_version back to 0.
+-- taxonomy_version grows with every change. The analyse-comments task
+-- analyses the answers in insight_queue (every new or changed answer is
+-- queued in its own transaction, with its revision) and, while
+-- insight_sweep_after is not NULL, every response of the workspace in ID
+-- order after it: a changed taxonomy sets it to 0. The workspaces that
+-- exist when this migration runs have their responses swept once.
 ALTER TABLE workspaces ADD COLUMN taxonomy TEXT NOT NULL DEFAULT '';
 ALTER TABLE workspaces ADD COLUMN taxonomy_version INTEGER NOT NULL DEFAULT 1 CHECK (taxonomy_version >= 1);
-ALTER TABLE responses ADD COLUMN insight_version INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX responses_insight ON responses (workspace_id, insight_version, id);
+ALTER TABLE workspaces ADD COLUMN insight_sweep_after INTEGER CHECK (insight_sweep_after >= 0);
+UPDATE workspaces SET insight_sweep_after = 0;
+
+CREATE TABLE insight_queue (
+    workspace_id INTEGER NOT NULL REFERENCES workspaces (id),
+    response_id  INTEGER NOT NULL,
+    revision     INTEGER NOT NULL,
+    PRIMARY KEY (workspace_id, response_id),
+    FOREIGN KEY (workspace_id, response_id) REFERENCES responses (workspace_id, id)
+);
 
 -- What the analysis counted for a response with a comment or a switching
 -- answer: the rollups below hold exactly these rows, so a new analysis
@@ -109,7 +120,7 @@ DROP TABLE insight_rollup;
 DROP TABLE theme_rollup;
 DROP TABLE response_themes;
 DROP TABLE response_insight;
-DROP INDEX responses_insight;
-ALTER TABLE responses DROP COLUMN insight_version;
+DROP TABLE insight_queue;
+ALTER TABLE workspaces DROP COLUMN insight_sweep_after;
 ALTER TABLE workspaces DROP COLUMN taxonomy_version;
 ALTER TABLE workspaces DROP COLUMN taxonomy;
