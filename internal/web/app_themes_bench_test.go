@@ -26,10 +26,6 @@ import (
 // URL is set:
 //
 //	go test ./internal/web -run '^$' -bench BenchmarkThemesPage -benchtime 20x
-//
-// Most of the time goes to store.Uncommented, whose NOT EXISTS on
-// response_themes searches by workspace and so walks all of the
-// workspace's theme rows for every unmatched comment.
 func BenchmarkThemesPage(b *testing.B) {
 	for _, d := range storetest.Dialects() {
 		b.Run(d.String(), func(b *testing.B) {
