@@ -291,7 +291,7 @@ func (db *DB) Uncommented(ctx context.Context, workspaceID, waveID int64, limit 
 	rows, err := db.read.QueryContext(ctx, `SELECT r.comment FROM response_insight i
 		JOIN responses r ON r.workspace_id = i.workspace_id AND r.id = i.response_id
 		WHERE i.workspace_id = $1 AND i.wave_id = $2 AND i.sentiment <> ''
-		AND NOT EXISTS (SELECT 1 FROM response_themes t WHERE t.workspace_id = $1 AND t.response_id = i.response_id)
+		AND NOT EXISTS (SELECT 1 FROM response_themes t WHERE +t.workspace_id = $1 AND t.response_id = i.response_id)
 		ORDER BY i.response_id DESC LIMIT $3`, workspaceID, waveID, limit)
 	comments, err := collectOr(rows, err, scanText)
 	if err != nil {

@@ -41,6 +41,11 @@ CREATE TABLE response_insight (
     FOREIGN KEY (workspace_id, response_id) REFERENCES responses (workspace_id, id)
 );
 
+-- The feed filters by sentiment; suggested themes read a wave's newest
+-- comments.
+CREATE INDEX response_insight_sentiment ON response_insight (workspace_id, sentiment, response_id);
+CREATE INDEX response_insight_wave ON response_insight (workspace_id, wave_id, response_id);
+
 -- The themes found in a response's comment.
 CREATE TABLE response_themes (
     workspace_id INTEGER NOT NULL REFERENCES workspaces (id),
