@@ -172,7 +172,7 @@ func queueInsight(ctx context.Context, q querier, rs []*nps.Response) error {
 		var w where
 		values := make([]string, len(chunk))
 		for i, r := range chunk {
-			values[i] = "(" + w.arg(r.WorkspaceID) + ", " + w.arg(r.ID) + ", " + w.arg(r.Revision) + ")"
+			values[i] = "(" + w.literal(r.WorkspaceID) + ", " + w.literal(r.ID) + ", " + w.literal(r.Revision) + ")"
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO insight_queue (workspace_id, response_id, revision) VALUES `+
 			strings.Join(values, ", ")+` ON CONFLICT (workspace_id, response_id) DO UPDATE SET revision = excluded.revision`, w.args...)
@@ -410,24 +410,20 @@ func countedInsight(ctx context.Context, tx querier, workspaceID int64, in strin
 	return rs, nil
 }
 
-// insertInsight writes the rows of rs in multi-row statements of a few
-// hundred numbered parameters: SQLite looks each one's name up in a list,
-// which costs quadratic time with thousands of them.
+// insertInsight writes the rows of rs in multi-row statements, with the
+// integers written out (see where.literal).
 func insertInsight(ctx context.Context, tx querier, workspaceID int64, rs []nps.ResponseInsight) error {
-	const perStatement = 40
+	const perStatement = 100
 	for chunk := range slices.Chunk(rs, perStatement) {
-		var w where
-		ws := w.arg(workspaceID)
+		var w, tw where
 		values := make([]string, len(chunk))
 		var themes []string
-		var tw where
-		tws := tw.arg(workspaceID)
 		for i, r := range chunk {
-			values[i] = "(" + strings.Join([]string{ws, w.arg(r.ResponseID), w.arg(r.SurveyID), w.arg(r.WaveID),
-				w.arg(r.AccountID), w.arg(r.Score), w.arg(string(r.Intent)), w.arg(string(r.Sentiment)),
-				w.arg(r.SentimentScore), w.arg(r.CommentLanguage)}, ", ") + ")"
+			values[i] = "(" + strings.Join([]string{w.literal(workspaceID), w.literal(r.ResponseID), w.literal(r.SurveyID),
+				w.literal(r.WaveID), w.literal(r.AccountID), w.literal(r.Score), w.arg(string(r.Intent)),
+				w.arg(string(r.Sentiment)), w.arg(r.SentimentScore), w.arg(r.CommentLanguage)}, ", ") + ")"
 			for _, t := range r.Themes {
-				themes = append(themes, "("+tws+", "+tw.arg(r.ResponseID)+", "+tw.arg(t)+")")
+				themes = append(themes, "("+tw.literal(workspaceID)+", "+tw.literal(r.ResponseID)+", "+tw.arg(t)+")")
 			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO response_insight (workspace_id, response_id, survey_id, wave_id,

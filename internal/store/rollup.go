@@ -149,7 +149,7 @@ type cellDelta struct {
 // cells in multi-row upserts (one round trip for dozens of cells), each
 // cell that loses counts in an UPDATE of its own.
 func (q rollupSQL) bumpCells(ctx context.Context, tx querier, cells []cellDelta) error {
-	const perStatement = 50 // rows of 17 parameters or so: see insertInsight
+	const perStatement = 100
 	var adds []cellDelta
 	for _, c := range cells {
 		var add, take nps.Histogram
@@ -171,14 +171,14 @@ func (q rollupSQL) bumpCells(ctx context.Context, tx querier, cells []cellDelta)
 		var w where
 		rows := make([]string, len(chunk))
 		for i, c := range chunk {
-			places := make([]string, 0, len(c.keys)+len(c.delta))
+			values := make([]string, 0, len(c.keys)+len(c.delta))
 			for _, k := range c.keys {
-				places = append(places, w.arg(k))
+				values = append(values, w.literal(k))
 			}
 			for _, d := range c.delta {
-				places = append(places, w.arg(d))
+				values = append(values, w.literal(d))
 			}
-			rows[i] = "(" + strings.Join(places, ", ") + ")"
+			rows[i] = "(" + strings.Join(values, ", ") + ")"
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO `+q.table+` (`+strings.Join(q.keys, ", ")+`, `+scoreList("%[1]s", 0)+
 			`) VALUES `+strings.Join(rows, ", ")+q.conflict, w.args...)

@@ -201,6 +201,21 @@ func scanID(row rowScanner) (int64, error) {
 	return id, err
 }
 
+// literal returns v as SQL: an integer as its digits, anything else as a
+// placeholder of w. Multi-row statements of integers the store holds
+// itself bind far fewer parameters so: SQLite looks each numbered
+// parameter's name up in a list, in time that grows with their number
+// squared.
+func (w *where) literal(v any) string {
+	switch v := v.(type) {
+	case int:
+		return strconv.Itoa(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	}
+	return w.arg(v)
+}
+
 // idList returns IDs as a comma-separated list for an IN clause: integers
 // the store itself holds, so that a batch of thousands needs no
 // placeholders (which both databases limit in number).
