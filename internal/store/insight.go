@@ -155,7 +155,9 @@ func (db *DB) PendingInsight(ctx context.Context, t TaxonomyState, limit int) (I
 
 // queueInsight queues answers for the analysis, in the transaction that
 // wrote them; an answer queued already takes its new revision. An answer
-// given twice in one batch is queued once, at its latest revision.
+// given twice in one batch is queued once, at its latest revision. The
+// values are parameters, so that the one-answer statement of the hot path
+// is prepared once.
 func queueInsight(ctx context.Context, q querier, rs []*nps.Response) error {
 	const perStatement = 200
 	latest := map[[2]int64]*nps.Response{}
@@ -172,7 +174,7 @@ func queueInsight(ctx context.Context, q querier, rs []*nps.Response) error {
 		var w where
 		values := make([]string, len(chunk))
 		for i, r := range chunk {
-			values[i] = "(" + w.literal(r.WorkspaceID) + ", " + w.literal(r.ID) + ", " + w.literal(r.Revision) + ")"
+			values[i] = "(" + w.arg(r.WorkspaceID) + ", " + w.arg(r.ID) + ", " + w.arg(r.Revision) + ")"
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO insight_queue (workspace_id, response_id, revision) VALUES `+
 			strings.Join(values, ", ")+` ON CONFLICT (workspace_id, response_id) DO UPDATE SET revision = excluded.revision`, w.args...)
