@@ -267,7 +267,7 @@ func (db *DB) SaveInsight(ctx context.Context, workspaceID int64, b InsightBatch
 	var saved int
 	err := db.writeRetry(ctx, func(tx *sql.Tx) error {
 		var err error
-		saved, err = saveInsight(ctx, tx, db.dialect, workspaceID, b)
+		saved, err = saveInsight(ctx, tx, workspaceID, b)
 		return err
 	})
 	if err != nil {
@@ -276,7 +276,7 @@ func (db *DB) SaveInsight(ctx context.Context, workspaceID int64, b InsightBatch
 	return saved, nil
 }
 
-func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, b InsightBatch) (int, error) {
+func saveInsight(ctx context.Context, tx *sql.Tx, workspaceID int64, b InsightBatch) (int, error) {
 	if b.Sweep {
 		// A sweep that a new taxonomy restarted meanwhile is not moved on.
 		res, err := tx.ExecContext(ctx, `UPDATE workspaces SET insight_sweep_after = $3
@@ -295,10 +295,13 @@ func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, 
 	for i, r := range b.Responses {
 		ids[i] = r.ResponseID
 	}
-	// The responses as they are now, locked against a concurrent answer.
+	// The responses' revisions now. They are not locked: an answer that
+	// changes after this read queues its new revision, which a DELETE
+	// below of the revision analysed leaves in the queue, so the newer
+	// analysis follows and replaces this one.
 	current := map[int64]int{}
 	rows, err := tx.QueryContext(ctx, `SELECT id, revision FROM responses
-		WHERE workspace_id = $1 AND id IN (`+idList(ids)+`)`+d.forUpdate(), workspaceID)
+		WHERE workspace_id = $1 AND `+idsIn("id", ids), workspaceID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var id int64
 		var rev int
@@ -324,7 +327,7 @@ func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, 
 	for _, r := range keep {
 		ids = append(ids, r.ResponseID)
 	}
-	in := idList(ids)
+	in := idsIn("response_id", ids)
 	change := insightChange{cells: map[insightCell]nps.Histogram{}, themes: map[themeCell]nps.Histogram{}}
 	old, err := countedInsight(ctx, tx, workspaceID, in)
 	if err != nil {
@@ -334,8 +337,8 @@ func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, 
 		change.add(r, -1)
 	}
 	for _, q := range []string{
-		`DELETE FROM response_themes WHERE +workspace_id = $1 AND response_id IN (` + in + `)`,
-		`DELETE FROM response_insight WHERE +workspace_id = $1 AND response_id IN (` + in + `)`,
+		`DELETE FROM response_themes WHERE +workspace_id = $1 AND ` + in,
+		`DELETE FROM response_insight WHERE +workspace_id = $1 AND ` + in,
 		// Off the queue, unless a newer revision was queued meanwhile.
 		`DELETE FROM insight_queue WHERE workspace_id = $1 AND (response_id, revision) IN (VALUES ` + strings.Join(done, ", ") + `)`,
 	} {
@@ -367,16 +370,16 @@ func sweepPosition(b InsightBatch) any {
 	return b.Last
 }
 
-// countedInsight reads what the rollups count for the responses in the
-// ID list in. Here and wherever rows are looked up by response, the unary
-// plus in "+workspace_id" keeps SQLite from reading them through an index
-// that starts with the workspace (all of its rows) instead of the primary
-// key; the condition still holds.
+// countedInsight reads what the rollups count for the responses that the
+// condition in (of idsIn) names. Here and wherever rows are looked up by
+// response, the unary plus in "+workspace_id" keeps SQLite from reading
+// them through an index that starts with the workspace (all of its rows)
+// instead of the primary key; the condition still holds.
 func countedInsight(ctx context.Context, tx querier, workspaceID int64, in string) ([]nps.ResponseInsight, error) {
 	byID := map[int64]*nps.ResponseInsight{}
 	var old []*nps.ResponseInsight
 	rows, err := tx.QueryContext(ctx, `SELECT response_id, survey_id, wave_id, account_id, score, intent, sentiment
-		FROM response_insight WHERE +workspace_id = $1 AND response_id IN (`+in+`) ORDER BY response_id`, workspaceID)
+		FROM response_insight WHERE +workspace_id = $1 AND `+in+` ORDER BY response_id`, workspaceID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var r nps.ResponseInsight
 		if err := row.Scan(&r.ResponseID, &r.SurveyID, &r.WaveID, &r.AccountID, &r.Score, &r.Intent, &r.Sentiment); err != nil {
@@ -390,7 +393,7 @@ func countedInsight(ctx context.Context, tx querier, workspaceID int64, in strin
 		return nil, fmt.Errorf("read insight: %w", err)
 	}
 	rows, err = tx.QueryContext(ctx, `SELECT response_id, theme FROM response_themes
-		WHERE +workspace_id = $1 AND response_id IN (`+in+`) ORDER BY response_id, theme`, workspaceID)
+		WHERE +workspace_id = $1 AND `+in+` ORDER BY response_id, theme`, workspaceID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var id int64
 		var theme string

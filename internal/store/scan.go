@@ -216,6 +216,16 @@ func (w *where) literal(v any) string {
 	return w.arg(v)
 }
 
+// idsIn returns the condition that col is one of ids (at least one),
+// with their range besides the list: the range is what makes a planner
+// whose statistics are out of date (a table that grew since it was last
+// analysed) read the few rows from col's index instead of scanning.
+func idsIn(col string, ids []int64) string {
+	lo, hi := slices.Min(ids), slices.Max(ids)
+	return col + " BETWEEN " + strconv.FormatInt(lo, 10) + " AND " + strconv.FormatInt(hi, 10) +
+		" AND " + col + " IN (" + idList(ids) + ")"
+}
+
 // idList returns IDs as a comma-separated list for an IN clause: integers
 // the store itself holds, so that a batch of thousands needs no
 // placeholders (which both databases limit in number).
