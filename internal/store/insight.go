@@ -220,34 +220,69 @@ func (c insightChange) add(r nps.ResponseInsight, n int64) {
 }
 
 var (
-	insightSQL = newRollupSQL("insight_rollup", "workspace_id", "survey_id", "wave_id", "account_id", "intent", "sentiment")
-	themeSQL   = newRollupSQL("theme_rollup", "workspace_id", "survey_id", "wave_id", "theme", "account_id")
+	insightSQL       = newRollupSQL("insight_rollup", "workspace_id", "survey_id", "wave_id", "account_id", "intent", "sentiment")
+	insightTotalsSQL = newRollupSQL("insight_totals", "workspace_id", "survey_id", "wave_id", "intent", "sentiment")
+	themeSQL         = newRollupSQL("theme_rollup", "workspace_id", "survey_id", "wave_id", "theme", "account_id")
+	themeTotalsSQL   = newRollupSQL("theme_totals", "workspace_id", "survey_id", "wave_id", "theme")
 )
 
-// apply writes the change in key order, so that concurrent writers on
-// PostgreSQL lock cells in the same order.
+// apply writes the change to the per-account tables and their totals,
+// in key order, so that concurrent writers on PostgreSQL lock cells in
+// the same order.
 func (c insightChange) apply(ctx context.Context, tx querier, workspaceID int64) error {
-	cells := slices.SortedFunc(maps.Keys(c.cells), func(a, b insightCell) int {
-		return cmp.Or(cmp.Compare(a.surveyID, b.surveyID), cmp.Compare(a.waveID, b.waveID),
-			cmp.Compare(a.accountID, b.accountID), cmp.Compare(a.intent, b.intent), cmp.Compare(a.sentiment, b.sentiment))
-	})
-	deltas := make([]cellDelta, len(cells))
-	for i, k := range cells {
-		deltas[i] = cellDelta{[]any{workspaceID, k.surveyID, k.waveID, k.accountID, string(k.intent), string(k.sentiment)}, c.cells[k]}
+	totals := insightChange{cells: map[insightCell]nps.Histogram{}, themes: map[themeCell]nps.Histogram{}}
+	for k, h := range c.cells {
+		k.accountID = 0
+		merge(totals.cells, k, h)
 	}
-	if err := insightSQL.bumpCells(ctx, tx, deltas); err != nil {
-		return fmt.Errorf("update insight rollup: %w", err)
+	for k, h := range c.themes {
+		k.accountID = 0
+		merge(totals.themes, k, h)
 	}
-	themes := slices.SortedFunc(maps.Keys(c.themes), func(a, b themeCell) int {
-		return cmp.Or(cmp.Compare(a.surveyID, b.surveyID), cmp.Compare(a.waveID, b.waveID), cmp.Compare(a.theme, b.theme),
-			cmp.Compare(a.accountID, b.accountID))
-	})
-	deltas = make([]cellDelta, len(themes))
-	for i, k := range themes {
-		deltas[i] = cellDelta{[]any{workspaceID, k.surveyID, k.waveID, k.theme, k.accountID}, c.themes[k]}
+	steps := []struct {
+		sql  rollupSQL
+		keys func(k insightCell) []any
+		from insightChange
+	}{
+		{insightSQL, func(k insightCell) []any {
+			return []any{workspaceID, k.surveyID, k.waveID, k.accountID, string(k.intent), string(k.sentiment)}
+		}, c},
+		{insightTotalsSQL, func(k insightCell) []any {
+			return []any{workspaceID, k.surveyID, k.waveID, string(k.intent), string(k.sentiment)}
+		}, totals},
 	}
-	if err := themeSQL.bumpCells(ctx, tx, deltas); err != nil {
-		return fmt.Errorf("update theme rollup: %w", err)
+	for _, st := range steps {
+		cells := slices.SortedFunc(maps.Keys(st.from.cells), func(a, b insightCell) int {
+			return cmp.Or(cmp.Compare(a.surveyID, b.surveyID), cmp.Compare(a.waveID, b.waveID),
+				cmp.Compare(a.accountID, b.accountID), cmp.Compare(a.intent, b.intent), cmp.Compare(a.sentiment, b.sentiment))
+		})
+		deltas := make([]cellDelta, len(cells))
+		for i, k := range cells {
+			deltas[i] = cellDelta{st.keys(k), st.from.cells[k]}
+		}
+		if err := st.sql.bumpCells(ctx, tx, deltas); err != nil {
+			return fmt.Errorf("update insight rollup: %w", err)
+		}
+	}
+	for _, st := range []struct {
+		sql  rollupSQL
+		keys func(k themeCell) []any
+		from insightChange
+	}{
+		{themeSQL, func(k themeCell) []any { return []any{workspaceID, k.surveyID, k.waveID, k.theme, k.accountID} }, c},
+		{themeTotalsSQL, func(k themeCell) []any { return []any{workspaceID, k.surveyID, k.waveID, k.theme} }, totals},
+	} {
+		themes := slices.SortedFunc(maps.Keys(st.from.themes), func(a, b themeCell) int {
+			return cmp.Or(cmp.Compare(a.surveyID, b.surveyID), cmp.Compare(a.waveID, b.waveID), cmp.Compare(a.theme, b.theme),
+				cmp.Compare(a.accountID, b.accountID))
+		})
+		deltas := make([]cellDelta, len(themes))
+		for i, k := range themes {
+			deltas[i] = cellDelta{st.keys(k), st.from.themes[k]}
+		}
+		if err := st.sql.bumpCells(ctx, tx, deltas); err != nil {
+			return fmt.Errorf("update theme rollup: %w", err)
+		}
 	}
 	return nil
 }

@@ -40,9 +40,11 @@ func (db *DB) Insight(ctx context.Context, workspaceID, surveyID, ownerID int64)
 		byWave[w.ID] = &out[i]
 	}
 	sums := scoreList("SUM(%[1]s)", 0)
-	all, owned := "score_totals", ""
+	// The workspace's figures come from the totals; a member's from the
+	// per-account tables, of the member's accounts.
+	all, cells, themes, owned := "score_totals", "insight_totals", "theme_totals", ""
 	if ownerID != 0 {
-		all = "score_accounts"
+		all, cells, themes = "score_accounts", "insight_rollup", "theme_rollup"
 		owned = ` AND account_id IN (SELECT id FROM accounts WHERE workspace_id = $1 AND owner_id = ` + strconv.FormatInt(ownerID, 10) + `)`
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT wave_id, `+sums+` FROM `+all+`
@@ -61,7 +63,7 @@ func (db *DB) Insight(ctx context.Context, workspaceID, surveyID, ownerID int64)
 	if err != nil {
 		return nil, fmt.Errorf("store: insight: %w", err)
 	}
-	rows, err = db.read.QueryContext(ctx, `SELECT wave_id, intent, sentiment, `+sums+` FROM insight_rollup
+	rows, err = db.read.QueryContext(ctx, `SELECT wave_id, intent, sentiment, `+sums+` FROM `+cells+`
 		WHERE workspace_id = $1 AND survey_id = $2`+owned+` GROUP BY wave_id, intent, sentiment`, workspaceID, surveyID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var wave int64
@@ -87,7 +89,7 @@ func (db *DB) Insight(ctx context.Context, workspaceID, surveyID, ownerID int64)
 	if err != nil {
 		return nil, fmt.Errorf("store: insight: %w", err)
 	}
-	rows, err = db.read.QueryContext(ctx, `SELECT wave_id, theme, `+sums+` FROM theme_rollup
+	rows, err = db.read.QueryContext(ctx, `SELECT wave_id, theme, `+sums+` FROM `+themes+`
 		WHERE workspace_id = $1 AND survey_id = $2`+owned+` GROUP BY wave_id, theme`, workspaceID, surveyID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var wave int64

@@ -531,6 +531,8 @@ func (l *workloadLoad) undo(ctx context.Context) error {
 			{`DELETE FROM insight_queue WHERE workspace_id = $1 AND response_id IN (SELECT id FROM responses WHERE workspace_id = $1 AND survey_id = $2)`, []any{ws, survey}},
 			{`DELETE FROM theme_rollup WHERE workspace_id = $1 AND survey_id = $2`, []any{ws, survey}},
 			{`DELETE FROM insight_rollup WHERE workspace_id = $1 AND survey_id = $2`, []any{ws, survey}},
+			{`DELETE FROM theme_totals WHERE workspace_id = $1 AND survey_id = $2`, []any{ws, survey}},
+			{`DELETE FROM insight_totals WHERE workspace_id = $1 AND survey_id = $2`, []any{ws, survey}},
 			{`DELETE FROM account_revenue WHERE workspace_id = $1 AND account_id BETWEEN $2 AND $3`, []any{ws, l.firstAccount, l.lastAccount}},
 			{`DELETE FROM responses WHERE workspace_id = $1 AND survey_id = $2`, []any{ws, survey}},
 			{`DELETE FROM contacts WHERE workspace_id = $1 AND id BETWEEN $2 AND $3`, []any{ws, l.firstContact, l.lastContact}},

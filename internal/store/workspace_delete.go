@@ -38,6 +38,8 @@ var workspaceTables = []string{
 	"insight_queue",
 	"theme_rollup",
 	"insight_rollup",
+	"theme_totals",
+	"insight_totals",
 	"account_revenue",
 	"benchmarks",
 	"score_rollup",

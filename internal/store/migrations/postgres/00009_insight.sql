@@ -106,6 +106,50 @@ CREATE TABLE insight_rollup (
     FOREIGN KEY (workspace_id, wave_id) REFERENCES waves (workspace_id, id)
 );
 
+-- theme_rollup and insight_rollup summed over accounts, per survey and
+-- wave: the few rows the workspace-wide pages read, however many accounts
+-- answer. They change with the per-account tables.
+CREATE TABLE theme_totals (
+    workspace_id bigint NOT NULL REFERENCES workspaces (id),
+    survey_id    bigint NOT NULL,
+    wave_id      bigint NOT NULL,
+    theme        text NOT NULL,
+    s0  integer NOT NULL DEFAULT 0 CHECK (s0 >= 0),
+    s1  integer NOT NULL DEFAULT 0 CHECK (s1 >= 0),
+    s2  integer NOT NULL DEFAULT 0 CHECK (s2 >= 0),
+    s3  integer NOT NULL DEFAULT 0 CHECK (s3 >= 0),
+    s4  integer NOT NULL DEFAULT 0 CHECK (s4 >= 0),
+    s5  integer NOT NULL DEFAULT 0 CHECK (s5 >= 0),
+    s6  integer NOT NULL DEFAULT 0 CHECK (s6 >= 0),
+    s7  integer NOT NULL DEFAULT 0 CHECK (s7 >= 0),
+    s8  integer NOT NULL DEFAULT 0 CHECK (s8 >= 0),
+    s9  integer NOT NULL DEFAULT 0 CHECK (s9 >= 0),
+    s10 integer NOT NULL DEFAULT 0 CHECK (s10 >= 0),
+    PRIMARY KEY (workspace_id, survey_id, wave_id, theme),
+    FOREIGN KEY (workspace_id, wave_id) REFERENCES waves (workspace_id, id)
+);
+
+CREATE TABLE insight_totals (
+    workspace_id bigint NOT NULL REFERENCES workspaces (id),
+    survey_id    bigint NOT NULL,
+    wave_id      bigint NOT NULL,
+    intent       text NOT NULL,
+    sentiment    text NOT NULL,
+    s0  integer NOT NULL DEFAULT 0 CHECK (s0 >= 0),
+    s1  integer NOT NULL DEFAULT 0 CHECK (s1 >= 0),
+    s2  integer NOT NULL DEFAULT 0 CHECK (s2 >= 0),
+    s3  integer NOT NULL DEFAULT 0 CHECK (s3 >= 0),
+    s4  integer NOT NULL DEFAULT 0 CHECK (s4 >= 0),
+    s5  integer NOT NULL DEFAULT 0 CHECK (s5 >= 0),
+    s6  integer NOT NULL DEFAULT 0 CHECK (s6 >= 0),
+    s7  integer NOT NULL DEFAULT 0 CHECK (s7 >= 0),
+    s8  integer NOT NULL DEFAULT 0 CHECK (s8 >= 0),
+    s9  integer NOT NULL DEFAULT 0 CHECK (s9 >= 0),
+    s10 integer NOT NULL DEFAULT 0 CHECK (s10 >= 0),
+    PRIMARY KEY (workspace_id, survey_id, wave_id, intent, sentiment),
+    FOREIGN KEY (workspace_id, wave_id) REFERENCES waves (workspace_id, id)
+);
+
 -- An account's revenue per calendar year, imported; accounts.
 -- annual_revenue_cents stays the latest year's.
 CREATE TABLE account_revenue (
@@ -121,6 +165,8 @@ CREATE INDEX account_revenue_year ON account_revenue (workspace_id, year);
 
 -- +goose Down
 DROP TABLE account_revenue;
+DROP TABLE insight_totals;
+DROP TABLE theme_totals;
 DROP TABLE insight_rollup;
 DROP TABLE theme_rollup;
 DROP TABLE response_themes;
