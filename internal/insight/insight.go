@@ -8,8 +8,11 @@ package insight
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/promotor/promotor/internal/nps"
@@ -50,9 +53,10 @@ func Themes(t store.TaxonomyState) ([]text.Theme, error) {
 	return themes, nil
 }
 
-// SaveTaxonomy validates themes and makes them the workspace's taxonomy;
-// every response is then analysed against it. It returns the new version.
-func SaveTaxonomy(ctx context.Context, db *store.DB, workspaceID int64, themes []text.Theme) (int, error) {
+// SaveTaxonomy validates themes and makes them the workspace's taxonomy,
+// over version expect when it is not 0 (see store.SetTaxonomy); every
+// response is then analysed against it. It returns the new version.
+func SaveTaxonomy(ctx context.Context, db *store.DB, workspaceID int64, themes []text.Theme, expect int) (int, error) {
 	if _, err := text.Compile(themes); err != nil {
 		return 0, &nps.ValidationError{Field: "taxonomy", Message: err.Error()}
 	}
@@ -60,7 +64,7 @@ func SaveTaxonomy(ctx context.Context, db *store.DB, workspaceID int64, themes [
 	if err != nil {
 		return 0, fmt.Errorf("insight: save taxonomy: %w", err)
 	}
-	return db.SetTaxonomy(ctx, workspaceID, string(b))
+	return db.SetTaxonomy(ctx, workspaceID, string(b), expect)
 }
 
 // Run analyses the responses due in every workspace, a batch per
@@ -71,26 +75,34 @@ func (a *Analyser) Run(ctx context.Context) error {
 	return err
 }
 
-// RunCount is Run that also returns how many responses it analysed.
+// RunCount is Run that also returns how many responses it analysed. A
+// workspace whose analysis fails is logged and left for the next run, so
+// that it holds up no other; the errors are returned at the end.
 func (a *Analyser) RunCount(ctx context.Context) (int, error) {
 	start := time.Now()
 	total := 0
+	failed := map[int64]error{}
 	for {
 		due, err := a.DB.InsightDue(ctx)
 		if err != nil {
 			return total, fmt.Errorf("insight: %w", err)
 		}
+		due = slices.DeleteFunc(due, func(t store.TaxonomyState) bool { return failed[t.WorkspaceID] != nil })
 		if len(due) == 0 {
-			return total, nil
+			return total, errors.Join(slices.Collect(maps.Values(failed))...)
 		}
 		for _, t := range due {
 			n, err := a.analyse(ctx, t)
 			total += n
 			if err != nil {
-				return total, err
+				if ctx.Err() != nil {
+					return total, err
+				}
+				a.Log.Error("insight: the analysis of a workspace failed; it is tried again in the next run", "workspace", t.WorkspaceID, "err", err)
+				failed[t.WorkspaceID] = err
 			}
 			if a.Budget > 0 && time.Since(start) > a.Budget {
-				return total, nil
+				return total, errors.Join(slices.Collect(maps.Values(failed))...)
 			}
 		}
 	}

@@ -75,7 +75,7 @@ func TestAnalyser(t *testing.T) {
 		themes = slices.DeleteFunc(themes, func(th text.Theme) bool { return th.Key == "invoicing" })
 		themes = append(themes, text.Theme{Key: "mail", Name: map[text.Lang]string{text.Dutch: "E-mail", text.English: "Email"},
 			Keywords: map[text.Lang][]string{text.Dutch: {"mail*"}, text.English: {"mail*"}}})
-		if _, err := insight.SaveTaxonomy(ctx, db, ws.ID, themes); err != nil {
+		if _, err := insight.SaveTaxonomy(ctx, db, ws.ID, themes, 0); err != nil {
 			t.Fatal(err)
 		}
 		if n, err := an.RunCount(ctx); err != nil || n != len(answers) {
@@ -88,7 +88,7 @@ func TestAnalyser(t *testing.T) {
 
 		// A taxonomy that does not validate is refused, and nothing changes.
 		before := must(db.Taxonomy(ctx, ws.ID))
-		_, err = insight.SaveTaxonomy(ctx, db, ws.ID, []text.Theme{{Key: "Bad Key"}})
+		_, err = insight.SaveTaxonomy(ctx, db, ws.ID, []text.Theme{{Key: "Bad Key"}}, 0)
 		if err == nil {
 			t.Fatal("an invalid taxonomy was saved")
 		}

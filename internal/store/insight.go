@@ -19,8 +19,8 @@ import (
 // with its revision, in the answer's own transaction, and the
 // analyse-comments task reads the queue (PendingInsight), analyses the
 // answers and saves what it found (SaveInsight), which keeps
-// response_insight, response_themes, theme_rollup and insight_rollup in
-// step and takes the answers off the queue. A changed taxonomy starts a
+// response_insight, response_themes, theme_rollup, insight_rollup and
+// their totals in step and takes the answers off the queue. A changed taxonomy starts a
 // sweep: every response of the workspace, in ID order, is analysed
 // again, the position kept in workspaces.insight_sweep_after. Neither
 // writes to responses, so analysing costs the answers nothing.
@@ -58,17 +58,29 @@ func (db *DB) Taxonomy(ctx context.Context, workspaceID int64) (TaxonomyState, e
 
 // SetTaxonomy stores the workspace's taxonomy (JSON the text analysis has
 // validated; ” restores the default), raises its version and starts a
-// sweep, so that every response is analysed against it. It returns the
-// new version.
-func (db *DB) SetTaxonomy(ctx context.Context, workspaceID int64, taxonomy string) (int, error) {
+// sweep, so that every response is analysed against it; the same taxonomy
+// again changes nothing. With expect > 0 it saves only over that version,
+// else nps.ErrConflict: someone saved meanwhile. It returns the version
+// now in force.
+func (db *DB) SetTaxonomy(ctx context.Context, workspaceID int64, taxonomy string, expect int) (int, error) {
 	if taxonomy != "" && !json.Valid([]byte(taxonomy)) {
 		return 0, fmt.Errorf("store: set taxonomy: %w", &nps.ValidationError{Field: "taxonomy", Message: "is not valid JSON"})
 	}
 	var version int
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `UPDATE workspaces SET taxonomy = $2, taxonomy_version = taxonomy_version + 1,
+		t, err := scanTaxonomy(tx.QueryRowContext(ctx, `SELECT `+taxonomyColumns+` FROM workspaces WHERE id = $1`+
+			db.dialect.forUpdate(), workspaceID))
+		switch {
+		case err != nil:
+			return notFound(err, "workspace", workspaceID)
+		case expect > 0 && t.Version != expect:
+			return fmt.Errorf("the taxonomy changed since version %d: %w", expect, nps.ErrConflict)
+		case t.Taxonomy == taxonomy:
+			version = t.Version
+			return nil
+		}
+		return tx.QueryRowContext(ctx, `UPDATE workspaces SET taxonomy = $2, taxonomy_version = taxonomy_version + 1,
 			insight_sweep_after = 0 WHERE id = $1 RETURNING taxonomy_version`, workspaceID, taxonomy).Scan(&version)
-		return notFound(err, "workspace", workspaceID)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: set taxonomy: %w", err)
@@ -108,9 +120,11 @@ func (db *DB) InsightBacklog(ctx context.Context, workspaceID int64, limit int) 
 // next responses of a sweep.
 type InsightBatch struct {
 	Responses []nps.ResponseInsight
-	// Sweep marks a batch of the sweep; SweepAfter is where it started
-	// and Last the ID it reached; Done reports that it reached the end.
+	// Sweep marks a batch of the sweep of taxonomy Version; SweepAfter is
+	// where it started and Last the ID it reached; Done reports that it
+	// reached the end.
 	Sweep            bool
+	Version          int
 	SweepAfter, Last int64
 	Done             bool
 }
@@ -146,7 +160,7 @@ func (db *DB) PendingInsight(ctx context.Context, t TaxonomyState, limit int) (I
 	if err != nil {
 		return InsightBatch{}, fmt.Errorf("store: pending insight: %w", err)
 	}
-	b := InsightBatch{Responses: rs, Sweep: true, SweepAfter: t.SweepAfter, Last: t.SweepAfter, Done: len(rs) < limit}
+	b := InsightBatch{Responses: rs, Sweep: true, Version: t.Version, SweepAfter: t.SweepAfter, Last: t.SweepAfter, Done: len(rs) < limit}
 	if len(rs) > 0 {
 		b.Last = rs[len(rs)-1].ResponseID
 	}
@@ -156,10 +170,10 @@ func (db *DB) PendingInsight(ctx context.Context, t TaxonomyState, limit int) (I
 // queueInsight queues answers for the analysis, in the transaction that
 // wrote them; an answer queued already takes its new revision. An answer
 // given twice in one batch is queued once, at its latest revision. The
-// values are parameters, so that the one-answer statement of the hot path
-// is prepared once.
+// statements take the few row counts of bulkGroups, with parameters, so
+// that each is prepared once: the one-answer statement of the hot path
+// above all.
 func queueInsight(ctx context.Context, q querier, rs []*nps.Response) error {
-	const perStatement = 200
 	latest := map[[2]int64]*nps.Response{}
 	for _, r := range rs {
 		k := [2]int64{r.WorkspaceID, r.ID}
@@ -170,10 +184,17 @@ func queueInsight(ctx context.Context, q querier, rs []*nps.Response) error {
 	unique := slices.SortedFunc(maps.Values(latest), func(a, b *nps.Response) int {
 		return cmp.Or(cmp.Compare(a.WorkspaceID, b.WorkspaceID), cmp.Compare(a.ID, b.ID))
 	})
-	for chunk := range slices.Chunk(unique, perStatement) {
+	for len(unique) > 0 {
+		n := 1
+		for _, g := range bulkGroups {
+			if g <= len(unique) {
+				n = g
+				break
+			}
+		}
 		var w where
-		values := make([]string, len(chunk))
-		for i, r := range chunk {
+		values := make([]string, n)
+		for i, r := range unique[:n] {
 			values[i] = "(" + w.arg(r.WorkspaceID) + ", " + w.arg(r.ID) + ", " + w.arg(r.Revision) + ")"
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO insight_queue (workspace_id, response_id, revision) VALUES `+
@@ -181,6 +202,7 @@ func queueInsight(ctx context.Context, q querier, rs []*nps.Response) error {
 		if err != nil {
 			return fmt.Errorf("queue for analysis: %w", err)
 		}
+		unique = unique[n:]
 	}
 	return nil
 }
@@ -226,9 +248,9 @@ var (
 	themeTotalsSQL   = newRollupSQL("theme_totals", "workspace_id", "survey_id", "wave_id", "theme")
 )
 
-// apply writes the change to the per-account tables and their totals,
-// in key order, so that concurrent writers on PostgreSQL lock cells in
-// the same order.
+// apply writes the change to the per-account tables and their totals;
+// the saves of a workspace take turns (saveInsight locks it), so their
+// order does not matter.
 func (c insightChange) apply(ctx context.Context, tx querier, workspaceID int64) error {
 	totals := insightChange{cells: map[insightCell]nps.Histogram{}, themes: map[themeCell]nps.Histogram{}}
 	for k, h := range c.cells {
@@ -302,7 +324,7 @@ func (db *DB) SaveInsight(ctx context.Context, workspaceID int64, b InsightBatch
 	var saved int
 	err := db.writeRetry(ctx, func(tx *sql.Tx) error {
 		var err error
-		saved, err = saveInsight(ctx, tx, workspaceID, b)
+		saved, err = saveInsight(ctx, tx, db.dialect, workspaceID, b)
 		return err
 	})
 	if err != nil {
@@ -311,16 +333,22 @@ func (db *DB) SaveInsight(ctx context.Context, workspaceID int64, b InsightBatch
 	return saved, nil
 }
 
-func saveInsight(ctx context.Context, tx *sql.Tx, workspaceID int64, b InsightBatch) (int, error) {
+func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, b InsightBatch) (int, error) {
+	// One save at a time per workspace (several serve processes, or
+	// promotor analyse beside one): what a save takes out of the rollups
+	// must be what the saves before it put in.
+	t, err := scanTaxonomy(tx.QueryRowContext(ctx, `SELECT `+taxonomyColumns+` FROM workspaces WHERE id = $1`+d.forUpdate(), workspaceID))
+	if err != nil {
+		return 0, notFound(err, "workspace", workspaceID)
+	}
 	if b.Sweep {
 		// A sweep that a new taxonomy restarted meanwhile is not moved on.
-		res, err := tx.ExecContext(ctx, `UPDATE workspaces SET insight_sweep_after = $3
-			WHERE id = $1 AND insight_sweep_after = $2`, workspaceID, b.SweepAfter, sweepPosition(b))
-		if err != nil {
-			return 0, fmt.Errorf("move the sweep on: %w", err)
+		if !t.Sweeping || t.SweepAfter != b.SweepAfter || t.Version != b.Version {
+			return 0, nil
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return 0, err
+		if _, err := tx.ExecContext(ctx, `UPDATE workspaces SET insight_sweep_after = $2 WHERE id = $1`,
+			workspaceID, sweepPosition(b)); err != nil {
+			return 0, fmt.Errorf("move the sweep on: %w", err)
 		}
 	}
 	if len(b.Responses) == 0 {
@@ -334,14 +362,14 @@ func saveInsight(ctx context.Context, tx *sql.Tx, workspaceID int64, b InsightBa
 	// changes after this read queues its new revision, which a DELETE
 	// below of the revision analysed leaves in the queue, so the newer
 	// analysis follows and replaces this one.
-	current := map[int64]int{}
-	rows, err := tx.QueryContext(ctx, `SELECT id, revision FROM responses
+	// What the rollups count comes from these rows, not from the batch.
+	current := map[int64]nps.ResponseInsight{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, survey_id, wave_id, COALESCE(account_id, 0), revision, score FROM responses
 		WHERE workspace_id = $1 AND `+idsIn("id", ids), workspaceID)
 	err = eachRow(rows, err, func(row rowScanner) error {
-		var id int64
-		var rev int
-		err := row.Scan(&id, &rev)
-		current[id] = rev
+		var c nps.ResponseInsight
+		err := row.Scan(&c.ResponseID, &c.SurveyID, &c.WaveID, &c.AccountID, &c.Revision, &c.Score)
+		current[c.ResponseID] = c
 		return err
 	})
 	if err != nil {
@@ -350,7 +378,8 @@ func saveInsight(ctx context.Context, tx *sql.Tx, workspaceID int64, b InsightBa
 	var keep []nps.ResponseInsight
 	done := make([]string, 0, len(b.Responses))
 	for _, r := range b.Responses {
-		if rev, ok := current[r.ResponseID]; ok && rev == r.Revision {
+		if c, ok := current[r.ResponseID]; ok && c.Revision == r.Revision {
+			r.SurveyID, r.WaveID, r.AccountID, r.Score = c.SurveyID, c.WaveID, c.AccountID, c.Score
 			keep = append(keep, r)
 			done = append(done, "("+strconv.FormatInt(r.ResponseID, 10)+", "+strconv.Itoa(r.Revision)+")")
 		}

@@ -22,6 +22,8 @@ type WaveInsight struct {
 	// Intent holds the answers to the switching question; "" counts the
 	// responses that did not answer it.
 	Intent map[nps.SwitchIntent]nps.Histogram
+
+	analysed nps.Histogram // the responses the insight rollups count
 }
 
 // Insight returns the insight of every wave of the workspace's survey, in
@@ -77,6 +79,7 @@ func (db *DB) Insight(ctx context.Context, workspaceID, surveyID, ownerID int64)
 		if w == nil {
 			return nil
 		}
+		w.analysed.Merge(h)
 		if sentiment != "" {
 			w.Commented.Merge(h)
 			merge(w.Sentiment, sentiment, h)
@@ -108,6 +111,15 @@ func (db *DB) Insight(ctx context.Context, workspaceID, surveyID, ownerID int64)
 	}
 	for i := range out {
 		w := &out[i]
+		// The rollups of the analysis lag behind the answers by the
+		// backlog: an answer whose score changed counts at its new score in
+		// All and at its old one in the analysis until it is analysed
+		// again. All takes, score by score, at least what the analysis
+		// counts, so that the commented and switching answers stay a part
+		// of it; the figures are exact again when the backlog is empty.
+		for s := range w.All {
+			w.All[s] = max(w.All[s], w.analysed[s])
+		}
 		unanswered := w.All
 		for _, h := range w.Intent {
 			for s := range h {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -108,6 +109,15 @@ func TestInsightRollups(t *testing.T) {
 		// A changed answer is analysed again: its old themes and score
 		// leave the rollups, the new ones enter.
 		answer(f.contact.ID, 8, "#invoicing", nps.SwitchUnsure)
+		// Before the analysis catches up, the answer counts at its new
+		// score in All and at its old one in the analysis: All still holds
+		// every commented and switching answer, and nothing is negative.
+		lag := must(db.Insight(ctx, ws, f.survey.ID, 0))(t)[0]
+		for sc := range lag.All {
+			if lag.All[sc] < lag.Commented[sc] || lag.Intent[""][sc] < 0 {
+				t.Errorf("score %d before the analysis: all %d, commented %d, unanswered %d", sc, lag.All[sc], lag.Commented[sc], lag.Intent[""][sc])
+			}
+		}
 		if n := analyseAll(t, db, ws); n != 1 {
 			t.Fatalf("analysed %d responses after a change, want 1", n)
 		}
@@ -126,7 +136,7 @@ func TestInsightRollups(t *testing.T) {
 
 		// A new taxonomy has everything analysed again, to the same
 		// figures when the analysis finds the same.
-		if _, err := db.SetTaxonomy(ctx, ws, `[{"key":"x"}]`); err != nil {
+		if _, err := db.SetTaxonomy(ctx, ws, `[{"key":"x"}]`, 0); err != nil {
 			t.Fatal(err)
 		}
 		if n := must(db.InsightBacklog(ctx, ws, 10))(t); n != 3 {
@@ -138,8 +148,20 @@ func TestInsightRollups(t *testing.T) {
 		if again := must(db.Insight(ctx, ws, f.survey.ID, 0))(t)[0]; again.Commented != w.Commented || again.Themes["support"] != w.Themes["support"] {
 			t.Errorf("after a taxonomy change the figures moved: %+v, want %+v", again, w)
 		}
-		if _, err := db.SetTaxonomy(ctx, ws, `{not json`); err == nil {
+		if _, err := db.SetTaxonomy(ctx, ws, `{not json`, 0); err == nil {
 			t.Error("a taxonomy that is not JSON was stored")
+		}
+		// The same taxonomy again changes nothing and starts no sweep; a
+		// save over a version that is no longer current is a conflict.
+		before := must(db.Taxonomy(ctx, ws))(t)
+		if v := must(db.SetTaxonomy(ctx, ws, `[{"key":"x"}]`, before.Version))(t); v != before.Version {
+			t.Errorf("saving the same taxonomy moved the version from %d to %d", before.Version, v)
+		}
+		if after := must(db.Taxonomy(ctx, ws))(t); after != before {
+			t.Errorf("saving the same taxonomy changed %+v into %+v", before, after)
+		}
+		if _, err := db.SetTaxonomy(ctx, ws, `[{"key":"y"}]`, before.Version-1); !errors.Is(err, nps.ErrConflict) {
+			t.Errorf("a save over an old version: got %v, want ErrConflict", err)
 		}
 
 		// An analysis of an answer that changed meanwhile is not saved,
@@ -158,6 +180,27 @@ func TestInsightRollups(t *testing.T) {
 		w = must(db.Insight(ctx, ws, f.survey.ID, 0))(t)[0]
 		want("support after the race", w.Themes["support"])
 		want("negative after the race", w.Sentiment[nps.Negative], 2)
+
+		// A sweep batch read under one taxonomy is not saved once another
+		// has restarted the sweep, which then still has everything to do.
+		if _, err := db.SetTaxonomy(ctx, ws, `[{"key":"v1"}]`, 0); err != nil {
+			t.Fatal(err)
+		}
+		old := must(db.PendingInsight(ctx, must(db.Taxonomy(ctx, ws))(t), 10))(t)
+		if !old.Sweep || len(old.Responses) == 0 {
+			t.Fatalf("after a taxonomy change: batch %+v, want the sweep", old)
+		}
+		if _, err := db.SetTaxonomy(ctx, ws, `[{"key":"v2"}]`, 0); err != nil {
+			t.Fatal(err)
+		}
+		old.Responses = label(old.Responses)
+		if n := must(db.SaveInsight(ctx, ws, old))(t); n != 0 {
+			t.Errorf("saved %d answers of a sweep that a newer taxonomy restarted", n)
+		}
+		if tax := must(db.Taxonomy(ctx, ws))(t); !tax.Sweeping || tax.SweepAfter != 0 {
+			t.Errorf("the new sweep moved: %+v", tax)
+		}
+		analyseAll(t, db, ws)
 
 		// The feed filters by theme and sentiment, and reads them back.
 		page := must(db.LatestResponses(ctx, ws, store.ResponseFilter{Theme: "invoicing"}))(t)

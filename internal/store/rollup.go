@@ -145,9 +145,9 @@ type cellDelta struct {
 	delta nps.Histogram
 }
 
-// bumpCells adds the deltas, in the order given: the additions to many
-// cells in multi-row upserts (one round trip for dozens of cells), each
-// cell that loses counts in an UPDATE of its own.
+// bumpCells adds the deltas: first what cells lose, an UPDATE each, then
+// the additions in multi-row upserts (one round trip for a hundred
+// cells). Callers that may run concurrently serialise themselves.
 func (q rollupSQL) bumpCells(ctx context.Context, tx querier, cells []cellDelta) error {
 	const perStatement = 100
 	var adds []cellDelta

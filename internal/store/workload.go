@@ -354,37 +354,16 @@ func (r workloadRevenue) churnedAt() time.Time {
 // loadRevenue stores the made-up revenue of the accounts, keys[i] being
 // the file's key of the stored account ids[i].
 func (l *workloadLoad) loadRevenue(ctx context.Context, keys, ids []int64) error {
-	now := l.db.now()
+	var rs []nps.AccountRevenue
+	for i, key := range keys {
+		for y, cents := range workloadRevenueOf(key).cents {
+			if cents > 0 {
+				rs = append(rs, nps.AccountRevenue{AccountID: ids[i], Year: workloadFirstYear + y, RevenueCents: cents})
+			}
+		}
+	}
 	return l.db.write(ctx, func(tx *sql.Tx) error {
-		var w where
-		var values []string
-		flush := func() error {
-			if len(values) == 0 {
-				return nil
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO account_revenue (workspace_id, account_id, year, revenue_cents, updated_at)
-				VALUES `+strings.Join(values, ", "), w.args...)
-			w, values = where{}, values[:0]
-			return err
-		}
-		for i, key := range keys {
-			for y, cents := range workloadRevenueOf(key).cents {
-				if cents == 0 {
-					continue
-				}
-				values = append(values, "("+w.arg(l.report.WorkspaceID)+", "+w.arg(ids[i])+", "+w.arg(workloadFirstYear+y)+
-					", "+w.arg(cents)+", "+w.arg(now)+")")
-				if len(values) == 1000 {
-					if err := flush(); err != nil {
-						return fmt.Errorf("store revenue: %w", err)
-					}
-				}
-			}
-		}
-		if err := flush(); err != nil {
-			return fmt.Errorf("store revenue: %w", err)
-		}
-		return nil
+		return writeRevenue(ctx, tx, l.db.dialect, l.report.WorkspaceID, l.db.now(), rs)
 	})
 }
 

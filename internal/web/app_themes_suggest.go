@@ -95,7 +95,11 @@ func (s *Server) handleSuggestionAdopt(w http.ResponseWriter, r *http.Request, a
 	if sc.Wave.ID == 0 {
 		return badRequest("insight.suggest.err.gone")
 	}
-	themes, err := s.workspaceThemes(r, a)
+	tax, err := s.db.Taxonomy(r.Context(), a.Workspace.ID)
+	if err != nil {
+		return err
+	}
+	themes, err := insight.Themes(tax)
 	if err != nil {
 		return err
 	}
@@ -108,7 +112,9 @@ func (s *Server) handleSuggestionAdopt(w http.ResponseWriter, r *http.Request, a
 		if sg.Key != key {
 			continue
 		}
-		if _, err := insight.SaveTaxonomy(r.Context(), s.db, a.Workspace.ID, append(themes, sg.Theme())); err != nil {
+		// Over the taxonomy the suggestion was found against: one saved
+		// meanwhile is not overwritten (409).
+		if _, err := insight.SaveTaxonomy(r.Context(), s.db, a.Workspace.ID, append(themes, sg.Theme()), tax.Version); err != nil {
 			return err
 		}
 		http.Redirect(w, r, a.layout("").Base()+"/themes?"+string(sc.Query("done", "adopted")), http.StatusSeeOther)

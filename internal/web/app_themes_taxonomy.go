@@ -105,21 +105,24 @@ func (s *Server) handleTaxonomySave(w http.ResponseWriter, r *http.Request, a *a
 		return err
 	}
 	p.Default, p.Version = tax.Taxonomy == "", tax.Version
-	if v, err := strconv.Atoi(r.PostFormValue("version")); err != nil || v != tax.Version {
-		// Changed meanwhile (another analyst, an adopted suggestion). The
-		// form keeps this input and now carries the current version, so
-		// saving it again overwrites knowingly. A guard, not a lock: two
-		// saves in the same instant can still both pass it.
-		p.Errors = []string{a.M.T("insight.taxonomy.err.changed")}
-		return s.render(w, http.StatusConflict, "app/themes_taxonomy", p)
+	v, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil || v < 1 {
+		return badRequest("insight.taxonomy.err.changed")
 	}
-	if _, err := insight.SaveTaxonomy(ctx, s.db, ws, themes); err != nil {
+	if _, err := insight.SaveTaxonomy(ctx, s.db, ws, themes, v); err != nil {
 		var ve *nps.ValidationError
-		if !errors.As(err, &ve) {
-			return err
+		switch {
+		case errors.Is(err, nps.ErrConflict):
+			// Changed meanwhile (another analyst, an adopted suggestion).
+			// The form keeps this input and now carries the current
+			// version, so saving it again overwrites knowingly.
+			p.Errors = []string{a.M.T("insight.taxonomy.err.changed")}
+			return s.render(w, http.StatusConflict, "app/themes_taxonomy", p)
+		case errors.As(err, &ve):
+			p.Errors = strings.Split(ve.Message, "\n")
+			return s.render(w, http.StatusUnprocessableEntity, "app/themes_taxonomy", p)
 		}
-		p.Errors = strings.Split(ve.Message, "\n")
-		return s.render(w, http.StatusUnprocessableEntity, "app/themes_taxonomy", p)
+		return err
 	}
 	http.Redirect(w, r, p.Base()+"/themes?done=saved", http.StatusSeeOther)
 	return nil
@@ -130,7 +133,7 @@ func (s *Server) handleTaxonomyDefault(w http.ResponseWriter, r *http.Request, a
 	if err := parseAppForm(w, r); err != nil {
 		return err
 	}
-	if _, err := s.db.SetTaxonomy(r.Context(), a.Workspace.ID, ""); err != nil {
+	if _, err := s.db.SetTaxonomy(r.Context(), a.Workspace.ID, "", 0); err != nil {
 		return err
 	}
 	http.Redirect(w, r, a.layout("").Base()+"/themes?done=restored", http.StatusSeeOther)

@@ -187,7 +187,7 @@ func TestThemesRoutes(t *testing.T) {
 		// Each try starts from the default taxonomy, so that the
 		// suggestion is there to adopt and the form's version is current.
 		fresh := func() store.TaxonomyState {
-			appMust(db.SetTaxonomy(ctx, ws, ""))(t)
+			appMust(db.SetTaxonomy(ctx, ws, "", 0))(t)
 			return appMust(db.Taxonomy(ctx, ws))(t)
 		}
 		routes := []routeTry{
