@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/promotor/promotor/internal/importer"
@@ -182,35 +183,29 @@ func parseRevenue(body []byte, accountID int64) ([]nps.AccountRevenue, error) {
 	return rs, nil
 }
 
-// parseAPIAmount reads an amount as cents: a string by importer.ParseAmount,
-// in either decimal style, or a JSON number, whose point is always the
-// decimal sign.
+// parseAPIAmount reads an amount as cents: a decimal string or a JSON
+// number, both with a point as the decimal sign, no grouping and at most
+// two decimals ("1250000.00", 1250000.5). Unlike a file's column, an API
+// call states its number plainly, so nothing is guessed.
 func parseAPIAmount(raw json.RawMessage) (int64, error) {
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		return importer.ParseAmount(s)
-	}
-	var n json.Number
-	if err := json.Unmarshal(raw, &n); err != nil {
-		return 0, fmt.Errorf(`must be a decimal string such as "1250000.00", or a number, got %s`, truncate(string(raw), 40))
-	}
-	// ParseAmount reads a point before exactly three digits as grouping
-	// ("1.500" is 1500), which a JSON number never means: the fraction
-	// loses its trailing zeros first, and more than two decimals are
-	// refused here.
-	text := n.String()
-	if strings.ContainsAny(text, "eE") {
-		return 0, fmt.Errorf("%s must be written without an exponent, like 1250000.00", text)
-	}
-	if whole, frac, ok := strings.Cut(text, "."); ok {
-		frac = strings.TrimRight(frac, "0")
-		if len(frac) > 2 {
-			return 0, fmt.Errorf("%s has more than two decimals, which cents cannot hold", text)
+	var text string
+	if err := json.Unmarshal(raw, &text); err != nil {
+		var n json.Number
+		if err := json.Unmarshal(raw, &n); err != nil {
+			return 0, fmt.Errorf(`must be a decimal string such as "1250000.00", or a number, got %s`, truncate(string(raw), 40))
 		}
-		text = whole
-		if frac != "" {
-			text += "." + frac
+		// A number's fraction may carry trailing zeros (1250.500).
+		text = n.String()
+		if whole, frac, ok := strings.Cut(text, "."); ok {
+			text = strings.TrimSuffix(whole+"."+strings.TrimRight(frac, "0"), ".")
 		}
+	}
+	text = strings.TrimSpace(text)
+	if !apiAmount.MatchString(text) {
+		return 0, fmt.Errorf("%q is not an amount like 1250000.00: digits, and a point with at most two decimals", truncate(text, 40))
 	}
 	return importer.ParseAmount(text)
 }
+
+// apiAmount is the form of an amount in the API.
+var apiAmount = regexp.MustCompile(`^[0-9]{1,16}(\.[0-9]{1,2})?$`)

@@ -25,7 +25,7 @@ func TestAPIRevenue(t *testing.T) {
 			{name: "no years yet", method: "GET", path: path, status: 200,
 				want: []string{`"account_external_id": "CRM-1"`, `"annual_revenue": "0.00"`, `"revenue": []`}},
 			{name: "store three years", method: "PUT", path: path, status: 200,
-				body: `{"revenue": [{"year": 2024, "revenue": "1.100.000,50"}, {"year": 2025, "revenue": "1250000.00"}, {"year": 2023, "revenue": 999.5}]}`,
+				body: `{"revenue": [{"year": 2024, "revenue": "1100000.50"}, {"year": 2025, "revenue": "1250000.00"}, {"year": 2023, "revenue": 999.5}]}`,
 				want: []string{`"annual_revenue": "1250000.00"`, `"revenue": [
     {
       "year": 2025,
@@ -44,6 +44,9 @@ func TestAPIRevenue(t *testing.T) {
 			{name: "a number with three decimals, the last zero", method: "PUT", path: path, status: 200,
 				body: `{"revenue": [{"year": 2022, "revenue": 1.500}]}`, want: []string{`"year": 2022,
       "revenue": "1.50"`, `"annual_revenue": "1250000.00"`}},
+			// A string is read as plainly: no grouping is guessed.
+			{name: "a string with a grouping point", method: "PUT", path: path, status: 422,
+				body: `{"revenue": [{"year": 2022, "revenue": "1250.500"}]}`, want: []string{`is not an amount like 1250000.00`}},
 			{name: "a correction of the latest year", method: "PUT", path: path, status: 200,
 				body: `{"revenue": [{"year": 2025, "revenue": "1300000"}]}`, want: []string{`"annual_revenue": "1300000.00"`}},
 			{name: "every bad year, nothing stored", method: "PUT", path: path, status: 422,
@@ -58,10 +61,10 @@ func TestAPIRevenue(t *testing.T) {
     {
       "index": 1,
       "field": "revenue",
-      "detail": "\"1.234,567\" is not an amount in cents: it has more than two decimals`,
+      "detail": "\"1.234,567\" is not an amount like 1250000.00`,
 					`"index": 2,
       "field": "revenue",
-      "detail": "\"-5\" is not an amount of revenue: it must not be negative`,
+      "detail": "\"-5\" is not an amount like 1250000.00`,
 					`"index": 3,
       "field": "year",
       "detail": "must be a whole number, got string"`,
@@ -73,7 +76,7 @@ func TestAPIRevenue(t *testing.T) {
       "detail": "2026 is given twice, also at index 0"`,
 					`"index": 6,
       "field": "revenue",
-      "detail": "1.234 has more than two decimals`,
+      "detail": "\"1.234\" is not an amount like 1250000.00`,
 					`"index": 7,
       "field": "year",
       "detail": "2026 is given twice, also at index 0"`,
@@ -82,7 +85,7 @@ func TestAPIRevenue(t *testing.T) {
       "detail": "\"veel\" is not an amount`,
 					`"index": 9,
       "field": "revenue",
-      "detail": "1e3 must be written without an exponent`,
+      "detail": "\"1e3\" is not an amount like 1250000.00`,
 					`"index": 10,
       "field": "currency",
       "detail": "is not a field of this request"`}},
@@ -100,7 +103,7 @@ func TestAPIRevenue(t *testing.T) {
 			{name: "another workspace's token writing", method: "PUT", path: path, token: "other", status: 404,
 				body: `{"revenue": [{"year": 2025, "revenue": "1"}]}`},
 			{name: "an external ID with a slash", method: "PUT", path: "/api/v1/accounts/" + url.PathEscape(odd.ExternalID) + "/revenue", status: 200,
-				body: `{"revenue": [{"year": 2025, "revenue": "12,5"}]}`, want: []string{`"account_external_id": "KL/7 ü"`, `"revenue": "12.50"`}},
+				body: `{"revenue": [{"year": 2025, "revenue": "12.5"}]}`, want: []string{`"account_external_id": "KL/7 ü"`, `"revenue": "12.50"`}},
 			{name: "method not allowed", method: "DELETE", path: path, status: 405, header: map[string]string{"Allow": "GET, PUT"}},
 		})
 		want := []nps.AccountRevenue{{AccountID: f.account.ID, Year: 2025, RevenueCents: 1_300_000_00}, {AccountID: f.account.ID, Year: 2024, RevenueCents: 1_100_000_50},

@@ -45,7 +45,7 @@ type responseList struct {
 	names       taxonomyNames
 	// themeLink is the feed filtered by a theme; the feed keeps its own
 	// scope in it.
-	themeLink func(key string) string
+	themeLink func(r store.ListedResponse, key string) string
 }
 
 // TagsOf returns the tags of a listed response.
@@ -59,7 +59,9 @@ func (l responseList) InsightOf(id int64) store.CommentInsight { return l.ItemIn
 func (l responseList) ThemeName(key string) string { return l.names.of(key) }
 
 // ThemeLink is the feed of the comments that mention a theme.
-func (l responseList) ThemeLink(key string) string { return l.themeLink(key) }
+func (l responseList) ThemeLink(r store.ListedResponse, key string) string {
+	return l.themeLink(r, key)
+}
 
 // listResponses reads a page of responses with their tags, themes and
 // tone, each kind in one query for the whole page.
@@ -82,8 +84,12 @@ func (s *Server) listNamedResponses(r *http.Request, a *appRequest, f store.Resp
 	for i, resp := range page.Responses {
 		ids[i] = resp.ID
 	}
-	feed := a.layout("").Base() + "/responses?theme="
-	l := responseList{Responses: page.Responses, names: names, themeLink: func(key string) string { return feed + url.QueryEscape(key) }}
+	feed := a.layout("").Base() + "/responses?"
+	l := responseList{Responses: page.Responses, names: names, themeLink: func(r store.ListedResponse, key string) string {
+		// The feed of the answer's own wave, where the chip was found.
+		return feed + url.Values{"survey": {strconv.FormatInt(r.SurveyID, 10)}, "wave": {strconv.FormatInt(r.WaveID, 10)},
+			"theme": {key}}.Encode()
+	}}
 	if l.ItemTags, err = s.db.TagsOf(ctx, ws, ids); err != nil {
 		return l, page.Next, err
 	}
@@ -125,7 +131,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, a *appReques
 	if err != nil {
 		return err
 	}
-	list.themeLink = func(key string) string { return "?" + p.FilterQuery("theme", key, "after", "") }
+	list.themeLink = func(_ store.ListedResponse, key string) string { return "?" + p.FilterQuery("theme", key, "after", "") }
 	p.responseList = list
 	if !next.IsZero() {
 		p.Older = "?" + p.FilterQuery("after", appFormatCursor(next))

@@ -59,8 +59,10 @@ type themeRow struct {
 }
 
 // HasInterval reports whether the effect has an interval to show: not
-// when every answer mentions the theme (nothing to compare with).
-func (t themeRow) HasInterval() bool { return t.Low != t.High }
+// when every answer mentions the theme (nothing to compare with). With a
+// known population that answered in full the interval collapses onto the
+// effect, and is still shown.
+func (t themeRow) HasInterval() bool { return !t.Empty && t.Rest.N() > 0 }
 
 // sentimentRow is one category's comments by tone; Category "" is all.
 type sentimentRow struct {

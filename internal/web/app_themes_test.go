@@ -436,7 +436,8 @@ func TestThemesFeed(t *testing.T) {
 		}
 		// The account page lists the same chips, linking to the feed.
 		rec = f.do("GET", "/w/acme/accounts/"+fmt.Sprint(f.memberAcc.ID)+"?survey="+fmt.Sprint(f.themed.ID), nil, "member")
-		if want := `<a class="tag" href="/w/acme/responses?theme=price">Price</a>`; !strings.Contains(rec.Body.String(), want) {
+		// The chip leads to the feed of the answer's own survey and wave.
+		if want := fmt.Sprintf(`<a class="tag" href="/w/acme/responses?survey=%d&amp;theme=price&amp;wave=%d">Price</a>`, f.themed.ID, f.current.ID); !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("account page lacks %q:\n%s", want, appExcerpt(rec.Body.String()))
 		}
 	})
