@@ -94,7 +94,7 @@ type installer struct {
 }
 
 func (in *installer) run(ctx context.Context) error {
-	steps := []func(context.Context) error{in.people, in.customers, in.measurements, in.loop, in.token}
+	steps := []func(context.Context) error{in.people, in.customers, in.money, in.measurements, in.loop, in.token}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err
@@ -170,10 +170,7 @@ func (in *installer) customers(ctx context.Context) error {
 		return nil
 	})
 	in.res.Accounts, in.res.Contacts = len(in.accounts), len(in.contacts)
-	if err != nil {
-		return err
-	}
-	return in.money(ctx)
+	return err
 }
 
 // money stores the accounts' revenue per year and the referrals.

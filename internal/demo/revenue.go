@@ -23,7 +23,7 @@ type Referral struct {
 }
 
 // revenueYears are the closed calendar years the demo has revenue of:
-// the year before the first wave up to the last full year.
+// from two years before the first wave up to the last full year.
 func revenueYears(p *Plan) (first, last int) {
 	return p.Waves[0].OpensAt.Year() - 2, p.Today.Year() - 1
 }

@@ -36,7 +36,9 @@ func AccountCategory(h Histogram) (Category, error) {
 }
 
 // AccountOutcome is one account's category in a wave and what became of
-// it in the 12 months that followed.
+// it afterwards: its revenue in the next year and whether it left within
+// the wave's follow-up window (the caller decides both; see
+// insight.Outcomes).
 type AccountOutcome struct {
 	Category Category
 	// Intent is the account's strongest switching answer in the wave:
@@ -44,14 +46,13 @@ type AccountOutcome struct {
 	Intent SwitchIntent
 	// Revenue is the account's revenue in the measured year, in cents.
 	Revenue int64
-	// RevenueAfter is its revenue in the 12 months that follow, in cents;
-	// 0 when it churned at once.
+	// RevenueAfter is its revenue in the year after, in cents; 0 when it
+	// churned and none was imported.
 	RevenueAfter int64
 	// HasAfter is true when RevenueAfter is known: the next year's revenue
 	// was imported, or the account churned.
 	HasAfter bool
-	// Churned is true when the account left within 12 months after the
-	// measurement.
+	// Churned is true when the account left within the follow-up window.
 	Churned bool
 }
 

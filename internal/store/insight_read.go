@@ -299,9 +299,9 @@ func (db *DB) InsightOf(ctx context.Context, workspaceID int64, ids []int64) (ma
 	return out, nil
 }
 
-// Uncommented returns up to limit of the newest comments in the wave that
+// Unmatched returns up to limit of the newest comments in the wave that
 // the taxonomy matched no theme in: the material of automatic themes.
-func (db *DB) Uncommented(ctx context.Context, workspaceID, waveID int64, limit int) ([]string, error) {
+func (db *DB) Unmatched(ctx context.Context, workspaceID, waveID int64, limit int) ([]string, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT r.comment FROM response_insight i
 		JOIN responses r ON r.workspace_id = i.workspace_id AND r.id = i.response_id
 		WHERE i.workspace_id = $1 AND i.wave_id = $2 AND i.sentiment <> ''

@@ -218,7 +218,7 @@ func TestInsightRollups(t *testing.T) {
 		if got := ins[page.Responses[0].ID]; got.Sentiment != nps.Negative || len(got.Themes) != 0 {
 			t.Errorf("insight of the response = %+v", got)
 		}
-		if c := must(db.Uncommented(ctx, ws, f.wave.ID, 10))(t); len(c) != 1 || c[0] != "bad" {
+		if c := must(db.Unmatched(ctx, ws, f.wave.ID, 10))(t); len(c) != 1 || c[0] != "bad" {
 			t.Errorf("comments without a theme = %q, want [bad]", c)
 		}
 	})

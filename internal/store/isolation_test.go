@@ -233,7 +233,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 			"Insight":      func() (int, error) { l, err := db.Insight(ctx, A, b.survey.ID, 0); return len(l), err },
 			"AccountYears": func() (int, error) { l, err := db.AccountYears(ctx, A, b.wave.ID, 2025, 0); return len(l), err },
 			"InsightOf":    func() (int, error) { m, err := db.InsightOf(ctx, A, []int64{bResp.ID}); return len(m), err },
-			"Uncommented":  func() (int, error) { l, err := db.Uncommented(ctx, A, b.wave.ID, 10); return len(l), err },
+			"Unmatched":    func() (int, error) { l, err := db.Unmatched(ctx, A, b.wave.ID, 10); return len(l), err },
 			"PendingInsight": func() (int, error) {
 				batch, err := db.PendingInsight(ctx, store.TaxonomyState{WorkspaceID: A, Sweeping: true}, 1000)
 				n := 0

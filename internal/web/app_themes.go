@@ -20,7 +20,9 @@ import (
 // are about and what each theme does to the NPS, the tone of the
 // comments per category, each theme across the waves, and the loyalty
 // matrix. Every figure comes from the insight rollups (store.Insight),
-// never from the responses; a member sees the accounts they own only.
+// never from the responses; only the suggested themes read comments, the
+// newest of the wave that matched no theme. A member sees the accounts
+// they own only.
 
 // backlogCap bounds the count of answers still to analyse: beyond it the
 // page says "more than", which is all a reader needs.

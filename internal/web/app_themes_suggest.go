@@ -39,7 +39,7 @@ func (s *Server) discover(r *http.Request, a *appRequest, themes []text.Theme, s
 	if err != nil {
 		return nil, nil, nil
 	}
-	comments, err := s.db.Uncommented(r.Context(), a.Workspace.ID, sc.Wave.ID, suggestFrom)
+	comments, err := s.db.Unmatched(r.Context(), a.Workspace.ID, sc.Wave.ID, suggestFrom)
 	if err != nil {
 		return nil, nil, err
 	}
