@@ -166,14 +166,9 @@ func (l appLayout) Count(n int64) string {
 	return b.String()
 }
 
-// Money shows an amount in cents as whole units of the currency.
-func (l appLayout) Money(cents int64) string {
-	// Whole units, rounded half away from zero.
-	if cents < 0 {
-		return "-" + l.Money(-cents)
-	}
-	return l.Count((cents + 50) / 100)
-}
+// Money shows an amount in cents as whole units of the currency, the
+// cents dropped, as the lists and the account page show revenue.
+func (l appLayout) Money(cents int64) string { return l.Count(cents / 100) }
 
 // Points shows a number of NPS points: whole from 10 on, with one decimal
 // (the language's decimal sign) below.
