@@ -117,6 +117,16 @@ func (d Dialect) forUpdate() string {
 	return ""
 }
 
+// forNoKeyUpdate locks the rows a SELECT reads against each other's
+// writers, but not against the foreign-key checks of rows that refer to
+// them: a lock on a workspace that leaves its answers free.
+func (d Dialect) forNoKeyUpdate() string {
+	if d == Postgres {
+		return " FOR NO KEY UPDATE"
+	}
+	return ""
+}
+
 // isUniqueViolation reports whether err is a unique or primary key
 // violation, on either database.
 func isUniqueViolation(err error) bool {

@@ -336,8 +336,9 @@ func (db *DB) SaveInsight(ctx context.Context, workspaceID int64, b InsightBatch
 func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, b InsightBatch) (int, error) {
 	// One save at a time per workspace (several serve processes, or
 	// promotor analyse beside one): what a save takes out of the rollups
-	// must be what the saves before it put in.
-	t, err := scanTaxonomy(tx.QueryRowContext(ctx, `SELECT `+taxonomyColumns+` FROM workspaces WHERE id = $1`+d.forUpdate(), workspaceID))
+	// must be what the saves before it put in. The lock leaves the
+	// workspace's answers free to come in meanwhile.
+	t, err := scanTaxonomy(tx.QueryRowContext(ctx, `SELECT `+taxonomyColumns+` FROM workspaces WHERE id = $1`+d.forNoKeyUpdate(), workspaceID))
 	if err != nil {
 		return 0, notFound(err, "workspace", workspaceID)
 	}
