@@ -69,7 +69,7 @@ func (db *DB) SetTaxonomy(ctx context.Context, workspaceID int64, taxonomy strin
 	var version int
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		t, err := scanTaxonomy(tx.QueryRowContext(ctx, `SELECT `+taxonomyColumns+` FROM workspaces WHERE id = $1`+
-			db.dialect.forUpdate(), workspaceID))
+			db.dialect.forNoKeyUpdate(), workspaceID))
 		switch {
 		case err != nil:
 			return notFound(err, "workspace", workspaceID)
