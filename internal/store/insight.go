@@ -359,11 +359,10 @@ func saveInsight(ctx context.Context, tx *sql.Tx, d Dialect, workspaceID int64, 
 	for i, r := range b.Responses {
 		ids[i] = r.ResponseID
 	}
-	// The responses' revisions now. They are not locked: an answer that
-	// changes after this read queues its new revision, which a DELETE
-	// below of the revision analysed leaves in the queue, so the newer
-	// analysis follows and replaces this one.
-	// What the rollups count comes from these rows, not from the batch.
+	// The responses as they are now, which the rollups count, not the
+	// batch. They are not locked: an answer that changes after this read
+	// queues its new revision, which the DELETE below of the revision
+	// analysed leaves in the queue, so the newer analysis follows.
 	current := map[int64]nps.ResponseInsight{}
 	rows, err := tx.QueryContext(ctx, `SELECT id, survey_id, wave_id, COALESCE(account_id, 0), revision, score FROM responses
 		WHERE workspace_id = $1 AND `+idsIn("id", ids), workspaceID)
