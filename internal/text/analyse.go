@@ -7,9 +7,10 @@ import (
 )
 
 // Analyse detects the comment's language (hint decides when the text does
-// not), matches the taxonomy's themes, scores the sentiment and lists the key
-// phrases. A nil taxonomy matches no themes. An empty comment gives no
-// themes, no phrases and a neutral score of 0.
+// not), matches the taxonomy's themes and scores the sentiment. A nil
+// taxonomy matches no themes. An empty comment gives no themes and a
+// neutral score of 0. The key phrases are Phrases: the store analyses every
+// comment and keeps no phrases, so they are not made here.
 func (tx *Taxonomy) Analyse(comment string, hint Lang) Analysis {
 	sc := getScratch()
 	defer putScratch(sc)
@@ -20,8 +21,17 @@ func (tx *Taxonomy) Analyse(comment string, hint Lang) Analysis {
 		Themes:    tx.themeKeys(tx.match(sc)),
 		Score:     score,
 		Sentiment: label(score),
-		Phrases:   sc.phrases(comment, lang),
 	}
+}
+
+// Phrases returns the comment's key phrases, the runs of two and three
+// content words of a clause, once per key, in text order; hint decides
+// the language when the text does not.
+func Phrases(comment string, hint Lang) []Phrase {
+	sc := getScratch()
+	defer putScratch(sc)
+	lang := sc.prepare(comment, hint)
+	return sc.phrases(comment, lang)
 }
 
 // prepare tokenises s, detects its language and stems its words with both
@@ -324,7 +334,7 @@ func (sc *scratch) lexPhraseAt(lang Lang, i int) (float64, int) {
 }
 
 // phrases lists the runs of two and three consecutive content words of a
-// clause, once per key.
+// clause of the prepared comment s, once per key.
 func (sc *scratch) phrases(s string, lang Lang) []Phrase {
 	var out []Phrase
 	toks := sc.toks
@@ -374,12 +384,5 @@ func surface(s string, run []token) string {
 	if tight {
 		return strings.ToLower(s[run[0].start:run[len(run)-1].end])
 	}
-	var b strings.Builder
-	for i := range run {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(strings.ToLower(s[run[i].start:run[i].end]))
-	}
-	return b.String()
+	return words(s, run)
 }

@@ -33,7 +33,7 @@ func FuzzAnalyse(f *testing.F) {
 		if a.Lang != Dutch && a.Lang != English {
 			t.Fatalf("language %q", a.Lang)
 		}
-		for _, p := range a.Phrases {
+		for _, p := range Phrases(s, Lang(hint)) {
 			if p.Key == "" || !utf8.ValidString(p.Text) && utf8.ValidString(s) {
 				t.Fatalf("phrase %+v", p)
 			}

@@ -49,8 +49,6 @@ type Analysis struct {
 	Score float64 `json:"score"`
 	// Sentiment is Score as a label.
 	Sentiment Sentiment `json:"sentiment"`
-	// Phrases holds the two- and three-word key phrases, in text order.
-	Phrases []Phrase `json:"phrases"`
 }
 
 // Phrase is a run of two or three consecutive content words.
