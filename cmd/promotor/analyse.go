@@ -39,6 +39,6 @@ load, or to have the figures complete before a report.`, args, stdout)
 		return err
 	}
 	took := time.Since(start)
-	fmt.Fprintf(stdout, "analysed %d responses in %s (%.0f a second)\n", n, round(took), float64(n)/max(took.Seconds(), 1e-9))
+	fmt.Fprintf(stdout, "analysed %d responses in %s (%.0f a second)\n", n, round(took), perSecond(int64(n), took))
 	return nil
 }

@@ -54,27 +54,35 @@ func Observed(w nps.Wave, now time.Time) bool {
 // retention: only accounts with both years, or that churned, have a known
 // revenue after).
 func Outcomes(accounts []store.AccountYear, w nps.Wave) []nps.AccountOutcome {
-	from, until := FollowUp(w)
 	out := make([]nps.AccountOutcome, 0, len(accounts))
 	for _, a := range accounts {
-		c, err := nps.AccountCategory(a.Histogram)
-		if err != nil {
-			continue
+		if o, ok := Outcome(a, w); ok {
+			out = append(out, o)
 		}
-		churned := a.Status == nps.AccountChurned && !a.ChurnedAt.IsZero()
-		if churned && a.ChurnedAt.Before(from) {
-			continue
-		}
-		o := nps.AccountOutcome{Category: c, Intent: a.Intent, Revenue: a.Revenue,
-			Churned: churned && a.ChurnedAt.Before(until)}
-		if a.HasRevenueYear {
-			o.Revenue = a.RevenueYear
-			o.RevenueAfter = a.RevenueNext
-			o.HasAfter = a.HasRevenueNext || o.Churned
-		}
-		out = append(out, o)
 	}
 	return out
+}
+
+// Outcome is the outcome of one account of wave w, as Outcomes makes it;
+// false for an account that Outcomes leaves out.
+func Outcome(a store.AccountYear, w nps.Wave) (nps.AccountOutcome, bool) {
+	c, err := nps.AccountCategory(a.Histogram)
+	if err != nil {
+		return nps.AccountOutcome{}, false
+	}
+	from, until := FollowUp(w)
+	churned := a.Status == nps.AccountChurned && !a.ChurnedAt.IsZero()
+	if churned && a.ChurnedAt.Before(from) {
+		return nps.AccountOutcome{}, false
+	}
+	o := nps.AccountOutcome{Category: c, Intent: a.Intent, Revenue: a.Revenue,
+		Churned: churned && a.ChurnedAt.Before(until)}
+	if a.HasRevenueYear {
+		o.Revenue = a.RevenueYear
+		o.RevenueAfter = a.RevenueNext
+		o.HasAfter = a.HasRevenueNext || o.Churned
+	}
+	return o, true
 }
 
 // Growth returns the earned growth of one year's revenue.

@@ -145,9 +145,13 @@ func (l appLayout) FormatTime(t time.Time) string { return nps.FormatTime(t) }
 
 // Count shows a count with the language's thousands separator:
 // "2,600,596" in English, "2.600.596" in Dutch.
-func (l appLayout) Count(n int64) string {
+func (l appLayout) Count(n int64) string { return grouped(n, l.Lang() == "nl") }
+
+// grouped writes a whole number with thousands separators, points in
+// Dutch and commas otherwise.
+func grouped(n int64, dutch bool) string {
 	sep := ","
-	if l.Lang() == "nl" {
+	if dutch {
 		sep = "."
 	}
 	s := strconv.FormatInt(n, 10)

@@ -117,9 +117,8 @@ func (s *Server) valueAccounts(ctx context.Context, workspaceID int64, w nps.Wav
 	}
 	out := make([]valueAccount, 0, len(years))
 	for _, a := range years {
-		// One account at a time keeps each outcome beside its account.
-		if o := insight.Outcomes([]store.AccountYear{a}, w); len(o) == 1 {
-			out = append(out, valueAccount{a, o[0]})
+		if o, ok := insight.Outcome(a, w); ok {
+			out = append(out, valueAccount{a, o})
 		}
 	}
 	return out, nil

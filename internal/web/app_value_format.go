@@ -16,26 +16,7 @@ type valueNumbers struct{ dutch bool }
 func newValueNumbers(lang string) valueNumbers { return valueNumbers{dutch: lang == "nl"} }
 
 // grouped writes a whole number with the language's thousands separator.
-func (v valueNumbers) grouped(n int64) string {
-	sep := ","
-	if v.dutch {
-		sep = "."
-	}
-	s := strconv.FormatInt(n, 10)
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	var b strings.Builder
-	b.WriteString(sign)
-	for i, d := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(d)
-	}
-	return b.String()
-}
+func (v valueNumbers) grouped(n int64) string { return grouped(n, v.dutch) }
 
 // decimal writes x rounded to at most places decimals, trailing zeros
 // dropped, with the language's decimal sign.
