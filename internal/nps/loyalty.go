@@ -130,10 +130,26 @@ func (m LoyaltyMatrix) RowShare(c Category, i SwitchIntent) float64 {
 	return share(m.Count(c, i), m.RowTotal(c))
 }
 
-// AtRisk counts the respondents who answered yes or unsure, in any
-// category.
+// AtRisk counts the respondents who consider a competitor (yes or
+// unsure), in any category.
 func (m LoyaltyMatrix) AtRisk() int64 {
-	return m.ColumnTotal(SwitchYes) + m.ColumnTotal(SwitchUnsure)
+	var n int64
+	for _, c := range categoryOrder {
+		n += m.RowAtRisk(c)
+	}
+	return n
+}
+
+// RowAtRisk counts the respondents of category c who consider a
+// competitor.
+func (m LoyaltyMatrix) RowAtRisk(c Category) int64 {
+	var n int64
+	for _, i := range loyaltyIntents {
+		if i.Considering() {
+			n += m.Count(c, i)
+		}
+	}
+	return n
 }
 
 // LoyalPromoters counts the promoters who answered no.

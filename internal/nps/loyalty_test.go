@@ -47,9 +47,11 @@ func TestLoyaltyMatrix(t *testing.T) {
 	if m.RowTotal(Passive) != 38 || m.ColumnTotal(SwitchNo) != 53 || m.ColumnTotal("") != 13 || m.Total() != 100 {
 		t.Errorf("totals: passive %d, no %d, none %d, all %d; want 38, 53, 13, 100", m.RowTotal(Passive), m.ColumnTotal(SwitchNo), m.ColumnTotal(""), m.Total())
 	}
-	// At risk: unsure 20 + yes 14 = 34; loyal promoters 30.
-	if m.AtRisk() != 34 || m.LoyalPromoters() != 30 {
-		t.Errorf("AtRisk %d, LoyalPromoters %d; want 34, 30", m.AtRisk(), m.LoyalPromoters())
+	// At risk: unsure 20 + yes 14 = 34, of whom promoters 4 + 1 = 5 and
+	// detractors 6 + 9 = 15; loyal promoters 30.
+	if m.AtRisk() != 34 || m.LoyalPromoters() != 30 || m.RowAtRisk(Promoter) != 5 || m.RowAtRisk(Detractor) != 15 {
+		t.Errorf("AtRisk %d, LoyalPromoters %d, promoters at risk %d, detractors %d; want 34, 30, 5, 15",
+			m.AtRisk(), m.LoyalPromoters(), m.RowAtRisk(Promoter), m.RowAtRisk(Detractor))
 	}
 }
 

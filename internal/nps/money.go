@@ -170,7 +170,7 @@ func AtRisk(accounts []AccountOutcome) RevenueAtRisk {
 		r.Accounts++
 		r.Total += a.Revenue
 		detractor := a.Category == Detractor
-		switching := a.Intent == SwitchYes || a.Intent == SwitchUnsure
+		switching := a.Intent.Considering()
 		if detractor {
 			r.DetractorAccounts++
 			r.Detractor += a.Revenue

@@ -97,6 +97,9 @@ const (
 	SwitchUnsure SwitchIntent = "unsure"
 )
 
+// Considering reports whether the answer counts as at risk: yes or unsure.
+func (i SwitchIntent) Considering() bool { return i == SwitchYes || i == SwitchUnsure }
+
 // Permission answers "may we contact you about your answer?"; empty when
 // not answered.
 type Permission string

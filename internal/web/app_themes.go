@@ -167,7 +167,7 @@ func (s *Server) handleThemes(w http.ResponseWriter, r *http.Request, a *appRequ
 	p.Retention = sc.Survey.Questions.Retention
 	m := nps.NewLoyaltyMatrix(wi.Intent)
 	p.Loyalty = loyaltyView{LoyaltyMatrix: m, Promoters: m.RowTotal(nps.Promoter),
-		PromotersAtRisk: m.Count(nps.Promoter, nps.SwitchYes) + m.Count(nps.Promoter, nps.SwitchUnsure)}
+		PromotersAtRisk: m.RowAtRisk(nps.Promoter)}
 	if sc.OwnerID == 0 {
 		if p.Suggestions, err = s.suggestions(r, a, themes, sc); err != nil {
 			return err
@@ -345,7 +345,7 @@ func (p themesPage) IntentLabel(i nps.SwitchIntent) string {
 // AtRisk reports whether a cell of the matrix is a promoter at risk:
 // one who answered yes or unsure.
 func (p themesPage) AtRisk(c nps.Category, i nps.SwitchIntent) bool {
-	return c == nps.Promoter && (i == nps.SwitchYes || i == nps.SwitchUnsure)
+	return c == nps.Promoter && i.Considering()
 }
 
 // SurveyLink is where the survey's questions are changed, or shown to a

@@ -293,7 +293,7 @@ func revenueGaps(accounts []valueAccount, year int) []valueGap {
 // nps.AtRisk counts it: a detractor, or a respondent considering a
 // competitor.
 func atRisk(o nps.AccountOutcome) bool {
-	return o.Category == nps.Detractor || o.Intent == nps.SwitchYes || o.Intent == nps.SwitchUnsure
+	return o.Category == nps.Detractor || o.Intent.Considering()
 }
 
 // topAtRisk returns the n accounts at risk with the most revenue, by
