@@ -15,6 +15,9 @@ import (
 // of a deleted workspace, or make DeleteWorkspace fail on a foreign key;
 // TestWorkspaceTablesComplete fails until it is added.
 var workspaceTables = []string{
+	"report_links",
+	"report_verbatims",
+	"workspace_logos",
 	"webhook_attempts",
 	"webhook_deliveries",
 	"webhook_endpoints",
