@@ -32,6 +32,11 @@ type Options struct {
 	// Anonymise leaves out who wrote the verbatims and the names of
 	// accounts.
 	Anonymise bool
+	// OwnerID, when set, makes the report of the accounts one user owns:
+	// what a member (an account manager) may see. Such a report leaves
+	// out the owners' breakdown and earned growth, which are about the
+	// whole customer base.
+	OwnerID int64
 }
 
 // Limits of the report's lists: it is read by people, not scanned.
@@ -134,6 +139,20 @@ func (g *gatherer) owners(ctx context.Context) error {
 	return err
 }
 
+// filter selects the report's responses in a wave.
+func (g *gatherer) filter(waveID int64) store.HistogramFilter {
+	return store.HistogramFilter{SurveyID: g.survey.ID, WaveID: waveID, OwnerID: g.o.OwnerID}
+}
+
+// population is a wave's population for the finite population
+// correction: none for one owner's accounts, a part of it.
+func (g *gatherer) population(w nps.Wave) int64 {
+	if g.o.OwnerID != 0 {
+		return 0
+	}
+	return w.Population
+}
+
 // previous is the wave before the report's, zero for the first.
 func (g *gatherer) previous() nps.Wave {
 	i := slices.IndexFunc(g.waves, func(w nps.Wave) bool { return w.ID == g.wave.ID })
@@ -154,30 +173,30 @@ func (g *gatherer) next() nps.Wave {
 }
 
 func (g *gatherer) score(ctx context.Context) error {
-	f := store.HistogramFilter{SurveyID: g.survey.ID, WaveID: g.wave.ID}
+	f := g.filter(g.wave.ID)
 	h, err := g.db.Histogram(ctx, g.ws.ID, f)
 	if err != nil {
 		return err
 	}
 	s := &g.r.Score
-	s.Histogram, s.Result = h, Estimate(h, g.wave.Population)
+	s.Histogram, s.Result = h, Estimate(h, g.population(g.wave))
 	if prev := g.previous(); prev.ID != 0 {
 		f.WaveID = prev.ID
 		ph, err := g.db.Histogram(ctx, g.ws.ID, f)
 		if err != nil {
 			return err
 		}
-		s.PreviousWave, s.Previous = prev.Name, Estimate(ph, prev.Population)
+		s.PreviousWave, s.Previous = prev.Name, Estimate(ph, g.population(prev))
 		c, err := nps.Compare(s.Previous, s.Result)
 		s.Change, s.ChangeOK = c, err == nil
 		s.ChangeSmall = min(s.Previous.N, s.Result.N) < nps.UncertainBelow
 	}
-	figures, err := g.db.AccountFigures(ctx, g.ws.ID, store.AccountFigureFilter{SurveyID: g.survey.ID, WaveID: g.wave.ID})
+	figures, err := g.db.AccountFigures(ctx, g.ws.ID, store.AccountFigureFilter{SurveyID: g.survey.ID, WaveID: g.wave.ID, OwnerID: g.o.OwnerID})
 	if err != nil {
 		return err
 	}
 	s.Account, s.Revenue = Weighted(figures)
-	c, err := g.db.WaveCoverage(ctx, g.ws.ID, g.wave.ID, 0, 0)
+	c, err := g.db.WaveCoverage(ctx, g.ws.ID, g.wave.ID, g.o.OwnerID, 0)
 	if err != nil {
 		return err
 	}
@@ -213,7 +232,7 @@ func Weighted(figures []store.AccountFigures) (account, revenue nps.Result) {
 }
 
 func (g *gatherer) trend(ctx context.Context) error {
-	groups, err := g.db.Histograms(ctx, g.ws.ID, store.HistogramFilter{SurveyID: g.survey.ID}, store.GroupBy{Dimension: store.GroupWave})
+	groups, err := g.db.Histograms(ctx, g.ws.ID, g.filter(0), store.GroupBy{Dimension: store.GroupWave})
 	if err != nil {
 		return err
 	}
@@ -226,7 +245,7 @@ func (g *gatherer) trend(ctx context.Context) error {
 		if w.OpensAt.After(g.wave.OpensAt) {
 			break // the report looks back from its wave
 		}
-		res := Estimate(byWave[strconv.FormatInt(w.ID, 10)], w.Population)
+		res := Estimate(byWave[strconv.FormatInt(w.ID, 10)], g.population(w))
 		g.r.Trend = append(g.r.Trend, report.Wave{Name: w.Name, Result: res})
 		pts = append(pts, Point(w.Name, res))
 	}
@@ -235,7 +254,7 @@ func (g *gatherer) trend(ctx context.Context) error {
 }
 
 func (g *gatherer) segments(ctx context.Context) error {
-	f := store.HistogramFilter{SurveyID: g.survey.ID, WaveID: g.wave.ID}
+	f := g.filter(g.wave.ID)
 	custom, err := g.db.AttributeNames(ctx, g.ws.ID, "accounts")
 	if err != nil {
 		return err
@@ -256,6 +275,9 @@ func (g *gatherer) segments(ctx context.Context) error {
 			b.Groups = append(b.Groups, report.Group{Name: cmp.Or(gr.Key, g.m.T("report.no_value")), Result: Estimate(gr.Histogram, 0)})
 		}
 		g.r.Segments = append(g.r.Segments, b)
+	}
+	if g.o.OwnerID != 0 {
+		return nil
 	}
 	groups, err := g.db.Histograms(ctx, g.ws.ID, f, store.GroupBy{Dimension: store.GroupOwner})
 	if err != nil {
@@ -306,7 +328,7 @@ func (g *gatherer) themes(ctx context.Context) error {
 	for _, th := range themes {
 		names[th.Key] = th.NameIn(g.o.Lang)
 	}
-	waves, err := g.db.Insight(ctx, g.ws.ID, g.survey.ID, 0)
+	waves, err := g.db.Insight(ctx, g.ws.ID, g.survey.ID, g.o.OwnerID)
 	if err != nil {
 		return err
 	}
@@ -315,7 +337,7 @@ func (g *gatherer) themes(ctx context.Context) error {
 		return nil
 	}
 	wi := waves[i]
-	population := wi.Wave.Population
+	population := g.population(wi.Wave)
 	if population < wi.All.N() {
 		population = 0
 	}
@@ -354,6 +376,9 @@ func (g *gatherer) verbatims(ctx context.Context) error {
 		names[th.Impact.Key] = th.Name
 	}
 	for _, v := range list {
+		if g.o.OwnerID != 0 && v.AccountOwnerID != g.o.OwnerID {
+			continue
+		}
 		rv := report.Verbatim{Score: v.Score, Comment: v.Comment}
 		if g.o.Anonymise {
 			rv.Comment = Anonymise(v.Comment, v.ContactName, v.AccountName)
@@ -403,6 +428,9 @@ func (g *gatherer) money(ctx context.Context) error {
 		}
 		m.CalculatorInput, m.HasCalculator = in, true
 	}
+	if g.o.OwnerID != 0 {
+		return nil
+	}
 	years, err := g.db.GrowthYears(ctx, g.ws.ID)
 	if err != nil {
 		return err
@@ -425,7 +453,7 @@ type account struct {
 }
 
 func (g *gatherer) outcomes(ctx context.Context, w nps.Wave) ([]account, error) {
-	years, err := g.db.AccountYears(ctx, g.ws.ID, w.ID, insight.Year(w), 0)
+	years, err := g.db.AccountYears(ctx, g.ws.ID, w.ID, insight.Year(w), g.o.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -479,7 +507,7 @@ func lowest(h nps.Histogram) int {
 }
 
 func (g *gatherer) plans(ctx context.Context) error {
-	f := store.PlanFilter{CreatedFrom: g.wave.OpensAt, CreatedBefore: g.next().OpensAt, Limit: 10000}
+	f := store.PlanFilter{CreatedFrom: g.wave.OpensAt, CreatedBefore: g.next().OpensAt, OwnerID: g.o.OwnerID, Limit: 10000}
 	list, err := g.db.Plans(ctx, g.ws.ID, f)
 	if err != nil {
 		return err
@@ -507,7 +535,8 @@ func (g *gatherer) plans(ctx context.Context) error {
 }
 
 func (g *gatherer) promoters(ctx context.Context) error {
-	pg, err := g.db.PromoterProgramme(ctx, g.ws.ID, g.wave.ID, g.wave.OpensAt, g.next().OpensAt)
+	pg, err := g.db.PromoterProgramme(ctx, g.ws.ID, store.ProgrammeFilter{WaveID: g.wave.ID, From: g.wave.OpensAt,
+		Until: g.next().OpensAt, OwnerID: g.o.OwnerID})
 	if err != nil {
 		return err
 	}

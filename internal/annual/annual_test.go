@@ -145,6 +145,40 @@ func TestGather(t *testing.T) {
 			t.Error("anonymising changed the figures")
 		}
 
+		// A member's report: their own accounts only.
+		members, err := db.Members(ctx, ws.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tried := false
+		for _, m := range members {
+			if m.Role != nps.RoleMember {
+				continue
+			}
+			tried = true
+			mine, err := annual.Gather(ctx, db, cat, ws, annual.Options{WaveID: last.ID, Lang: "en", OwnerID: m.User.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := db.Histogram(ctx, ws.ID, store.HistogramFilter{SurveyID: last.SurveyID, WaveID: last.ID, OwnerID: m.User.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mine.Score.Histogram != h || h.N() >= r.Score.Result.N || len(mine.Owners) != 0 || mine.Money.HasGrowth {
+				t.Errorf("%s's report: %v answers, %d owners, growth %v; want their %v of %d, no owners, no growth",
+					m.User.Email, mine.Score.Histogram, len(mine.Owners), mine.Money.HasGrowth, h, r.Score.Result.N)
+			}
+			for _, a := range mine.AtRisk {
+				if a.Owner != "" && a.Owner != m.User.Name && a.Owner != m.User.Email {
+					t.Errorf("%s's report has an account of %s at risk", m.User.Email, a.Owner)
+				}
+			}
+			break
+		}
+		if !tried {
+			t.Error("the demo has no member to make a report for")
+		}
+
 		other, err := db.CreateWorkspace(ctx, nps.Workspace{Slug: "other", Name: "Other"})
 		if err != nil {
 			t.Fatal(err)

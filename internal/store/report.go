@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -98,13 +99,15 @@ type Verbatim struct {
 	Comment     string
 	ContactName string
 	AccountName string
-	AnsweredAt  time.Time
+	// AccountOwnerID is the owner of the response's account, 0 for none.
+	AccountOwnerID int64
+	AnsweredAt     time.Time
 }
 
 // ReportVerbatims returns the comments chosen for the wave's report, in
 // the order they were chosen.
 func (db *DB) ReportVerbatims(ctx context.Context, workspaceID, waveID int64) ([]Verbatim, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.score, r.comment, COALESCE(c.name, ''), COALESCE(a.name, ''), r.created_at
+	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.score, r.comment, COALESCE(c.name, ''), COALESCE(a.name, ''), a.owner_id, r.created_at
 		FROM report_verbatims v
 		JOIN responses r ON r.workspace_id = v.workspace_id AND r.id = v.response_id
 		LEFT JOIN contacts c ON c.workspace_id = r.workspace_id AND c.id = r.contact_id
@@ -113,7 +116,7 @@ func (db *DB) ReportVerbatims(ctx context.Context, workspaceID, waveID int64) ([
 		ORDER BY v.position, v.response_id`, workspaceID, waveID)
 	list, err := collectOr(rows, err, func(row rowScanner) (Verbatim, error) {
 		var v Verbatim
-		err := row.Scan(&v.ResponseID, &v.Score, &v.Comment, &v.ContactName, &v.AccountName, timeCol{&v.AnsweredAt})
+		err := row.Scan(&v.ResponseID, &v.Score, &v.Comment, &v.ContactName, &v.AccountName, idCol{&v.AccountOwnerID}, timeCol{&v.AnsweredAt})
 		return v, err
 	})
 	if err != nil {
@@ -290,14 +293,26 @@ type Programme struct {
 	Referrals, ThankedReferrals int64
 }
 
-// PromoterProgramme counts the promoter programme of a wave: the actions
-// for its answers, and the referrals recorded from from until until (no
-// end when until is zero).
-func (db *DB) PromoterProgramme(ctx context.Context, workspaceID, waveID int64, from, until time.Time) (Programme, error) {
+// ProgrammeFilter chooses what PromoterProgramme counts: the actions for
+// the answers of a wave, and the referrals recorded from From until Until
+// (no end when Until is zero); with an OwnerID, of the accounts that user
+// owns only.
+type ProgrammeFilter struct {
+	WaveID      int64
+	From, Until time.Time
+	OwnerID     int64
+}
+
+// PromoterProgramme counts the promoter programme of a wave.
+func (db *DB) PromoterProgramme(ctx context.Context, workspaceID int64, f ProgrammeFilter) (Programme, error) {
 	p := Programme{Actions: map[nps.PromoterActionKind]int64{}}
+	owned := ""
+	if f.OwnerID != 0 {
+		owned = " AND pa.account_id IN (SELECT id FROM accounts WHERE workspace_id = $1 AND owner_id = " + strconv.FormatInt(f.OwnerID, 10) + ")"
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT pa.kind, COUNT(*) FROM promoter_actions pa
 		JOIN responses r ON r.workspace_id = pa.workspace_id AND r.id = pa.response_id
-		WHERE pa.workspace_id = $1 AND r.wave_id = $2 GROUP BY pa.kind`, workspaceID, waveID)
+		WHERE pa.workspace_id = $1 AND r.wave_id = $2`+owned+` GROUP BY pa.kind`, workspaceID, f.WaveID)
 	err = eachRow(rows, err, func(row rowScanner) error {
 		var kind nps.PromoterActionKind
 		var n int64
@@ -310,15 +325,18 @@ func (db *DB) PromoterProgramme(ctx context.Context, workspaceID, waveID int64, 
 	}
 	err = db.read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT pa.response_id) FROM promoter_actions pa
 		JOIN responses r ON r.workspace_id = pa.workspace_id AND r.id = pa.response_id
-		WHERE pa.workspace_id = $1 AND r.wave_id = $2 AND pa.kind = 'thank'`, workspaceID, waveID).Scan(&p.Thanked)
+		WHERE pa.workspace_id = $1 AND r.wave_id = $2 AND pa.kind = 'thank'`+owned, workspaceID, f.WaveID).Scan(&p.Thanked)
 	if err != nil {
 		return p, fmt.Errorf("store: promoter programme: %w", err)
 	}
 	w := &where{}
 	w.and("workspace_id = " + w.arg(workspaceID))
-	w.and("created_at >= " + w.arg(from))
-	if !until.IsZero() {
-		w.and("created_at < " + w.arg(until))
+	w.and("created_at >= " + w.arg(f.From))
+	if !f.Until.IsZero() {
+		w.and("created_at < " + w.arg(f.Until))
+	}
+	if f.OwnerID != 0 {
+		w.and("referrer_account_id IN (SELECT id FROM accounts WHERE workspace_id = $1 AND owner_id = " + w.arg(f.OwnerID) + ")")
 	}
 	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(thanked_at) FROM referrals`+w.String(), w.args...).
 		Scan(&p.Referrals, &p.ThankedReferrals)

@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/png"
 	"maps"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -201,12 +202,20 @@ func TestPromoterProgramme(t *testing.T) {
 			must(db.RecordPromoterAction(ctx, f.ws.ID, nps.PromoterAction{ContactID: f.contact.ID, ResponseID: r.ID, Kind: kind}, 0))(t)
 		}
 		must(db.ThankPromoter(ctx, f.ws.ID, nps.PromoterAction{ContactID: f.contact.ID, ResponseID: r.ID}, 0, thanksNote, true))(t)
-		p := must(db.PromoterProgramme(ctx, f.ws.ID, f.wave.ID, t0, time.Time{}))(t)
+		p := must(db.PromoterProgramme(ctx, f.ws.ID, store.ProgrammeFilter{WaveID: f.wave.ID, From: t0}))(t)
 		want := map[nps.PromoterActionKind]int64{nps.PromoterReward: 2, nps.PromoterSurprise: 1, nps.PromoterThank: 1}
 		if p.Thanked != 1 || !maps.Equal(p.Actions, want) || p.Referrals != 1 || p.ThankedReferrals != 0 {
 			t.Errorf("PromoterProgramme: got %+v, want 1 thanked, actions %v, 1 referral not thanked", p, want)
 		}
-		if p := must(db.PromoterProgramme(ctx, f.ws.ID, f.wave.ID, db.Now().Add(time.Hour), time.Time{}))(t); p.Referrals != 0 {
+		// The account's owner sees the same; another user nothing.
+		other := must(db.CreateUser(ctx, nps.User{Email: "other@programme.example"}))(t)
+		if mine := must(db.PromoterProgramme(ctx, f.ws.ID, store.ProgrammeFilter{WaveID: f.wave.ID, From: t0, OwnerID: f.owner.ID}))(t); !reflect.DeepEqual(mine, p) {
+			t.Errorf("the owner's programme: got %+v, want %+v", mine, p)
+		}
+		if theirs := must(db.PromoterProgramme(ctx, f.ws.ID, store.ProgrammeFilter{WaveID: f.wave.ID, From: t0, OwnerID: other.ID}))(t); theirs.Thanked != 0 || len(theirs.Actions) != 0 || theirs.Referrals != 0 {
+			t.Errorf("another owner's programme: got %+v, want nothing", theirs)
+		}
+		if p := must(db.PromoterProgramme(ctx, f.ws.ID, store.ProgrammeFilter{WaveID: f.wave.ID, From: db.Now().Add(time.Hour)}))(t); p.Referrals != 0 {
 			t.Errorf("referrals after now: got %d, want 0", p.Referrals)
 		}
 	})
@@ -241,7 +250,7 @@ func reportIsolation(t *testing.T, db *store.DB, a, b *fixture, bComment nps.Res
 		"DropVerbatim":    func() (int, error) { return 0, db.DropVerbatim(ctx, A, bComment.ID) },
 		"ReportLinks":     func() (int, error) { l, err := db.ReportLinks(ctx, A, b.wave.ID); return len(l), err },
 		"PromoterProgramme": func() (int, error) {
-			p, err := db.PromoterProgramme(ctx, A, b.wave.ID, t0.AddDate(-1, 0, 0), time.Time{})
+			p, err := db.PromoterProgramme(ctx, A, store.ProgrammeFilter{WaveID: b.wave.ID, From: t0.AddDate(-1, 0, 0)})
 			n := p.Thanked + p.Referrals
 			for _, c := range p.Actions {
 				n += c
