@@ -62,7 +62,7 @@ var unscoped = map[string]bool{
 // DeleteWorkspace are checked on their own.
 var refersToNothing = map[string]bool{"CreateSurvey": true, "AddMember": true, "DeleteWorkspace": true, "CreateBenchmark": true,
 	"CreateAlertRule": true, "CreateWebhookEndpoint": true, "Taxonomy": true, "SetTaxonomy": true, "InsightBacklog": true,
-	"GrowthYears": true, "Brand": true, "SetBrandColours": true, "SetLogo": true}
+	"GrowthYears": true, "Brand": true, "UpdateBrand": true}
 
 // TestWorkspaceIsolation calls every workspace-scoped method with workspace
 // A's ID and workspace B's rows: each must act as if B's rows did not

@@ -29,46 +29,45 @@ func (db *DB) Brand(ctx context.Context, workspaceID int64) (nps.Brand, error) {
 	return b, nil
 }
 
-// SetBrandColours sets the workspace's colours ("" for Promotor's own).
-func (db *DB) SetBrandColours(ctx context.Context, workspaceID int64, colour, accent string) error {
-	if err := (nps.Brand{Colour: colour, Accent: accent}).ValidateColours(); err != nil {
-		return fmt.Errorf("store: brand colours: %w", err)
-	}
-	err := db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE workspaces SET brand_colour = $2, accent_colour = $3 WHERE id = $1`, workspaceID, colour, accent)
-		return oneRow(res, err, "workspace", workspaceID)
-	})
-	if err != nil {
-		return fmt.Errorf("store: brand colours: %w", err)
-	}
-	return nil
+// BrandUpdate changes a workspace's brand: its colours ("" for
+// Promotor's own) always, its logo when Logo is set (a PNG or JPEG within
+// nps.MaxLogoBytes) or RemoveLogo is.
+type BrandUpdate struct {
+	Colour, Accent string
+	Logo           []byte
+	RemoveLogo     bool
 }
 
-// SetLogo replaces the workspace's logo with data, which must be a PNG or
-// JPEG within nps.MaxLogoBytes; nil data removes the logo.
-func (db *DB) SetLogo(ctx context.Context, workspaceID int64, data []byte) error {
+// UpdateBrand changes the workspace's colours and logo together, or
+// nothing when either is refused.
+func (db *DB) UpdateBrand(ctx context.Context, workspaceID int64, u BrandUpdate) error {
+	if err := (nps.Brand{Colour: u.Colour, Accent: u.Accent}).ValidateColours(); err != nil {
+		return fmt.Errorf("store: brand: %w", err)
+	}
 	var contentType string
-	if data != nil {
+	if len(u.Logo) > 0 {
 		var err error
-		if contentType, err = nps.LogoType(data); err != nil {
-			return fmt.Errorf("store: logo: %w", err)
+		if contentType, err = nps.LogoType(u.Logo); err != nil {
+			return fmt.Errorf("store: brand: %w", err)
 		}
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		if _, err := workspace(ctx, tx, workspaceID); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE workspaces SET brand_colour = $2, accent_colour = $3 WHERE id = $1`, workspaceID, u.Colour, u.Accent)
+		if err := oneRow(res, err, "workspace", workspaceID); err != nil {
 			return err
 		}
-		if data == nil {
-			_, err := tx.ExecContext(ctx, `DELETE FROM workspace_logos WHERE workspace_id = $1`, workspaceID)
-			return err
+		switch {
+		case len(u.Logo) > 0:
+			_, err = tx.ExecContext(ctx, `INSERT INTO workspace_logos (workspace_id, content_type, data, updated_at) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (workspace_id) DO UPDATE SET content_type = excluded.content_type, data = excluded.data, updated_at = excluded.updated_at`,
+				workspaceID, contentType, u.Logo, db.now())
+		case u.RemoveLogo:
+			_, err = tx.ExecContext(ctx, `DELETE FROM workspace_logos WHERE workspace_id = $1`, workspaceID)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO workspace_logos (workspace_id, content_type, data, updated_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (workspace_id) DO UPDATE SET content_type = excluded.content_type, data = excluded.data, updated_at = excluded.updated_at`,
-			workspaceID, contentType, data, db.now())
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("store: logo: %w", err)
+		return fmt.Errorf("store: brand: %w", err)
 	}
 	return nil
 }

@@ -37,18 +37,15 @@ func TestBrand(t *testing.T) {
 		if b := must(db.Brand(ctx, f.ws.ID))(t); b.Colour != "" || b.Accent != "" || b.Logo != nil {
 			t.Fatalf("new workspace's brand: got %+v, want Promotor's own", b)
 		}
-		if err := db.SetBrandColours(ctx, f.ws.ID, "#1f4e79", "#c0392b"); err != nil {
+		logo := tinyPNG(t, 40, 20)
+		if err := db.UpdateBrand(ctx, f.ws.ID, store.BrandUpdate{Colour: "#1f4e79", Accent: "#c0392b", Logo: logo}); err != nil {
 			t.Fatal(err)
 		}
 		for _, bad := range [][2]string{{"#1F4E79", ""}, {"red", ""}, {"", "#12345"}, {"", "#12345g"}} {
 			var v *nps.ValidationError
-			if err := db.SetBrandColours(ctx, f.ws.ID, bad[0], bad[1]); !errors.As(err, &v) {
-				t.Errorf("SetBrandColours(%q, %q): got %v, want a validation error", bad[0], bad[1], err)
+			if err := db.UpdateBrand(ctx, f.ws.ID, store.BrandUpdate{Colour: bad[0], Accent: bad[1], RemoveLogo: true}); !errors.As(err, &v) {
+				t.Errorf("UpdateBrand(%q, %q): got %v, want a validation error", bad[0], bad[1], err)
 			}
-		}
-		logo := tinyPNG(t, 40, 20)
-		if err := db.SetLogo(ctx, f.ws.ID, logo); err != nil {
-			t.Fatal(err)
 		}
 		b := must(db.Brand(ctx, f.ws.ID))(t)
 		if b.Colour != "#1f4e79" || b.Accent != "#c0392b" || b.LogoType != "image/png" || !bytes.Equal(b.Logo, logo) {
@@ -58,24 +55,23 @@ func TestBrand(t *testing.T) {
 			"text":     []byte("<svg onload=alert(1)>"),
 			"too big":  append(tinyPNG(t, 1, 1), make([]byte, nps.MaxLogoBytes)...),
 			"too wide": tinyPNG(t, nps.MaxLogoPixels+1, 1),
-			"empty":    {},
 		} {
 			var v *nps.ValidationError
-			if err := db.SetLogo(ctx, f.ws.ID, data); !errors.As(err, &v) {
-				t.Errorf("SetLogo(%s): got %v, want a validation error", name, err)
+			if err := db.UpdateBrand(ctx, f.ws.ID, store.BrandUpdate{Logo: data}); !errors.As(err, &v) {
+				t.Errorf("UpdateBrand(logo %s): got %v, want a validation error", name, err)
 			}
 		}
-		if b := must(db.Brand(ctx, f.ws.ID))(t); !bytes.Equal(b.Logo, logo) {
-			t.Error("a refused logo replaced the stored one")
+		if b := must(db.Brand(ctx, f.ws.ID))(t); !bytes.Equal(b.Logo, logo) || b.Colour != "#1f4e79" {
+			t.Errorf("a refused change changed the brand: %s, %d bytes", b.Colour, len(b.Logo))
 		}
-		if err := db.SetLogo(ctx, f.ws.ID, nil); err != nil {
+		if err := db.UpdateBrand(ctx, f.ws.ID, store.BrandUpdate{RemoveLogo: true}); err != nil {
 			t.Fatal(err)
 		}
-		if b := must(db.Brand(ctx, f.ws.ID))(t); b.Logo != nil || b.LogoType != "" {
-			t.Errorf("brand after removing the logo: got %s, %d bytes", b.LogoType, len(b.Logo))
+		if b := must(db.Brand(ctx, f.ws.ID))(t); b.Logo != nil || b.LogoType != "" || b.Colour != "" {
+			t.Errorf("brand after removing the logo and colours: got %q, %s, %d bytes", b.Colour, b.LogoType, len(b.Logo))
 		}
-		if err := db.SetBrandColours(ctx, f.ws.ID+1000, "", ""); !errors.Is(err, nps.ErrNotFound) {
-			t.Errorf("SetBrandColours of no workspace: got %v, want ErrNotFound", err)
+		if err := db.UpdateBrand(ctx, f.ws.ID+1000, store.BrandUpdate{}); !errors.Is(err, nps.ErrNotFound) {
+			t.Errorf("UpdateBrand of no workspace: got %v, want ErrNotFound", err)
 		}
 	})
 }

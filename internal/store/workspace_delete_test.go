@@ -118,7 +118,7 @@ func fillWorkspace(t *testing.T, f *fixture) {
 		t.Fatal(err)
 	}
 	must2(db.CreateReportLink(ctx, nps.ReportLink{WorkspaceID: f.ws.ID, WaveID: f.wave.ID, Lang: "nl", ExpiresAt: db.Now().Add(time.Hour)}))(t)
-	if err := db.SetLogo(ctx, f.ws.ID, tinyPNG(t, 2, 2)); err != nil {
+	if err := db.UpdateBrand(ctx, f.ws.ID, store.BrandUpdate{Logo: tinyPNG(t, 2, 2)}); err != nil {
 		t.Fatal(err)
 	}
 	// An answer still queued for the analysis.
