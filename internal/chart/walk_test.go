@@ -320,3 +320,32 @@ func TestWalkPath(t *testing.T) {
 		}
 	}
 }
+
+// TestPatternMarks checks the stripes and dots over a box against SVG's
+// tiling: a tile's stripe at its X, rotated about the origin.
+func TestPatternMarks(t *testing.T) {
+	flat := &Pattern{Kind: Stripes, W: 6, H: 6, X: 3, Size: 2}
+	got := flat.StripesIn(10, 0, 22, 5)
+	// Stripes at x = 9, 15, 21 (and 27, past the box) cover 8-10, 14-16, 20-22.
+	if len(got) != 3 || got[0][0].X != 8 || got[2][1].X != 22 || got[0][0].Y != 0 || got[0][2].Y != 5 {
+		t.Errorf("StripesIn(10, 0, 22, 5): got %v, want stripes from x 8 to 22 over y 0-5", got)
+	}
+	dots := (&Pattern{Kind: Dots, W: 6, H: 6, X: 3, Y: 3, Size: 1}).DotsIn(0, 0, 12, 6)
+	for _, d := range dots {
+		if d.X+1 < 0 || d.X-1 > 12 || d.Y+1 < 0 || d.Y-1 > 6 {
+			t.Errorf("DotsIn(0, 0, 12, 6): got dot %v, which does not touch the box", d)
+		}
+	}
+	if len(dots) != 2 || dots[0] != (XY{3, 3}) || dots[1] != (XY{9, 3}) {
+		t.Errorf("DotsIn(0, 0, 12, 6): got %d dots %v, want 2 (at 3,3 and 9,3)", len(dots), dots)
+	}
+	// Rotated by 45°, a point on a stripe's centre line maps back to X.
+	diag := &Pattern{Kind: Stripes, W: 6, H: 6, X: 3, Size: 2, Angle: 45}
+	for _, s := range diag.StripesIn(0, 0, 40, 40) {
+		c := XY{(s[0].X + s[1].X) / 2, (s[0].Y + s[1].Y) / 2}
+		u := (c.X + c.Y) / math.Sqrt2
+		if r := math.Mod(u-3, 6); math.Abs(r) > 1e-9 && math.Abs(math.Abs(r)-6) > 1e-9 {
+			t.Errorf("got a stripe centred at u=%.3f, want 3 + 6k", u)
+		}
+	}
+}

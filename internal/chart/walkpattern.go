@@ -2,8 +2,13 @@ package chart
 
 import (
 	"encoding/xml"
+	"math"
 	"strings"
 )
+
+// minTile is the least side of a pattern's tile, so that the stripes or
+// dots over a chart stay few enough to draw one by one.
+const minTile = 1.0
 
 // defs reads the pattern definitions, which paints refer to later.
 func (w *walker) defs() error {
@@ -37,6 +42,9 @@ func (w *walker) pattern(el xml.StartElement) error {
 	}
 	if p.H, err = w.positive("height", a["height"]); err != nil {
 		return err
+	}
+	if p.W < minTile || p.H < minTile {
+		return w.errf("<pattern id=%q> of a tile under %v", id, minTile)
 	}
 	if v, ok := a["patternTransform"]; ok {
 		arg, ok := strings.CutPrefix(v, "rotate(")
@@ -132,4 +140,55 @@ func (w *walker) tileDot(el xml.StartElement, p *Pattern) error {
 	}
 	p.Kind, p.Ink, p.X, p.Y, p.Size = Dots, s.Fill.Colour, x, y, r
 	return w.tooltipOnly("circle")
+}
+
+// StripesIn returns the stripes of p, a pattern of Stripes, that cross the
+// box from x0, y0 to x1, y1: each the four corners of a parallelogram, in
+// one turning order, reaching across the box, to be clipped to the shape
+// it fills.
+func (p *Pattern) StripesIn(x0, y0, x1, y1 float64) [][4]XY {
+	u0, u1, v0, v1 := p.span(x0, y0, x1, y1)
+	half := p.Size / 2
+	var out [][4]XY
+	for k := math.Ceil((u0 - p.X - half) / p.W); ; k++ {
+		u := p.X + k*p.W
+		if u-half > u1 {
+			break
+		}
+		out = append(out, [4]XY{p.at(u-half, v0), p.at(u+half, v0), p.at(u+half, v1), p.at(u-half, v1)})
+	}
+	return out
+}
+
+// DotsIn returns the centres of the dots of p, a pattern of Dots, that
+// touch the box from x0, y0 to x1, y1; each has the radius p.Size.
+func (p *Pattern) DotsIn(x0, y0, x1, y1 float64) []XY {
+	u0, u1, v0, v1 := p.span(x0, y0, x1, y1)
+	r := p.Size
+	var out []XY
+	for i := math.Ceil((u0 - p.X - r) / p.W); p.X+i*p.W-r <= u1; i++ {
+		for j := math.Ceil((v0 - p.Y - r) / p.H); p.Y+j*p.H-r <= v1; j++ {
+			out = append(out, p.at(p.X+i*p.W, p.Y+j*p.H))
+		}
+	}
+	return out
+}
+
+// span returns the bounds of the box in the pattern's space.
+func (p *Pattern) span(x0, y0, x1, y1 float64) (u0, u1, v0, v1 float64) {
+	sin, cos := math.Sincos(p.Angle * math.Pi / 180)
+	u0, v0 = math.Inf(1), math.Inf(1)
+	u1, v1 = math.Inf(-1), math.Inf(-1)
+	for _, c := range [4]XY{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}} {
+		u, v := c.X*cos+c.Y*sin, -c.X*sin+c.Y*cos
+		u0, u1 = min(u0, u), max(u1, u)
+		v0, v1 = min(v0, v), max(v1, v)
+	}
+	return u0, u1, v0, v1
+}
+
+// at maps a point of the pattern's space to the chart's.
+func (p *Pattern) at(u, v float64) XY {
+	sin, cos := math.Sincos(p.Angle * math.Pi / 180)
+	return XY{u*cos - v*sin, u*sin + v*cos}
 }
