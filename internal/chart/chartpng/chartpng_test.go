@@ -234,6 +234,7 @@ func TestPNGRefuses(t *testing.T) {
 		"too wide":     {good, MaxWidth + 1},
 		"unknown attr": {template.HTML(strings.Replace(string(good), "<path ", `<path opacity="1" `, 1)), 600},
 		"not SVG":      {"<p>hello</p>", 600},
+		"too high":     {`<svg viewBox="0 0 100 1000"></svg>`, 4096},
 	} {
 		if b, err := PNG(tc.svg, tc.width); err == nil || b != nil || !strings.HasPrefix(err.Error(), "chartpng: ") {
 			t.Errorf("%s: got %d bytes and error %v, want none and an error from chartpng", name, len(b), err)
@@ -248,4 +249,18 @@ func BenchmarkPNGTrend(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzPNG checks that no chart Walk accepts makes PNG panic or run away.
+func FuzzPNG(f *testing.F) {
+	for _, svg := range charts() {
+		f.Add(string(svg), 120)
+	}
+	f.Add(`<svg viewBox="0 0 0.001 0.001"><rect width="1000000" height="1000000" stroke="#000" stroke-dasharray="1 1"/></svg>`, 64)
+	f.Fuzz(func(t *testing.T, svg string, width int) {
+		b, err := PNG(template.HTML(svg), min(max(width, MinWidth), 300))
+		if err == nil && len(b) == 0 {
+			t.Fatalf("got no bytes and no error")
+		}
+	})
 }
