@@ -42,6 +42,9 @@ func Draw(pdf *fpdf.Fpdf, svg template.HTML, x, y, width float64) (height float6
 	if err := pdf.Error(); err != nil {
 		return 0, fmt.Errorf("chartpdf: draw: the document has failed before: %w", err)
 	}
+	if pdf.PageNo() == 0 {
+		return 0, fmt.Errorf("chartpdf: draw: the document has no page")
+	}
 	if !(width > 0) {
 		return 0, fmt.Errorf("chartpdf: draw: width %v, want more than 0", width)
 	}

@@ -33,8 +33,15 @@ func (p *painter) stroke(s chart.Style) bool {
 		dash[i] = d * p.k
 	}
 	p.pdf.SetDashPattern(dash, 0)
-	p.pdf.SetLineCapStyle(map[bool]string{false: "butt", true: "round"}[s.RoundCap])
-	p.pdf.SetLineJoinStyle(map[bool]string{false: "miter", true: "round"}[s.RoundJoin])
+	capStyle, joinStyle := "butt", "miter"
+	if s.RoundCap {
+		capStyle = "round"
+	}
+	if s.RoundJoin {
+		joinStyle = "round"
+	}
+	p.pdf.SetLineCapStyle(capStyle)
+	p.pdf.SetLineJoinStyle(joinStyle)
 	return true
 }
 

@@ -260,16 +260,11 @@ func (p *painter) Text(t chart.Text) {
 	}
 	f := p.faces[b2i(t.Bold)][b2i(t.Italic)]
 	size := t.Size * p.k
-	w, err := advance(f, &p.buf, t.S, size)
-	if err != nil {
-		p.err = err
-		return
-	}
-	if limit := t.Length * p.k; t.Length > 0 && w > limit {
-		size *= limit / w
+	outline, w, err := glyphs(f, &p.buf, t.S, size)
+	if limit := t.Length * p.k; err == nil && t.Length > 0 && w > limit {
+		outline, _, err = glyphs(f, &p.buf, t.S, size*limit/w)
 		w = limit
 	}
-	outline, _, err := glyphs(f, &p.buf, t.S, size)
 	if err != nil {
 		p.err = err
 		return

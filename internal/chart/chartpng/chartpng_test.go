@@ -242,6 +242,15 @@ func TestPNGRefuses(t *testing.T) {
 	}
 }
 
+// TestPNGUnicode checks that text the Go fonts lack (CJK, the replacement
+// of invalid UTF-8) is drawn without failing.
+func TestPNGUnicode(t *testing.T) {
+	svg := chart.Trend("日本語 \xff", "", []chart.Point{{Label: "日本語のラベル", Value: 1, N: 1}, {Label: "\xc3", Value: 2}}, dutch)
+	if _, err := PNG(svg, 300); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func BenchmarkPNGTrend(b *testing.B) {
 	svg := chart.Trend("NPS per month", "Sixty months.", months(60), dutch)
 	for b.Loop() {
