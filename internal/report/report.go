@@ -195,14 +195,20 @@ type Money struct {
 	Observed bool
 	Outcomes nps.Outcomes
 	// Calculator is the value of raising the NPS by 10 points, under the
-	// rules of thumb of the first article; HasCalculator is false
-	// without revenue.
-	Calculator    nps.CalculatorResult
-	HasCalculator bool
-	// Growth is earned growth in the wave's year; HasGrowth is false when
+	// rules of thumb of the first article (or the workspace's observed
+	// assumptions, as CalculatorInput.Assumptions.Source says), computed
+	// from CalculatorInput; HasCalculator is false without revenue. The
+	// report writes the steps in its own language from the input and
+	// takes each step's result from Calculator.
+	Calculator      nps.CalculatorResult
+	CalculatorInput nps.CalculatorInput
+	HasCalculator   bool
+	// Growth is earned growth in the wave's year, computed from
+	// GrowthInput, whose amounts the steps show; HasGrowth is false when
 	// the revenue of the year before is missing.
-	Growth    nps.Growth
-	HasGrowth bool
+	Growth      nps.Growth
+	GrowthInput nps.GrowthInput
+	HasGrowth   bool
 }
 
 // Charts are the report's charts as the SVG of package chart.
