@@ -64,7 +64,7 @@ func (b builder) formulas() *formulaTable {
 		Caption: b.w.T("s12.formulas"),
 		Head:    []string{b.w.T("s12.figure"), b.w.T("s12.formula"), b.w.T("s12.calculation"), b.w.T("result")},
 		Num:     []bool{false, false, false, true},
-		Widths:  []float64{2.6, 3.8, 4.6, 1.6},
+		Widths:  []float64{2.6, 3.6, 4.4, 2.1},
 	}}
 }
 
@@ -182,16 +182,16 @@ func (f *formulaTable) themeRows() {
 	t, rest := ti.Theme, ti.Rest
 	tn, rn, n := t.N(), rest.N(), all.N
 	without := float64(100*(rest.Promoters()-rest.Detractors())) / float64(rn)
-	f.row(w.T("s12.theme_with", "theme", name), "100 · (Pₜ − Dₜ) / t",
+	f.row(w.T("s12.theme_with", "theme", name), "100 · (P − D) / t",
 		"100 · ("+w.count(t.Promoters())+" − "+w.count(t.Detractors())+") / "+w.count(tn)+" = "+f.n2(ti.NPSWith), w.signed(ti.NPSWith))
-	f.row(w.T("s12.theme_without", "theme", name), "100 · (Pᵣ − Dᵣ) / r",
+	f.row(w.T("s12.theme_without", "theme", name), "100 · (P − D) / r",
 		"100 · ("+w.count(rest.Promoters())+" − "+w.count(rest.Detractors())+") / "+w.count(rn)+" = "+f.n2(without), w.signed(without))
 	f.row(w.T("s12.theme_effect", "theme", name), w.T("s12.theme_effect.formula"),
 		f.n2(all.NPS)+" − "+f.paren(f.n2(without))+" = "+f.n2(ti.Effect), w.signed1(ti.Effect))
 	vt, vr := groupVar(t, ti.Method), groupVar(rest, ti.Method)
-	formula, add := "100 · (t / n) · √(v′ₜ / (t + 3) + v′ᵣ / (r + 3))", int64(3)
+	formula, add := "100 · (t / n) · √(v′(t) / (t + 3) + v′(r) / (r + 3))", int64(3)
 	if ti.Method == nps.Wald {
-		formula, add = "100 · (t / n) · √(vₜ / t + vᵣ / r)", 0
+		formula, add = "100 · (t / n) · √(v(t) / t + v(r) / r)", 0
 	}
 	se := 100 * float64(tn) / float64(n) * math.Sqrt(vt/float64(tn+add)+vr/float64(rn+add))
 	calc := "100 · (" + w.count(tn) + " / " + w.count(n) + ") · √(" + f.n4(vt) + " / " + w.count(tn+add) + " + " + f.n4(vr) + " / " + w.count(rn+add) + ")"
@@ -242,9 +242,9 @@ func (f *formulaTable) weightedRows() {
 		if x.r.Empty() || !x.r.Weighted {
 			continue
 		}
-		f.row(w.T(x.key), "100 · Σwᵢcᵢ / Σwᵢ = 100 · (p_w − d_w)",
+		f.row(w.T(x.key), "100 · Σ w·c / Σ w = 100 · (p − d)",
 			"100 · ("+f.n4(x.r.PromoterShare)+" − "+f.n4(x.r.DetractorShare)+") = "+f.n2(x.r.NPS), w.score(x.r))
-		f.row(w.T(x.key+".neff"), "(Σwᵢ)² / Σwᵢ²", "", w.fixed(x.r.EffectiveN, 1))
+		f.row(w.T(x.key+".neff"), "(Σ w)² / Σ w²", "", w.fixed(x.r.EffectiveN, 1))
 		f.row(w.T(x.key+".interval"), w.T("s12.weighted.formula"), "", w.interval(x.r))
 	}
 }

@@ -23,9 +23,10 @@ type document struct {
 	Brand                                                   brand
 	Sections                                                []section
 	// Contents heads the table of contents; Page is the PDF footer's
-	// "Page {n} of {total}" with those placeholders left in; Footer ends
-	// the HTML page and LogoAlt describes the logo.
-	Contents, Page, Footer, LogoAlt string
+	// "Page {n} of {total}" and Continued a table's caption on its next
+	// page, "{caption} (continued)", with their placeholders left in;
+	// Footer ends the HTML page and LogoAlt describes the logo.
+	Contents, Page, Continued, Footer, LogoAlt string
 }
 
 // section is one numbered section of the report.
@@ -137,6 +138,7 @@ func build(r Report) (document, error) {
 		Brand:     brandOf(r.Brand),
 		Contents:  w.T("contents"),
 		Page:      w.T("page"),
+		Continued: w.T("continued"),
 	}
 	d.Footer = w.T("footer", "title", d.Title, "workspace", d.Workspace)
 	d.LogoAlt = w.T("logo_alt", "workspace", d.Workspace)

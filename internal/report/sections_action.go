@@ -63,7 +63,7 @@ func (b builder) plans() section {
 		Caption: w.T("s9.caption"),
 		Head:    []string{w.T("account"), w.T("owner"), w.T("s9.plan"), w.T("s9.progress"), w.T("s9.overdue_short"), w.T("s9.status"), w.T("s9.updated")},
 		Num:     []bool{false, false, false, true, true, false, false},
-		Widths:  []float64{2.6, 2, 3.4, 1.4, 1.2, 1.4, 2},
+		Widths:  []float64{2.6, 2, 3.1, 1.4, 1.5, 1.4, 2},
 	}
 	for _, it := range p.Items {
 		status := w.T("s9.open")
