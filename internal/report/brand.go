@@ -36,6 +36,8 @@ type brand struct {
 	Logo         []byte
 	LogoType     string
 	LogoW, LogoH int
+	// image is the decoded logo, which the PDF writes again as a PNG.
+	image image.Image
 }
 
 // brandOf takes the colours of b that are "#rrggbb" (any case), and
@@ -54,14 +56,26 @@ func brandOf(b Brand) brand {
 	br.ColourText = c.readable().hex()
 	a, _ := parseColour(br.Accent)
 	br.AccentText = a.readable().hex()
-	if len(b.Logo) > 0 {
-		if cfg, format, err := image.DecodeConfig(bytes.NewReader(b.Logo)); err == nil &&
-			"image/"+format == b.LogoType && cfg.Width > 0 && cfg.Height > 0 &&
-			cfg.Width <= maxLogoSide && cfg.Height <= maxLogoSide {
-			br.Logo, br.LogoType, br.LogoW, br.LogoH = b.Logo, b.LogoType, cfg.Width, cfg.Height
-		}
+	if img, ok := decodeLogo(b.Logo, b.LogoType); ok {
+		br.Logo, br.LogoType, br.LogoW, br.LogoH, br.image = b.Logo, b.LogoType, img.Bounds().Dx(), img.Bounds().Dy(), img
 	}
 	return br
+}
+
+// decodeLogo decodes a logo that is the PNG or JPEG its type says, of a
+// size a page can show; the size is read from the header first, so that
+// a small file claiming a huge canvas is refused before it is decoded.
+func decodeLogo(logo []byte, typ string) (image.Image, bool) {
+	if len(logo) == 0 {
+		return nil, false
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(logo))
+	if err != nil || "image/"+format != typ || cfg.Width <= 0 || cfg.Height <= 0 ||
+		cfg.Width > maxLogoSide || cfg.Height > maxLogoSide {
+		return nil, false
+	}
+	img, _, err := image.Decode(bytes.NewReader(logo))
+	return img, err == nil
 }
 
 // LogoURI is the logo as a data: URI, for the HTML page's <img>.

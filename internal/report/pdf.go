@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"image"
 	"image/png"
 	"io"
 	"strings"
@@ -306,14 +305,10 @@ func (p *pdfDoc) logo(y float64) float64 {
 		return 0
 	}
 	// fpdf reads only some PNGs (no interlacing, no 16-bit) and JPEGs:
-	// decoding and writing the image again as a plain PNG lets it read
-	// any logo that decodes.
-	img, _, err := image.Decode(bytes.NewReader(b.Logo))
-	if err != nil {
-		return 0
-	}
+	// writing the decoded image again as a plain PNG lets it read any
+	// logo that decodes.
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
+	if err := png.Encode(&buf, b.image); err != nil {
 		return 0
 	}
 	info := p.pdf.RegisterImageOptionsReader("logo", fpdf.ImageOptions{ImageType: "png"}, &buf)

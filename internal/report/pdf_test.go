@@ -152,6 +152,25 @@ func TestPDF(t *testing.T) {
 // whole: it must not fail or panic, keep the text it can show, and keep
 // every word inside the page's margins.
 func TestPDFHostileText(t *testing.T) {
+	r := hostileFixture(t)
+	dir := t.TempDir()
+	path := writePDF(t, dir, "hostile", r)
+	text := pdfText(t, path)
+	for _, want := range []string{"Slecht", "end", "next line", "tab {nb} stays", "Long Comment", "invalid bytes end", "Ünïcödé Ñame", "Emoji"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the text lacks %q", want)
+		}
+	}
+	if n := strings.Count(text, "lorem ipsum"); n < 350 {
+		t.Errorf("the 10,000-character comment shows %d times %q, want it all (about 370)", n, "lorem ipsum")
+	}
+	inMargins(t, path)
+}
+
+// hostileFixture is the full report with comments and names in scripts
+// the PDF's font lacks, control characters, invalid UTF-8, a comment of
+// 10,000 characters and words longer than any column.
+func hostileFixture(t testing.TB) Report {
 	long := strings.Repeat("lorem ipsum dolor sit amet ", 400)[:10_000]
 	word := strings.Repeat("x", 10_000)
 	r := fixture(t, "en")
@@ -165,18 +184,7 @@ func TestPDFHostileText(t *testing.T) {
 	}
 	r.AtRisk = append(r.AtRisk, AccountRisk{Account: strings.Repeat("Very Long Account Name ", 300), Owner: word, Category: 0, Score: 7})
 	r.Segments[0].Groups[0].Name = "👩‍👩‍👧 " + word
-	dir := t.TempDir()
-	path := writePDF(t, dir, "hostile", r)
-	text := pdfText(t, path)
-	for _, want := range []string{"Slecht", "end", "next line", "tab {nb} stays", "Long Comment", "invalid bytes end", "Ünïcödé Ñame", "Emoji"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the text lacks %q", want)
-		}
-	}
-	if n := strings.Count(text, "lorem ipsum"); n < 350 {
-		t.Errorf("the 10,000-character comment shows %d times %q, want it all (about 370)", n, "lorem ipsum")
-	}
-	inMargins(t, path)
+	return r
 }
 
 // inMargins checks with pdftotext -bbox that every word of the PDF lies

@@ -108,7 +108,13 @@ func (b builder) change() section {
 			))
 	}
 	sec.Blocks = append(sec.Blocks, heading(w.T("s3.trend")))
-	if len(b.r.Trend) == 0 {
+	answered := 0
+	for _, wave := range b.r.Trend {
+		if !wave.Result.Empty() {
+			answered++
+		}
+	}
+	if answered == 0 {
 		return addBlocks(sec, text(w.T("s3.trend.none")))
 	}
 	if b.r.Charts.Trend != "" {
