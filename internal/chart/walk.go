@@ -306,11 +306,18 @@ func (w *walker) attrs(el xml.StartElement, known ...string) (map[string]string,
 	return a, nil
 }
 
+// maxNumber bounds the numbers of a chart, whose viewBox is some hundreds
+// of units wide, so that no renderer meets absurd coordinates.
+const maxNumber = 1e6
+
 // number parses a coordinate or length.
 func (w *walker) number(name, s string) (float64, error) {
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || strings.ContainsAny(s, "NIni") {
 		return 0, w.errf("%s=%q: not a number", name, s)
+	}
+	if math.Abs(v) > maxNumber {
+		return 0, w.errf("%s=%q: beyond ±%g", name, s, maxNumber)
 	}
 	return v, nil
 }

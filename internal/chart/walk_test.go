@@ -285,6 +285,8 @@ func TestWalkRefuses(t *testing.T) {
 		"linejoin bevel":   head + `<path d="M0 0L1 1" stroke-linejoin="bevel"/></svg>`,
 		"bare text":        head + `hello</svg>`,
 		"after root":       head + `</svg><svg></svg>`,
+		"huge number":      head + `<rect width="1e7" height="1"/></svg>`,
+		"tiny tile":        head + `<defs><pattern id="p" width="0.5" height="6" patternUnits="userSpaceOnUse"><circle cx="0.25" cy="3" r="0.1"/></pattern></defs></svg>`,
 		"viewBox offset":   `<svg viewBox="1 0 480 100"></svg>`,
 		"fixed width":      `<svg viewBox="0 0 480 100" width="480"></svg>`,
 		"shape in rect":    head + `<rect width="1" height="1"><rect/></rect></svg>`,
@@ -324,28 +326,52 @@ func TestWalkPath(t *testing.T) {
 // TestPatternMarks checks the stripes and dots over a box against SVG's
 // tiling: a tile's stripe at its X, rotated about the origin.
 func TestPatternMarks(t *testing.T) {
-	flat := &Pattern{Kind: Stripes, W: 6, H: 6, X: 3, Size: 2}
-	got := flat.StripesIn(10, 0, 22, 5)
-	// Stripes at x = 9, 15, 21 (and 27, past the box) cover 8-10, 14-16, 20-22.
-	if len(got) != 3 || got[0][0].X != 8 || got[2][1].X != 22 || got[0][0].Y != 0 || got[0][2].Y != 5 {
-		t.Errorf("StripesIn(10, 0, 22, 5): got %v, want stripes from x 8 to 22 over y 0-5", got)
-	}
-	dots := (&Pattern{Kind: Dots, W: 6, H: 6, X: 3, Y: 3, Size: 1}).DotsIn(0, 0, 12, 6)
-	for _, d := range dots {
-		if d.X+1 < 0 || d.X-1 > 12 || d.Y+1 < 0 || d.Y-1 > 6 {
-			t.Errorf("DotsIn(0, 0, 12, 6): got dot %v, which does not touch the box", d)
+	marks := func(p *Pattern, x0, y0, x1, y1 float64) Marks {
+		t.Helper()
+		m, err := p.MarksIn(x0, y0, x1, y1)
+		if err != nil {
+			t.Fatal(err)
 		}
+		return m
 	}
+	flat := &Pattern{Kind: Stripes, W: 6, H: 6, X: 3, Size: 2}
+	// Stripes at x = 9, 15, 21 (and 27, past the box) cover 8-10, 14-16, 20-22.
+	got := marks(flat, 10, 0, 22, 5).Stripes
+	if len(got) != 3 || got[0][0].X != 8 || got[2][1].X != 22 || got[0][0].Y != 0 || got[0][2].Y != 5 {
+		t.Errorf("stripes over 10, 0, 22, 5: got %v, want stripes from x 8 to 22 over y 0-5", got)
+	}
+	dots := marks(&Pattern{Kind: Dots, W: 6, H: 6, X: 3, Y: 3, Size: 1}, 0, 0, 12, 6).Dots
 	if len(dots) != 2 || dots[0] != (XY{3, 3}) || dots[1] != (XY{9, 3}) {
-		t.Errorf("DotsIn(0, 0, 12, 6): got %d dots %v, want 2 (at 3,3 and 9,3)", len(dots), dots)
+		t.Errorf("dots over 0, 0, 12, 6: got %v, want 3,3 and 9,3", dots)
 	}
 	// Rotated by 45°, a point on a stripe's centre line maps back to X.
 	diag := &Pattern{Kind: Stripes, W: 6, H: 6, X: 3, Size: 2, Angle: 45}
-	for _, s := range diag.StripesIn(0, 0, 40, 40) {
+	for _, s := range marks(diag, 0, 0, 40, 40).Stripes {
 		c := XY{(s[0].X + s[1].X) / 2, (s[0].Y + s[1].Y) / 2}
 		u := (c.X + c.Y) / math.Sqrt2
 		if r := math.Mod(u-3, 6); math.Abs(r) > 1e-9 && math.Abs(math.Abs(r)-6) > 1e-9 {
 			t.Errorf("got a stripe centred at u=%.3f, want 3 + 6k", u)
 		}
 	}
+	if _, err := (&Pattern{Kind: Dots, W: 1, H: 1, X: 0.5, Y: 0.5, Size: 0.2}).MarksIn(0, 0, 1e6, 1e6); err == nil {
+		t.Errorf("got a trillion dots, want an error")
+	}
+}
+
+// FuzzWalk checks that no input makes Walk panic, and that what it accepts
+// comes with a size first.
+func FuzzWalk(f *testing.F) {
+	for _, g := range goldenCases() {
+		f.Add(string(g.svg))
+	}
+	f.Add(`<svg viewBox="0 0 10 10"><path d="M0 0L1 1ZL2 2Z"/><text x="1" y="1"><title>t</title> a  b </text></svg>`)
+	f.Fuzz(func(t *testing.T, svg string) {
+		r := &recorder{}
+		if err := Walk(template.HTML(svg), r); err != nil {
+			return
+		}
+		if r.sizes != 1 || !(r.w > 0) || !(r.h > 0) {
+			t.Fatalf("got %d sizes %v×%v for an accepted chart", r.sizes, r.w, r.h)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"encoding/xml"
+	"fmt"
 	"math"
 	"strings"
 )
@@ -142,36 +143,48 @@ func (w *walker) tileDot(el xml.StartElement, p *Pattern) error {
 	return w.tooltipOnly("circle")
 }
 
-// StripesIn returns the stripes of p, a pattern of Stripes, that cross the
-// box from x0, y0 to x1, y1: each the four corners of a parallelogram, in
-// one turning order, reaching across the box, to be clipped to the shape
-// it fills.
-func (p *Pattern) StripesIn(x0, y0, x1, y1 float64) [][4]XY {
-	u0, u1, v0, v1 := p.span(x0, y0, x1, y1)
-	half := p.Size / 2
-	var out [][4]XY
-	for k := math.Ceil((u0 - p.X - half) / p.W); ; k++ {
-		u := p.X + k*p.W
-		if u-half > u1 {
-			break
-		}
-		out = append(out, [4]XY{p.at(u-half, v0), p.at(u+half, v0), p.at(u+half, v1), p.at(u-half, v1)})
-	}
-	return out
+// Marks are a pattern's ink over a box: its stripes, each the four corners
+// of a parallelogram in one turning order reaching across the box, or the
+// centres of its dots, each of the pattern's Size as radius. A renderer
+// clips them to the shape the pattern fills.
+type Marks struct {
+	Stripes [][4]XY
+	Dots    []XY
 }
 
-// DotsIn returns the centres of the dots of p, a pattern of Dots, that
-// touch the box from x0, y0 to x1, y1; each has the radius p.Size.
-func (p *Pattern) DotsIn(x0, y0, x1, y1 float64) []XY {
+// MaxMarks bounds the marks over one shape, so that a huge shape cannot
+// make a renderer draw without end; the charts' largest have a few hundred.
+const MaxMarks = 100_000
+
+// MarksIn returns the marks of p that touch the box from x0, y0 to x1, y1,
+// or an error when they would be more than MaxMarks.
+func (p *Pattern) MarksIn(x0, y0, x1, y1 float64) (Marks, error) {
 	u0, u1, v0, v1 := p.span(x0, y0, x1, y1)
-	r := p.Size
-	var out []XY
-	for i := math.Ceil((u0 - p.X - r) / p.W); p.X+i*p.W-r <= u1; i++ {
-		for j := math.Ceil((v0 - p.Y - r) / p.H); p.Y+j*p.H-r <= v1; j++ {
-			out = append(out, p.at(p.X+i*p.W, p.Y+j*p.H))
+	across := (u1-u0)/p.W + 2
+	count := across
+	if p.Kind == Dots {
+		count *= (v1-v0)/p.H + 2
+	}
+	if !(count <= MaxMarks) {
+		return Marks{}, fmt.Errorf("chart: pattern: about %.0f marks over a box of %.0f by %.0f, more than %d", count, x1-x0, y1-y0, MaxMarks)
+	}
+	var m Marks
+	switch p.Kind {
+	case Stripes:
+		half := p.Size / 2
+		for k := math.Ceil((u0 - p.X - half) / p.W); p.X+k*p.W-half <= u1; k++ {
+			u := p.X + k*p.W
+			m.Stripes = append(m.Stripes, [4]XY{p.at(u-half, v0), p.at(u+half, v0), p.at(u+half, v1), p.at(u-half, v1)})
+		}
+	case Dots:
+		r := p.Size
+		for i := math.Ceil((u0 - p.X - r) / p.W); p.X+i*p.W-r <= u1; i++ {
+			for j := math.Ceil((v0 - p.Y - r) / p.H); p.Y+j*p.H-r <= v1; j++ {
+				m.Dots = append(m.Dots, p.at(p.X+i*p.W, p.Y+j*p.H))
+			}
 		}
 	}
-	return out
+	return m, nil
 }
 
 // span returns the bounds of the box in the pattern's space.

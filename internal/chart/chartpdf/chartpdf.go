@@ -42,12 +42,18 @@ func Draw(pdf *fpdf.Fpdf, svg template.HTML, x, y, width float64) (height float6
 	if err := pdf.Error(); err != nil {
 		return 0, fmt.Errorf("chartpdf: draw: the document has failed before: %w", err)
 	}
+	if pdf.PageNo() == 0 {
+		return 0, fmt.Errorf("chartpdf: draw: the document has no page")
+	}
 	if !(width > 0) {
 		return 0, fmt.Errorf("chartpdf: draw: width %v, want more than 0", width)
 	}
 	var ops ops
 	if err := chart.Walk(svg, &ops); err != nil {
 		return 0, fmt.Errorf("chartpdf: draw: %w", err)
+	}
+	if ops.err != nil {
+		return 0, fmt.Errorf("chartpdf: draw: %w", ops.err)
 	}
 	if ops.w <= 0 {
 		return 0, fmt.Errorf("chartpdf: draw: a chart without a size")
@@ -65,17 +71,31 @@ func Draw(pdf *fpdf.Fpdf, svg template.HTML, x, y, width float64) (height float6
 	return ops.h * p.k, nil
 }
 
-// ops is a chart.Drawer that keeps the calls, to be painted once the whole
-// chart has been read.
+// ops is a chart.Drawer that keeps the calls, with the marks of their
+// patterns, to be painted once the whole chart has been read.
 type ops struct {
 	w, h float64
 	list []func(*painter)
+	err  error // the first pattern with too many marks
 }
 
 func (o *ops) Size(w, h float64) { o.w, o.h = w, h }
 
+// marks returns the marks of the fill f over the box, if a pattern.
+func (o *ops) marks(f chart.Paint, x0, y0, x1, y1 float64) chart.Marks {
+	if !f.Set || f.Pattern == nil {
+		return chart.Marks{}
+	}
+	m, err := f.Pattern.MarksIn(x0, y0, x1, y1)
+	if err != nil && o.err == nil {
+		o.err = err
+	}
+	return m
+}
+
 func (o *ops) Rect(x, y, w, h float64, s chart.Style) {
-	o.list = append(o.list, func(p *painter) { p.rect(x, y, w, h, s) })
+	m := o.marks(s.Fill, x, y, x+w, y+h)
+	o.list = append(o.list, func(p *painter) { p.rect(x, y, w, h, s, m) })
 }
 
 func (o *ops) Line(x1, y1, x2, y2 float64, s chart.Style) {
@@ -83,11 +103,19 @@ func (o *ops) Line(x1, y1, x2, y2 float64, s chart.Style) {
 }
 
 func (o *ops) Circle(cx, cy, r float64, s chart.Style) {
-	o.list = append(o.list, func(p *painter) { p.circle(cx, cy, r, s) })
+	m := o.marks(s.Fill, cx-r, cy-r, cx+r, cy+r)
+	o.list = append(o.list, func(p *painter) { p.circle(cx, cy, r, s, m) })
 }
 
 func (o *ops) Path(sp []chart.Subpath, s chart.Style) {
-	o.list = append(o.list, func(p *painter) { p.path(sp, s) })
+	ms := make([]chart.Marks, len(sp))
+	for i, sub := range sp {
+		if len(sub.Points) > 2 {
+			x0, y0, x1, y1 := bounds(sub.Points)
+			ms[i] = o.marks(s.Fill, x0, y0, x1, y1)
+		}
+	}
+	o.list = append(o.list, func(p *painter) { p.path(sp, s, ms) })
 }
 
 func (o *ops) Text(t chart.Text) { o.list = append(o.list, func(p *painter) { p.text(t) }) }

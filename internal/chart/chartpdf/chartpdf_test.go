@@ -242,11 +242,29 @@ func TestDrawRefuses(t *testing.T) {
 		}
 	}
 
+	if _, err := Draw(newPDF(), good, 10, 10, 100); err == nil {
+		t.Errorf("got no error drawing on a document without a page")
+	}
+
 	failed := newPDF()
 	failed.AddPage()
 	failed.SetError(errors.New("earlier failure"))
 	if _, err := Draw(failed, good, 10, 10, 100); err == nil || !strings.Contains(err.Error(), "earlier failure") {
 		t.Errorf("got error %v on a failed document, want its failure", err)
+	}
+}
+
+// TestDrawUnicode checks that text the Go fonts lack (CJK, the
+// replacement of invalid UTF-8) is drawn without failing.
+func TestDrawUnicode(t *testing.T) {
+	pdf := newPDF()
+	pdf.AddPage()
+	svg := chart.Trend("日本語 \xff", "", []chart.Point{{Label: "日本語のラベル", Value: 1, N: 1}, {Label: "\xc3", Value: 2}}, dutch)
+	if _, err := Draw(pdf, svg, 10, 10, 100); err != nil {
+		t.Fatal(err)
+	}
+	if len(output(t, pdf)) == 0 {
+		t.Errorf("got an empty document")
 	}
 }
 

@@ -33,16 +33,23 @@ func (p *painter) stroke(s chart.Style) bool {
 		dash[i] = d * p.k
 	}
 	p.pdf.SetDashPattern(dash, 0)
-	p.pdf.SetLineCapStyle(map[bool]string{false: "butt", true: "round"}[s.RoundCap])
-	p.pdf.SetLineJoinStyle(map[bool]string{false: "miter", true: "round"}[s.RoundJoin])
+	capStyle, joinStyle := "butt", "miter"
+	if s.RoundCap {
+		capStyle = "round"
+	}
+	if s.RoundJoin {
+		joinStyle = "round"
+	}
+	p.pdf.SetLineCapStyle(capStyle)
+	p.pdf.SetLineJoinStyle(joinStyle)
 	return true
 }
 
-func (p *painter) rect(x, y, w, h float64, s chart.Style) {
+func (p *painter) rect(x, y, w, h float64, s chart.Style, m chart.Marks) {
 	a := p.pt(chart.XY{X: x, Y: y})
 	pw, ph := w*p.k, h*p.k
 	if s.Fill.Set {
-		p.fill(s.Fill, x, y, x+w, y+h,
+		p.fill(s.Fill, m,
 			func() { p.pdf.Rect(a.X, a.Y, pw, ph, "F") },
 			func() { p.pdf.ClipRect(a.X, a.Y, pw, ph, false) })
 	}
@@ -58,11 +65,11 @@ func (p *painter) line(x1, y1, x2, y2 float64, s chart.Style) {
 	}
 }
 
-func (p *painter) circle(cx, cy, r float64, s chart.Style) {
+func (p *painter) circle(cx, cy, r float64, s chart.Style, m chart.Marks) {
 	c := p.pt(chart.XY{X: cx, Y: cy})
 	pr := r * p.k
 	if s.Fill.Set {
-		p.fill(s.Fill, cx-r, cy-r, cx+r, cy+r,
+		p.fill(s.Fill, m,
 			func() { p.pdf.Circle(c.X, c.Y, pr, "F") },
 			func() { p.pdf.ClipCircle(c.X, c.Y, pr, false) })
 	}
@@ -71,18 +78,19 @@ func (p *painter) circle(cx, cy, r float64, s chart.Style) {
 	}
 }
 
-func (p *painter) path(sp []chart.Subpath, s chart.Style) {
+// path fills each subpath, ms holding the marks of its pattern, then
+// strokes them all.
+func (p *painter) path(sp []chart.Subpath, s chart.Style, ms []chart.Marks) {
 	if s.Fill.Set {
-		for _, sub := range sp {
+		for i, sub := range sp {
 			if len(sub.Points) < 3 {
 				continue // a line encloses nothing
 			}
 			pts := make([]fpdf.PointType, len(sub.Points))
-			x0, y0, x1, y1 := bounds(sub.Points)
-			for i, v := range sub.Points {
-				pts[i] = p.pt(v)
+			for j, v := range sub.Points {
+				pts[j] = p.pt(v)
 			}
-			p.fill(s.Fill, x0, y0, x1, y1,
+			p.fill(s.Fill, ms[i],
 				func() { p.pdf.Polygon(pts, "F") },
 				func() { p.pdf.ClipPolygon(pts, false) })
 		}
@@ -105,10 +113,9 @@ func (p *painter) path(sp []chart.Subpath, s chart.Style) {
 	}
 }
 
-// fill paints a shape whose viewBox bounds are x0, y0 to x1, y1: a colour
-// by solid(), a pattern by its background through solid() and then its
-// stripes or dots inside the clip that clip() begins.
-func (p *painter) fill(f chart.Paint, x0, y0, x1, y1 float64, solid, clip func()) {
+// fill paints a shape: a colour by solid(), a pattern by its background
+// through solid() and then its marks m inside the clip that clip() begins.
+func (p *painter) fill(f chart.Paint, m chart.Marks, solid, clip func()) {
 	pat := f.Pattern
 	if pat == nil {
 		p.fillColour(f.Colour)
@@ -121,16 +128,12 @@ func (p *painter) fill(f chart.Paint, x0, y0, x1, y1 float64, solid, clip func()
 	}
 	p.fillColour(pat.Ink)
 	clip()
-	switch pat.Kind {
-	case chart.Stripes:
-		for _, q := range pat.StripesIn(x0, y0, x1, y1) {
-			p.pdf.Polygon([]fpdf.PointType{p.pt(q[0]), p.pt(q[1]), p.pt(q[2]), p.pt(q[3])}, "F")
-		}
-	case chart.Dots:
-		for _, c := range pat.DotsIn(x0, y0, x1, y1) {
-			q := p.pt(c)
-			p.pdf.Circle(q.X, q.Y, pat.Size*p.k, "F")
-		}
+	for _, q := range m.Stripes {
+		p.pdf.Polygon([]fpdf.PointType{p.pt(q[0]), p.pt(q[1]), p.pt(q[2]), p.pt(q[3])}, "F")
+	}
+	for _, c := range m.Dots {
+		q := p.pt(c)
+		p.pdf.Circle(q.X, q.Y, pat.Size*p.k, "F")
 	}
 	p.pdf.ClipEnd()
 }

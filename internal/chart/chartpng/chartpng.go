@@ -29,6 +29,10 @@ const (
 	MaxWidth = 4096
 )
 
+// maxPixels bounds an image, 64 MB in memory: a chart of forty groups is
+// three times as high as wide, 1900 px high at 600 px wide.
+const maxPixels = 1 << 24
+
 // PNG draws svg, a chart of package chart, widthPx pixels wide, its height
 // in proportion.
 func PNG(svg template.HTML, widthPx int) ([]byte, error) {
@@ -65,17 +69,23 @@ type painter struct {
 	k     float64
 	r     vector.Rasterizer
 	buf   sfnt.Buffer
+	work  int   // the vertices rasterised so far
 	err   error // the first failure of a drawing call
 }
 
+// maxWork bounds the vertices one chart may rasterise, so that no SVG makes
+// PNG run away: sixty years of monthly points need 30,000 at 600 px and
+// 330,000 at MaxWidth.
+const maxWork = 20_000_000
+
 func (p *painter) Size(w, h float64) {
 	p.k = float64(p.width) / w
-	ph := int(math.Round(h * p.k))
-	if ph < 1 || ph > MaxWidth*4 {
-		p.err = fmt.Errorf("chartpng: a chart %v by %v gives %d px high", w, h, ph)
+	ph := math.Round(h * p.k)
+	if ph < 1 || ph*float64(p.width) > maxPixels {
+		p.err = fmt.Errorf("chartpng: a chart %v by %v is %.0f px high at %d px wide, more than %d px in all", w, h, ph, p.width, maxPixels)
 		return
 	}
-	p.img = image.NewRGBA(image.Rect(0, 0, p.width, ph))
+	p.img = image.NewRGBA(image.Rect(0, 0, p.width, int(ph)))
 }
 
 func (p *painter) at(x, y float64) vec { return vec{x * p.k, y * p.k} }
@@ -128,7 +138,12 @@ func (p *painter) shape(fills []poly, lines []polyline, s chart.Style) {
 			dash[i] = d * p.k
 		}
 		pn := pen{width: s.Width * p.k, dash: dash, roundJoin: s.RoundJoin, roundCap: s.RoundCap}
-		p.solid(stroke(lines, pn), s.Stroke.Colour)
+		ps, err := stroke(lines, pn)
+		if err != nil {
+			p.err = err
+			return
+		}
+		p.solid(ps, s.Stroke.Colour)
 	}
 }
 
@@ -149,18 +164,17 @@ func (p *painter) fill(fills []poly, f chart.Paint) {
 	}
 	shape := p.mask(fills, box)
 	// The marks over the shape's box, in viewBox units, then in pixels.
-	x0, y0 := float64(box.Min.X)/p.k, float64(box.Min.Y)/p.k
-	x1, y1 := float64(box.Max.X)/p.k, float64(box.Max.Y)/p.k
+	m, err := pat.MarksIn(float64(box.Min.X)/p.k, float64(box.Min.Y)/p.k, float64(box.Max.X)/p.k, float64(box.Max.Y)/p.k)
+	if err != nil {
+		p.err = fmt.Errorf("chartpng: %w", err)
+		return
+	}
 	var marks []poly
-	switch pat.Kind {
-	case chart.Stripes:
-		for _, q := range pat.StripesIn(x0, y0, x1, y1) {
-			marks = append(marks, poly{p.at(q[0].X, q[0].Y), p.at(q[1].X, q[1].Y), p.at(q[2].X, q[2].Y), p.at(q[3].X, q[3].Y)})
-		}
-	case chart.Dots:
-		for _, c := range pat.DotsIn(x0, y0, x1, y1) {
-			marks = append(marks, disc(p.at(c.X, c.Y), pat.Size*p.k))
-		}
+	for _, q := range m.Stripes {
+		marks = append(marks, poly{p.at(q[0].X, q[0].Y), p.at(q[1].X, q[1].Y), p.at(q[2].X, q[2].Y), p.at(q[3].X, q[3].Y)})
+	}
+	for _, c := range m.Dots {
+		marks = append(marks, disc(p.at(c.X, c.Y), pat.Size*p.k))
 	}
 	ink := p.mask(marks, box)
 	for i := range ink.Pix {
@@ -185,8 +199,16 @@ func (p *painter) box(ps []poly) image.Rectangle {
 	return r.Intersect(p.img.Bounds())
 }
 
-// raster loads the polygons into the rasteriser, sized to box.
-func (p *painter) raster(ps []poly, box image.Rectangle) {
+// raster loads the polygons into the rasteriser, sized to box, and
+// reports false, with p.err set, when that is more work than allowed.
+func (p *painter) raster(ps []poly, box image.Rectangle) bool {
+	for _, q := range ps {
+		p.work += len(q)
+	}
+	if p.work > maxWork {
+		p.err = fmt.Errorf("chartpng: a chart of more than %d vertices", maxWork)
+		return false
+	}
 	p.r.Reset(box.Dx(), box.Dy())
 	ox, oy := float64(box.Min.X), float64(box.Min.Y)
 	for _, q := range ps {
@@ -199,6 +221,7 @@ func (p *painter) raster(ps []poly, box image.Rectangle) {
 		}
 		p.r.ClosePath()
 	}
+	return true
 }
 
 // solid paints the polygons in c.
@@ -207,7 +230,9 @@ func (p *painter) solid(ps []poly, c chart.Colour) {
 	if box.Empty() {
 		return
 	}
-	p.raster(ps, box)
+	if !p.raster(ps, box) {
+		return
+	}
 	p.r.DrawOp = draw.Over
 	p.r.Draw(p.img, box, image.NewUniform(color.RGBA{c.R, c.G, c.B, 255}), image.Point{})
 }
@@ -218,7 +243,9 @@ func (p *painter) mask(ps []poly, box image.Rectangle) *image.Alpha {
 	if len(ps) == 0 {
 		return m
 	}
-	p.raster(ps, box)
+	if !p.raster(ps, box) {
+		return m
+	}
 	p.r.DrawOp = draw.Src
 	p.r.Draw(m, box, image.Opaque, image.Point{})
 	return m
@@ -233,16 +260,11 @@ func (p *painter) Text(t chart.Text) {
 	}
 	f := p.faces[b2i(t.Bold)][b2i(t.Italic)]
 	size := t.Size * p.k
-	w, err := advance(f, &p.buf, t.S, size)
-	if err != nil {
-		p.err = err
-		return
-	}
-	if limit := t.Length * p.k; t.Length > 0 && w > limit {
-		size *= limit / w
+	outline, w, err := glyphs(f, &p.buf, t.S, size)
+	if limit := t.Length * p.k; err == nil && t.Length > 0 && w > limit {
+		outline, _, err = glyphs(f, &p.buf, t.S, size*limit/w)
 		w = limit
 	}
-	outline, _, err := glyphs(f, &p.buf, t.S, size)
 	if err != nil {
 		p.err = err
 		return
@@ -262,7 +284,12 @@ func (p *painter) Text(t chart.Text) {
 		fills[i] = l.pts
 	}
 	if t.Halo.Set {
-		p.solid(stroke(outline, pen{width: t.HaloWidth * p.k, roundJoin: true}), t.Halo.Colour)
+		halo, err := stroke(outline, pen{width: t.HaloWidth * p.k, roundJoin: true})
+		if err != nil {
+			p.err = err
+			return
+		}
+		p.solid(halo, t.Halo.Colour)
 	}
 	p.solid(fills, t.Fill)
 }

@@ -234,10 +234,20 @@ func TestPNGRefuses(t *testing.T) {
 		"too wide":     {good, MaxWidth + 1},
 		"unknown attr": {template.HTML(strings.Replace(string(good), "<path ", `<path opacity="1" `, 1)), 600},
 		"not SVG":      {"<p>hello</p>", 600},
+		"too high":     {`<svg viewBox="0 0 100 1000"></svg>`, 4096},
 	} {
 		if b, err := PNG(tc.svg, tc.width); err == nil || b != nil || !strings.HasPrefix(err.Error(), "chartpng: ") {
 			t.Errorf("%s: got %d bytes and error %v, want none and an error from chartpng", name, len(b), err)
 		}
+	}
+}
+
+// TestPNGUnicode checks that text the Go fonts lack (CJK, the replacement
+// of invalid UTF-8) is drawn without failing.
+func TestPNGUnicode(t *testing.T) {
+	svg := chart.Trend("日本語 \xff", "", []chart.Point{{Label: "日本語のラベル", Value: 1, N: 1}, {Label: "\xc3", Value: 2}}, dutch)
+	if _, err := PNG(svg, 300); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -248,4 +258,18 @@ func BenchmarkPNGTrend(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzPNG checks that no chart Walk accepts makes PNG panic or run away.
+func FuzzPNG(f *testing.F) {
+	for _, svg := range charts() {
+		f.Add(string(svg), 120)
+	}
+	f.Add(`<svg viewBox="0 0 0.001 0.001"><rect width="1000000" height="1000000" stroke="#000" stroke-dasharray="1 1"/></svg>`, 64)
+	f.Fuzz(func(t *testing.T, svg string, width int) {
+		b, err := PNG(template.HTML(svg), min(max(width, MinWidth), 300))
+		if err == nil && len(b) == 0 {
+			t.Fatalf("got no bytes and no error")
+		}
+	})
 }

@@ -1,6 +1,9 @@
 package chartpng
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // The geometry of painting, in pixels: every fill is a set of polygons,
 // and a stroke is turned into polygons too (a quadrilateral a segment, a
@@ -75,15 +78,37 @@ func disc(c vec, r float64) poly {
 	return p
 }
 
-// stroke returns the polygons that cover the stroke of lines by pn.
-func stroke(lines []polyline, pn pen) []poly {
+// maxDashes bounds the dashes of one stroke; a chart's longest dashed
+// line has some tens.
+const maxDashes = 100_000
+
+// stroke returns the polygons that cover the stroke of lines by pn, or an
+// error when it would have more than maxDashes dashes.
+func stroke(lines []polyline, pn pen) ([]poly, error) {
+	if len(pn.dash) > 0 {
+		period, length := 0.0, 0.0
+		for _, d := range pn.dash {
+			period += d
+		}
+		for _, l := range lines {
+			for i := 1; i < len(l.pts); i++ {
+				length += l.pts[i].sub(l.pts[i-1]).len()
+			}
+			if l.closed && len(l.pts) > 1 {
+				length += l.pts[0].sub(l.pts[len(l.pts)-1]).len()
+			}
+		}
+		if n := length / period * float64(len(pn.dash)) / 2; !(n <= maxDashes) {
+			return nil, fmt.Errorf("chartpng: a stroke of about %.0f dashes, more than %d", n, maxDashes)
+		}
+	}
 	var out []poly
 	for _, l := range lines {
 		for _, piece := range dashes(l, pn.dash) {
 			out = strokeOne(out, piece, pn)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // strokeOne appends the polygons of one polyline's stroke.

@@ -53,7 +53,11 @@ func TestStrokeArea(t *testing.T) {
 		{"backwards line", []polyline{{pts: []vec{{30, 20}, {10, 20}}}}, pen{width: 2}, 40},
 	}
 	for _, tc := range cases {
-		got := covered(stroke(tc.lines, tc.pen))
+		ps, err := stroke(tc.lines, tc.pen)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		got := covered(ps)
 		if math.Abs(got-tc.want) > 0.6 {
 			t.Errorf("%s: got %.2f px covered, want %.2f", tc.name, got, tc.want)
 		}

@@ -69,12 +69,6 @@ func glyphs(f *opentype.Font, buf *sfnt.Buffer, s string, size float64) ([]polyl
 	return out, fix(x), nil
 }
 
-// advance is the width of s at size px.
-func advance(f *opentype.Font, buf *sfnt.Buffer, s string, size float64) (float64, error) {
-	_, w, err := glyphs(f, buf, s, size)
-	return w, err
-}
-
 func fix(v fixed.Int26_6) float64 { return float64(v) / 64 }
 
 func pt(p fixed.Point26_6, dx float64) vec { return vec{fix(p.X) + dx, fix(p.Y)} }
