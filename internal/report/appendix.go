@@ -128,7 +128,7 @@ func (f *formulaTable) scoreRows() {
 	}
 	f.row(w.T("s12.z", "level", w.confidence(r.Confidence)), "Φ⁻¹(1 − α/2)", "", w.fixed(r.Critical, 3))
 	f.row(w.T("s12.interval"), "centre ± z · SE",
-		f.n2(centre)+" ± "+w.fixed(r.Critical, 3)+" · "+f.n2(se)+" = "+f.n2(centre-r.Critical*se)+" … "+f.n2(centre+r.Critical*se),
+		f.n2(centre)+" ± "+w.fixed(r.Critical, 3)+" · "+f.n2(se)+" = "+span(f.n2(centre-r.Critical*se), f.n2(centre+r.Critical*se)),
 		w.interval(r))
 	if s.Invited > 0 {
 		f.row(w.T("s12.rate"), w.T("s12.rate.formula"), w.count(r.N)+" / "+w.count(s.Invited), w.share(r.N, s.Invited))
@@ -203,7 +203,7 @@ func (f *formulaTable) themeRows() {
 	f.row(w.T("s12.theme_se", "theme", name), formula, calc, f.n2(ti.SE))
 	z := criticalOf(ti.Confidence, all)
 	f.row(w.T("s12.theme_interval", "theme", name), "effect ± z · SE",
-		f.n2(ti.Effect)+" ± "+w.fixed(z, 3)+" · "+f.n2(ti.SE), w.signed1(ti.Low)+" … "+w.signed1(ti.High))
+		f.n2(ti.Effect)+" ± "+w.fixed(z, 3)+" · "+f.n2(ti.SE), span(w.signed1(ti.Low), w.signed1(ti.High)))
 }
 
 // groupVar is the per-response variance of a group's NPS under the

@@ -161,7 +161,7 @@ func TestAppendixInterval(t *testing.T) {
 		b := builder{r: r, w: must(newWords("en"))}
 		f := b.formulas()
 		f.scoreRows()
-		want := b.w.fixed(res.Low, 2) + " … " + b.w.fixed(res.High, 2)
+		want := span(b.w.fixed(res.Low, 2), b.w.fixed(res.High, 2))
 		found := false
 		for _, row := range f.t.Rows {
 			if row[0] == "Interval" {
@@ -315,12 +315,12 @@ func TestWordsDutch(t *testing.T) {
 	for _, tt := range []struct{ got, want string }{
 		{w.score(res), "+18"},
 		{w.score(nps.Result{}), "geen reacties"},
-		{w.interval(res), "+4 … +32"},
+		{w.interval(res), "+4\u00a0…\u00a0+32"},
 		{w.signed1(-12.7349), "-12,7"},
 		{w.signed1(0.04), "0"},
 		{w.pct(0.4167), "41,7 %"},
-		{w.pValue(0.0034), "p = 0,003"},
-		{w.pValue(0.00001), "p < 0,001"},
+		{w.pValue(0.0034), "p\u00a0=\u00a00,003"},
+		{w.pValue(0.00001), "p\u00a0<\u00a00,001"},
 		{w.money(827_500_000), "EUR 8.275.000"},
 		{w.date(fixture(t, "nl").Opens), "3 maart 2025"},
 		{w.plural("accounts", 1), "1 klant"},

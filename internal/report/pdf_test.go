@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"image/png"
 	"os"
 	"os/exec"
@@ -312,4 +313,28 @@ func TestPDFText(t *testing.T) {
 			t.Errorf("txt(%q): invalid UTF-8", tt.in)
 		}
 	}
+}
+
+// TestPDFLongTable checks that a table running over pages goes on under
+// its caption, marked as continued, and its header row.
+func TestPDFLongTable(t *testing.T) {
+	r := fixture(t, "en")
+	r.AtRisk = nil
+	for i := range 120 {
+		r.AtRisk = append(r.AtRisk, AccountRisk{Account: fmt.Sprintf("Account %03d", i+1), Owner: "Joost Bakker", Category: -1, Score: i % 7, Revenue: int64(i+1) * 1_000_000})
+	}
+	path := writePDF(t, t.TempDir(), "long", r)
+	text := pdfText(t, path)
+	if n := strings.Count(text, "Accounts at risk (continued)"); n < 2 {
+		t.Errorf("the 120 accounts at risk go on under %d continued captions, want at least 2", n)
+	}
+	if n := strings.Count(text, "Account Owner Category"); n < 3 {
+		t.Errorf("the header row shows %d times, want it on each of at least 3 pages", n)
+	}
+	for _, want := range []string{"Account 001", "Account 120", "EUR 72,600,000"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the long table lacks %q", want)
+		}
+	}
+	inMargins(t, path)
 }

@@ -27,7 +27,7 @@ func (b builder) themes() section {
 			if !ti.Empty {
 				row[3], row[4], row[6] = w.signed(ti.NPSWith), w.signed1(ti.Effect), w.yesNo(ti.Significant)
 				if ti.SE > 0 || ti.Low != ti.High {
-					row[5] = w.signed1(ti.Low) + " … " + w.signed1(ti.High)
+					row[5] = span(w.signed1(ti.Low), w.signed1(ti.High))
 				}
 			}
 			t.Rows = append(t.Rows, row)

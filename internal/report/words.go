@@ -46,8 +46,12 @@ func (w words) interval(r nps.Result) string {
 	if r.Empty() {
 		return ""
 	}
-	return w.signed(r.Low) + " … " + w.signed(r.High)
+	return span(w.signed(r.Low), w.signed(r.High))
 }
+
+// span joins the ends of an interval with no-break spaces around the
+// ellipsis, so that a line never breaks inside it.
+func span(low, high string) string { return low + "\u00a0…\u00a0" + high }
 
 // signed shows points rounded to a whole number, half away from zero,
 // with their sign: "+28", "-3", "0".
@@ -80,12 +84,13 @@ func (w words) share(part, whole int64) string {
 	return w.num.Pct(float64(part) / float64(whole))
 }
 
-// pValue shows a p-value to three decimals: "p = 0.042", "p < 0.001".
+// pValue shows a p-value to three decimals: "p = 0.042", "p < 0.001",
+// with no-break spaces.
 func (w words) pValue(p float64) string {
 	if p < 0.001 {
-		return "p < " + w.fixed(0.001, 3)
+		return "p\u00a0<\u00a0" + w.fixed(0.001, 3)
 	}
-	return "p = " + w.fixed(p, 3)
+	return "p\u00a0=\u00a0" + w.fixed(p, 3)
 }
 
 // confidence shows a confidence level: "95 %".
