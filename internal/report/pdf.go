@@ -25,6 +25,7 @@ const (
 	// bodyBottom is where the content of a page ends; the footer sits
 	// below it.
 	bodyBottom = pageH - 20
+	noteBottom = pageH - 15.5
 	footerY    = pageH - 10
 	contentW   = pageW - 2*marginX
 
@@ -185,8 +186,11 @@ func (p *pdfDoc) fail(err error) {
 
 // need starts a new page unless h millimetres fit under the current
 // position; it reports whether it did.
-func (p *pdfDoc) need(h float64) bool {
-	if p.pdf.GetY()+h <= bodyBottom {
+func (p *pdfDoc) need(h float64) bool { return p.needTo(h, bodyBottom) }
+
+// needTo is need for content that may run down to bottom.
+func (p *pdfDoc) needTo(h, bottom float64) bool {
+	if p.pdf.GetY()+h <= bottom {
 		return false
 	}
 	p.newPage()
@@ -224,20 +228,20 @@ func (p *pdfDoc) fit(ls []string, max int, w float64) []string {
 }
 
 // para writes a paragraph across the content width, breaking pages
-// between its lines.
-func (p *pdfDoc) para(s string, size, lh float64, c rgb) {
+// between its lines; a paragraph may run down to bottom.
+func (p *pdfDoc) para(s string, size, lh float64, c rgb, bottom float64) {
 	p.setFont("", size)
 	p.textColour(c)
 	ls := p.lines(s, contentW)
 	// A short paragraph stays on one page; a long one may break, but
 	// not before its second line.
 	if len(ls) <= keepLines {
-		p.need(float64(len(ls)) * lh)
+		p.needTo(float64(len(ls))*lh, bottom)
 	} else {
-		p.need(2 * lh)
+		p.needTo(2*lh, bottom)
 	}
 	for _, l := range ls {
-		p.need(lh)
+		p.needTo(lh, bottom)
 		p.pdf.SetX(marginX)
 		p.pdf.CellFormat(contentW, lh, l, "", 1, "L", false, 0, "")
 	}
@@ -366,9 +370,11 @@ func (p *pdfDoc) blocks(bs []block) {
 		}
 		switch b.Kind {
 		case kindText:
-			p.para(b.Text, sizeBody, lineBody, colInk)
+			p.para(b.Text, sizeBody, lineBody, colInk, bodyBottom)
 		case kindNote:
-			p.para(b.Text, sizeSmall, lineSmall, colMuted)
+			// A note explains what stands above it, so it may take the
+			// room above the footer rather than stand alone on a page.
+			p.para(b.Text, sizeSmall, lineSmall, colMuted, noteBottom)
 		case kindHeading:
 			p.subheading(b.Text)
 		case kindFacts:
