@@ -440,7 +440,7 @@ func (g *gatherer) money(ctx context.Context) error {
 			if m.Growth, err = insight.Growth(y); err != nil {
 				return err
 			}
-			m.HasGrowth = true
+			m.GrowthInput, m.HasGrowth = insight.GrowthInput(y), true
 		}
 	}
 	return nil

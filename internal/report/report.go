@@ -197,15 +197,20 @@ type Money struct {
 	// Calculator is the value of raising the NPS by 10 points (to at most
 	// 100) from CalculatorInput: the revenue of the accounts that answered,
 	// the churn rate last observed (0 when none was), no marketing budget
-	// (none is known) and the rules of thumb of the first article.
-	// HasCalculator is false without revenue or responses.
+	// (none is known) and the rules of thumb of the first article (as
+	// CalculatorInput.Assumptions.Source says); HasCalculator is false
+	// without revenue or responses. The
+	// report writes the steps in its own language from the input and
+	// takes each step's result from Calculator.
 	Calculator      nps.CalculatorResult
 	CalculatorInput nps.CalculatorInput
 	HasCalculator   bool
-	// Growth is earned growth in the wave's year; HasGrowth is false when
+	// Growth is earned growth in the wave's year, computed from
+	// GrowthInput, whose amounts the steps show; HasGrowth is false when
 	// the revenue of the year before is missing.
-	Growth    nps.Growth
-	HasGrowth bool
+	Growth      nps.Growth
+	GrowthInput nps.GrowthInput
+	HasGrowth   bool
 }
 
 // Charts are the report's charts as the SVG of package chart.
