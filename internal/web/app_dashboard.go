@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/promotor/promotor/internal/annual"
 	"github.com/promotor/promotor/internal/chart"
@@ -451,13 +450,7 @@ func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request, a *appRe
 	if err := s.db.SetUserLanguage(r.Context(), a.User.ID, lang); err != nil {
 		return err
 	}
-	// Back to the page the menu was on: a path of this workspace only,
-	// never another site.
-	back := a.layout("").Base() + "/dashboard"
-	if u, err := url.Parse(r.PostFormValue("back")); err == nil && u.Scheme == "" && u.Host == "" &&
-		strings.HasPrefix(u.Path, a.layout("").Base()+"/") && !strings.HasPrefix(u.Path, "//") {
-		back = u.RequestURI()
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	// Back to the page the menu was on.
+	http.Redirect(w, r, backTo(r, a, a.layout("").Base()+"/dashboard"), http.StatusSeeOther)
 	return nil
 }
