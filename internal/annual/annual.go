@@ -506,8 +506,11 @@ func lowest(h nps.Histogram) int {
 	return -1
 }
 
+// plans are the improvement plans open at some time in the wave's year,
+// from its opening until the next wave's: those made after last year's
+// answers count too, as they are this year's work.
 func (g *gatherer) plans(ctx context.Context) error {
-	f := store.PlanFilter{CreatedFrom: g.wave.OpensAt, CreatedBefore: g.next().OpensAt, OwnerID: g.o.OwnerID, Limit: 10000}
+	f := store.PlanFilter{ActiveFrom: g.wave.OpensAt, ActiveBefore: g.next().OpensAt, OwnerID: g.o.OwnerID, Limit: 10000}
 	list, err := g.db.Plans(ctx, g.ws.ID, f)
 	if err != nil {
 		return err

@@ -140,8 +140,8 @@ type AccountRisk struct {
 	Revenue int64
 }
 
-// Plans is the state of the improvement plans of the accounts that
-// answered in the wave.
+// Plans is the state of the improvement plans that were open at some time
+// in the wave's year: from its opening until the next wave opened.
 type Plans struct {
 	// Plans counts the plans, Done those finished.
 	Plans, Done int64
