@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -43,12 +44,12 @@ type reportPage struct {
 var reportLinkDays = []int{7, 30, 90, 365}
 
 // ReportQuery is the query of the report of the page's choices.
-func (p reportPage) ReportQuery() string {
+func (p reportPage) ReportQuery() template.URL {
 	q := url.Values{"survey": {strconv.FormatInt(p.Scope.Survey.ID, 10)}, "wave": {strconv.FormatInt(p.Scope.Wave.ID, 10)}, "lang": {p.Lang}}
 	if p.Anonymise {
 		q.Set("anon", "1")
 	}
-	return q.Encode()
+	return template.URL(q.Encode())
 }
 
 // LinkDays are the choices of a new link's lifetime.
