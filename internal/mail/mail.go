@@ -121,11 +121,8 @@ const maxInlineBytes = 5 << 20
 // file extension of its part's name.
 var inlineTypes = map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif"}
 
-// validateInline checks the inline images of a message with html.
-func validateInline(html string, images []Inline) error {
-	if len(images) > 0 && html == "" {
-		return errors.New("inline images need an HTML body")
-	}
+// validateImages checks inline images: their IDs, types and sizes.
+func validateImages(images []Inline) error {
 	seen := map[string]bool{}
 	total := 0
 	for _, img := range images {
@@ -188,7 +185,10 @@ func (m *Message) Validate() error {
 	if m.Unsubscribe.Mailto != "" && !strings.HasPrefix(m.Unsubscribe.Mailto, "mailto:") {
 		return fmt.Errorf("the unsubscribe mailto %q does not start with mailto:", m.Unsubscribe.Mailto)
 	}
-	return validateInline(m.HTML, m.Inline)
+	if len(m.Inline) > 0 && m.HTML == "" {
+		return errors.New("inline images need an HTML body")
+	}
+	return validateImages(m.Inline)
 }
 
 // NewMessageID returns a unique Message-ID "<local.random@domain>", e.g.
