@@ -185,6 +185,16 @@ func (s *Server) loopRoutes() []appRoute {
 	return slices.Concat(s.dashboardRoutes(), s.alertRoutes(), s.webhookRoutes(), s.planRoutes(), s.promoterRoutes())
 }
 
+// digestRoutes are the pages where each user, of any role, chooses their
+// own digest email of the workspace (app_digest.go). TestDigestRoutes
+// tries each as every role and as a user of another workspace.
+func (s *Server) digestRoutes() []appRoute {
+	return []appRoute{
+		{"GET /w/{slug}/digest", nps.RoleViewer, s.handleDigest},
+		{"POST /w/{slug}/digest", nps.RoleViewer, s.handleDigestUpdate},
+	}
+}
+
 // insightRoutes are the pages of what the comments say: the themes page
 // with the loyalty matrix (app_themes.go) and the taxonomy that finds the
 // themes (app_themes_taxonomy.go), which analysts edit. TestThemesRoutes
@@ -228,6 +238,10 @@ func (s *Server) Handler() http.Handler {
 	// POST, also RFC 8058's one-click, unsubscribes).
 	mux.Handle("GET /u/{token}", s.surveyHandler(s.handleUnsubscribeForm))
 	mux.Handle("POST /u/{token}", s.surveyHandler(s.handleUnsubscribe))
+	// Unsubscribe links of digest emails (app_digest.go: GET asks, POST,
+	// also RFC 8058's one-click, stops the digest), without signing in.
+	mux.Handle("GET /d/{token}", s.htmlPage(s.handleDigestUnsubscribeForm))
+	mux.Handle("POST /d/{token}", s.htmlPage(s.handleDigestUnsubscribe))
 
 	// Signed-in area. Each page of a workspace (/w/{slug}/…) names the
 	// least role that may use it; app.go has the whole matrix.
@@ -265,7 +279,7 @@ func (s *Server) Handler() http.Handler {
 		{"GET /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokens},
 		{"POST /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokenCreate},
 		{"POST /w/{slug}/tokens/{token}/revoke", nps.RoleOwner, s.handleAppTokenRevoke},
-	}, slices.Concat(s.loopRoutes(), s.insightRoutes(), s.valueRoutes())...) {
+	}, slices.Concat(s.loopRoutes(), s.insightRoutes(), s.valueRoutes(), s.digestRoutes())...) {
 		mux.Handle(rt.pattern, s.inWorkspace(rt.min, rt.handler))
 	}
 
