@@ -222,7 +222,7 @@ func (s *Server) digestScore(ctx context.Context, l appLayout, sv nps.Survey, wa
 			score.Lines = append(score.Lines, l.T("digest.mail.change", "points", c.Points(), "wave", prev.Name, "verdict", l.Verdict(c), "p", c.PValue()))
 		}
 	}
-	if cur.Uncertain() {
+	if !cur.Empty() && cur.Uncertain() {
 		score.Lines = append(score.Lines, l.T("dash.small_sample.explain"))
 	}
 	img, err := s.digestTrend(ctx, l, sv, waves, owner, &score)
