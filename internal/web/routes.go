@@ -23,11 +23,11 @@ type Options struct {
 	// Empty means the address the request came to.
 	BaseURL string
 	// MailBaseURL is the address that links in emails written without a
-	// request (escalations, silent-account alerts) start with; empty
-	// means BaseURL.
+	// request (escalations, silent-account alerts, digests) start with;
+	// empty means BaseURL.
 	MailBaseURL string
 	// Mail sends the test emails of the signed-in area; nil when no SMTP
-	// server is configured.
+	// server is configured, which the digest's page tells its readers.
 	Mail mail.Sender
 }
 
