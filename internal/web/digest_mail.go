@@ -59,6 +59,7 @@ const (
 // the others were tried. The serve command runs it every minute.
 func (s *Server) SendDigests(ctx context.Context) error {
 	now := s.db.Now()
+	dw := &digestWriter{s: s, now: now, charts: map[digestChartKey]digestChart{}}
 	var errs []error
 	failed := map[[2]int64]bool{}
 	for ctx.Err() == nil {
@@ -71,7 +72,7 @@ func (s *Server) SendDigests(ctx context.Context) error {
 			break
 		}
 		for _, r := range due {
-			n, err := s.digestMail(ctx, r, now)
+			n, err := dw.mail(ctx, r)
 			if err == nil {
 				_, err = s.db.QueueDigest(ctx, r, now, n)
 			}
@@ -87,8 +88,33 @@ func (s *Server) SendDigests(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// digestMail writes r's digest as of now.
-func (s *Server) digestMail(ctx context.Context, r store.DigestRecipient, now time.Time) (nps.Notification, error) {
+// digestWriter writes the digests of one run, all as of now. The charts
+// it drew are kept for the run: the users of a workspace who see the
+// same accounts in the same language get the same chart, drawn once.
+type digestWriter struct {
+	s      *Server
+	now    time.Time
+	charts map[digestChartKey]digestChart
+}
+
+// digestChartKey names a trend chart: a survey's, of the accounts of an
+// owner (0 for all), in a language.
+type digestChartKey struct {
+	survey, owner int64
+	lang          string
+}
+
+// digestChart is a drawn trend chart: its PNG (nil for a survey without
+// answers), its height at digestChartPx wide and its text alternative.
+type digestChart struct {
+	png    []byte
+	height int
+	alt    string
+}
+
+// mail writes r's digest.
+func (dw *digestWriter) mail(ctx context.Context, r store.DigestRecipient) (nps.Notification, error) {
+	s, now := dw.s, dw.now
 	base := strings.TrimSuffix(cmp.Or(s.opts.MailBaseURL, s.opts.BaseURL), "/")
 	if base == "" {
 		return nps.Notification{}, errors.New("no public address for the digest's links")
@@ -123,7 +149,7 @@ func (s *Server) digestMail(ctx context.Context, r store.DigestRecipient, now ti
 	}
 	d.Links = []mail.DigestLink{{Label: msg.T("digest.mail.settings"), URL: ws + "/digest"},
 		{Label: msg.T("digest.mail.unsubscribe"), URL: d.UnsubscribeURL}}
-	if d.Scores, d.Images, err = s.digestScores(ctx, l, surveys, owner, now); err != nil {
+	if d.Scores, d.Images, err = dw.scores(ctx, l, surveys, owner); err != nil {
 		return nps.Notification{}, err
 	}
 	detractors, err := s.digestDetractors(ctx, l, ws, surveys, store.DetractorFilter{After: since, Until: now, OwnerID: owner, Limit: digestItems})
@@ -150,10 +176,10 @@ func (s *Server) digestMail(ctx context.Context, r store.DigestRecipient, now ti
 	return n, nil
 }
 
-// digestScores are the scores of the surveys, up to digestSurveys of
-// them, each of its latest wave that has opened, with its trend chart.
-// A member skips the anonymous surveys, of which they see nothing.
-func (s *Server) digestScores(ctx context.Context, l appLayout, surveys []nps.Survey, owner int64, now time.Time) ([]mail.DigestScore, []mail.Inline, error) {
+// scores are the scores of the surveys, up to digestSurveys of them,
+// each of its latest wave that has opened, with its trend chart. A
+// member skips the anonymous surveys, of which they see nothing.
+func (dw *digestWriter) scores(ctx context.Context, l appLayout, surveys []nps.Survey, owner int64) ([]mail.DigestScore, []mail.Inline, error) {
 	var scores []mail.DigestScore
 	var images []mail.Inline
 	for _, sv := range surveys {
@@ -163,18 +189,18 @@ func (s *Server) digestScores(ctx context.Context, l appLayout, surveys []nps.Su
 		if sv.Anonymous && owner != 0 {
 			continue
 		}
-		waves, err := s.db.Waves(ctx, l.Workspace.ID, sv.ID)
+		waves, err := dw.s.db.Waves(ctx, l.Workspace.ID, sv.ID)
 		if err != nil {
 			return nil, nil, err
 		}
 		i := len(waves) - 1
-		for i >= 0 && waves[i].OpensAt.After(now) {
+		for i >= 0 && waves[i].OpensAt.After(dw.now) {
 			i--
 		}
 		if i < 0 {
 			continue
 		}
-		score, img, err := s.digestScore(ctx, l, sv, waves, i, owner)
+		score, img, err := dw.score(ctx, l, sv, waves, i, owner)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -186,9 +212,9 @@ func (s *Server) digestScores(ctx context.Context, l appLayout, surveys []nps.Su
 	return scores, images, nil
 }
 
-// digestScore is the score of waves[i] of survey sv and its trend chart.
-func (s *Server) digestScore(ctx context.Context, l appLayout, sv nps.Survey, waves []nps.Wave, i int, owner int64) (mail.DigestScore, mail.Inline, error) {
-	ws, wave := l.Workspace.ID, waves[i]
+// score is the score of waves[i] of survey sv and its trend chart.
+func (dw *digestWriter) score(ctx context.Context, l appLayout, sv nps.Survey, waves []nps.Wave, i int, owner int64) (mail.DigestScore, mail.Inline, error) {
+	s, ws, wave := dw.s, l.Workspace.ID, waves[i]
 	population := int64(0)
 	if owner == 0 {
 		population = wave.Population
@@ -225,16 +251,26 @@ func (s *Server) digestScore(ctx context.Context, l appLayout, sv nps.Survey, wa
 	if !cur.Empty() && cur.Uncertain() {
 		score.Lines = append(score.Lines, l.T("dash.small_sample.explain"))
 	}
-	img, err := s.digestTrend(ctx, l, sv, waves, owner, &score)
-	return score, img, err
+	c, err := dw.trend(ctx, l, sv, waves, owner)
+	if err != nil || c.png == nil {
+		return score, mail.Inline{}, err
+	}
+	img := mail.Inline{CID: "trend-" + strconv.FormatInt(sv.ID, 10) + "@promotor", ContentType: "image/png", Data: c.png}
+	score.Image, score.ImageAlt, score.Width, score.Height = img.CID, c.alt, digestChartPx, c.height
+	return score, img, nil
 }
 
-// digestTrend draws the survey's NPS per wave as a PNG and shows it in
-// score; a survey without responses has none.
-func (s *Server) digestTrend(ctx context.Context, l appLayout, sv nps.Survey, waves []nps.Wave, owner int64, score *mail.DigestScore) (mail.Inline, error) {
-	groups, err := s.db.Histograms(ctx, l.Workspace.ID, store.HistogramFilter{SurveyID: sv.ID, OwnerID: owner}, store.GroupBy{Dimension: store.GroupWave})
-	if err != nil || len(groups) == 0 {
-		return mail.Inline{}, err
+// trend draws the survey's NPS per wave, of the accounts of owner, as a
+// PNG; a survey without answers has none. A chart drawn before in the
+// run is drawn once.
+func (dw *digestWriter) trend(ctx context.Context, l appLayout, sv nps.Survey, waves []nps.Wave, owner int64) (digestChart, error) {
+	key := digestChartKey{survey: sv.ID, owner: owner, lang: l.Lang()}
+	if c, ok := dw.charts[key]; ok {
+		return c, nil
+	}
+	groups, err := dw.s.db.Histograms(ctx, l.Workspace.ID, store.HistogramFilter{SurveyID: sv.ID, OwnerID: owner}, store.GroupBy{Dimension: store.GroupWave})
+	if err != nil {
+		return digestChart{}, err
 	}
 	// In the order the waves opened, as the trend page shows them.
 	order := map[string]int{}
@@ -257,19 +293,21 @@ func (s *Server) digestTrend(ctx context.Context, l appLayout, sv nps.Survey, wa
 		}
 		values = append(values, f.Label+" "+value)
 	}
-	svg := chart.Trend(l.T("dash.trend.by_wave"), l.T("dash.trend.desc", "survey", sv.Name), points, l.chartLabels())
-	data, err := chartpng.PNG(svg, 2*digestChartPx)
-	if err != nil {
-		return mail.Inline{}, fmt.Errorf("trend chart of survey %d: %w", sv.ID, err)
+	var c digestChart
+	if len(points) > 0 {
+		svg := chart.Trend(l.T("dash.trend.by_wave"), l.T("dash.trend.desc", "survey", sv.Name), points, l.chartLabels())
+		if c.png, err = chartpng.PNG(svg, 2*digestChartPx); err != nil {
+			return digestChart{}, fmt.Errorf("trend chart of survey %d: %w", sv.ID, err)
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(c.png))
+		if err != nil {
+			return digestChart{}, fmt.Errorf("trend chart of survey %d: %w", sv.ID, err)
+		}
+		c.height = cfg.Height * digestChartPx / cfg.Width
+		c.alt = l.T("digest.mail.chart_alt", "survey", sv.Name, "values", strings.Join(values, ", "))
 	}
-	cfg, err := png.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return mail.Inline{}, fmt.Errorf("trend chart of survey %d: %w", sv.ID, err)
-	}
-	img := mail.Inline{CID: "trend-" + strconv.FormatInt(sv.ID, 10) + "@promotor", ContentType: "image/png", Data: data}
-	score.Image, score.Width, score.Height = img.CID, digestChartPx, cfg.Height*digestChartPx/cfg.Width
-	score.ImageAlt = l.T("digest.mail.chart_alt", "survey", sv.Name, "values", strings.Join(values, ", "))
-	return img, nil
+	dw.charts[key] = c
+	return c, nil
 }
 
 // digestDetractors is the section of the new detractors of f.
