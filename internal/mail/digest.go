@@ -2,8 +2,10 @@ package mail
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	htmltemplate "html/template"
+	"regexp"
 	"strings"
 	texttemplate "text/template"
 )
@@ -17,7 +19,14 @@ import (
 type Digest struct {
 	Language string
 	Subject  string
-	Greeting string
+	// Colour is the workspace's brand colour, "#rrggbb", of the rule at
+	// the top and the quotes' borders (never of text, whose contrast it
+	// might spoil); empty for Promotor's blue.
+	Colour string
+	// Logo is the CID of the workspace's logo among Images, shown at the
+	// top with the text alternative LogoAlt; empty for none.
+	Logo, LogoAlt string
+	Greeting      string
 	// Intro are the paragraphs before the scores.
 	Intro    []string
 	Scores   []DigestScore
@@ -78,6 +87,8 @@ type DigestLink struct {
 // digestPage is the data of both digest templates.
 type digestPage struct {
 	Lang, Subject, Greeting string
+	Colour, LogoAlt         string
+	LogoSrc                 htmltemplate.URL
 	Intro                   []string
 	Scores                  []digestScore
 	Sections                []DigestSection
@@ -93,6 +104,13 @@ type digestScore struct {
 	Src htmltemplate.URL
 }
 
+// promotorBlue is the colour of the digest's rule and quotes without a
+// brand colour.
+const promotorBlue = "#1d4ed8"
+
+// brandColour matches a colour as workspaces keep it.
+var brandColour = regexp.MustCompile(`^#[0-9a-f]{6}$`)
+
 // Digest renders d as a message with subject, text, HTML, its images and
 // the unsubscribe header; the caller sets To and MessageID.
 func (r *Renderer) Digest(d Digest) (*Message, error) {
@@ -103,9 +121,14 @@ func (r *Renderer) Digest(d Digest) (*Message, error) {
 		ButtonURL:   d.ButtonURL,
 		ButtonLabel: oneLine(d.ButtonLabel),
 		Footer:      oneLine(d.Footer),
+		Colour:      cmp.Or(d.Colour, promotorBlue),
+		LogoAlt:     oneLine(d.LogoAlt),
 	}
 	if p.Subject == "" {
 		return nil, fmt.Errorf("mail: digest: no subject")
+	}
+	if !brandColour.MatchString(p.Colour) {
+		return nil, fmt.Errorf("mail: digest: the colour %q is not #rrggbb", d.Colour)
 	}
 	if err := checkURL(d.UnsubscribeURL); err != nil {
 		return nil, fmt.Errorf("mail: digest: unsubscribe link: %w", err)
@@ -121,6 +144,12 @@ func (r *Renderer) Digest(d Digest) (*Message, error) {
 	images := map[string]bool{}
 	for _, img := range d.Images {
 		images[img.CID] = true
+	}
+	if d.Logo != "" {
+		if !images[d.Logo] {
+			return nil, fmt.Errorf("mail: digest: the logo %q is not among the images", d.Logo)
+		}
+		p.LogoSrc = htmltemplate.URL("cid:" + d.Logo)
 	}
 	for _, s := range d.Intro {
 		if s = paragraph(s); s != "" {

@@ -14,6 +14,9 @@ func testDigest(t *testing.T) mail.Digest {
 	return mail.Digest{
 		Language: "en",
 		Subject:  "Your weekly NPS digest: Molenaar & Zn.",
+		Colour:   "#0f766e",
+		Logo:     "logo@promotor",
+		LogoAlt:  "Molenaar & Zn.",
 		Greeting: "Hello Eva,",
 		Intro:    []string{"Your digest of Molenaar & Zn., with what happened since 2026-05-04."},
 		Scores: []mail.DigestScore{
@@ -33,7 +36,8 @@ func testDigest(t *testing.T) mail.Digest {
 		Footer:         "You receive this digest every week.",
 		Links:          []mail.DigestLink{{Label: "Change how often", URL: "https://nps.example.com/w/acme/digest"}, {Label: "Unsubscribe", URL: "https://nps.example.com/d/tok"}},
 		UnsubscribeURL: "https://nps.example.com/d/tok",
-		Images:         []mail.Inline{{CID: "trend-1@promotor", ContentType: "image/png", Data: testPNG(t, 4, 2, color.White)}},
+		Images: []mail.Inline{{CID: "trend-1@promotor", ContentType: "image/png", Data: testPNG(t, 4, 2, color.White)},
+			{CID: "logo@promotor", ContentType: "image/png", Data: testPNG(t, 2, 2, color.Black)}},
 	}
 }
 
@@ -45,10 +49,11 @@ func TestRenderDigestGolden(t *testing.T) {
 	}
 	golden(t, "digest-en.txt", "Subject: "+m.Subject+"\n\n"+m.Text)
 	golden(t, "digest-en.html", m.HTML)
-	if m.Unsubscribe.URL != d.UnsubscribeURL || len(m.Inline) != 1 || m.Inline[0].CID != "trend-1@promotor" {
+	if m.Unsubscribe.URL != d.UnsubscribeURL || len(m.Inline) != 2 || m.Inline[0].CID != "trend-1@promotor" {
 		t.Errorf("headers and parts: got unsubscribe %q and %d images, want %q and the chart", m.Unsubscribe.URL, len(m.Inline), d.UnsubscribeURL)
 	}
-	for _, want := range []string{`src="cid:trend-1@promotor"`, `alt="NPS per wave: 2025 &#43;6, 2026 &#43;18"`, "Anna at &lt;Acme&gt; gave a 3",
+	for _, want := range []string{`src="cid:trend-1@promotor"`, `src="cid:logo@promotor" height="48" alt="Molenaar &amp; Zn."`,
+		"border-top:4px solid #0f766e", "border-left:4px solid #0f766e", `alt="NPS per wave: 2025 &#43;6, 2026 &#43;18"`, "Anna at &lt;Acme&gt; gave a 3",
 		"Too slow &lt;b&gt;again&lt;/b&gt;\nand expensive", `href="https://nps.example.com/d/tok"`} {
 		if !strings.Contains(m.HTML, want) {
 			t.Errorf("HTML lacks %q", want)
@@ -73,6 +78,8 @@ func TestRenderDigestRejects(t *testing.T) {
 		"relative link":         func(d *mail.Digest) { d.Links[0].URL = "/w/acme/digest" },
 		"image it lacks":        func(d *mail.Digest) { d.Scores[0].Image = "other@promotor" },
 		"image of another type": func(d *mail.Digest) { d.Images[0].ContentType = "text/html" },
+		"logo it lacks":         func(d *mail.Digest) { d.Logo = "other@promotor" },
+		"colour breaking out":   func(d *mail.Digest) { d.Colour = "red;background:url(x)" },
 		"image ID breaking out": func(d *mail.Digest) {
 			d.Images[0].CID, d.Scores[0].Image = `x"onerror="alert(1)`, `x"onerror="alert(1)`
 		},

@@ -194,11 +194,14 @@ type Money struct {
 	// then what became of its accounts per category.
 	Observed bool
 	Outcomes nps.Outcomes
-	// Calculator is the value of raising the NPS by 10 points, under the
-	// rules of thumb of the first article; HasCalculator is false
-	// without revenue.
-	Calculator    nps.CalculatorResult
-	HasCalculator bool
+	// Calculator is the value of raising the NPS by 10 points (to at most
+	// 100) from CalculatorInput: the revenue of the accounts that answered,
+	// the churn rate last observed (0 when none was), no marketing budget
+	// (none is known) and the rules of thumb of the first article.
+	// HasCalculator is false without revenue or responses.
+	Calculator      nps.CalculatorResult
+	CalculatorInput nps.CalculatorInput
+	HasCalculator   bool
 	// Growth is earned growth in the wave's year; HasGrowth is false when
 	// the revenue of the year before is missing.
 	Growth    nps.Growth

@@ -24,6 +24,9 @@ type PlanFilter struct {
 	// OwnerID keeps the plans of the accounts one user owns, as a member
 	// sees them.
 	OwnerID int64
+	// CreatedFrom and CreatedBefore keep the plans made in a period;
+	// zero times leave it open.
+	CreatedFrom, CreatedBefore time.Time
 	// Limit caps the number of plans (0: 500).
 	Limit int
 }
@@ -150,6 +153,12 @@ func (db *DB) Plans(ctx context.Context, workspaceID int64, f PlanFilter) ([]Pla
 	}
 	if f.OwnerID != 0 {
 		w.and("a.owner_id = " + w.arg(f.OwnerID))
+	}
+	if !f.CreatedFrom.IsZero() {
+		w.and("p.created_at >= " + w.arg(f.CreatedFrom))
+	}
+	if !f.CreatedBefore.IsZero() {
+		w.and("p.created_at < " + w.arg(f.CreatedBefore))
 	}
 	today := w.arg(db.now().Format(time.DateOnly))
 	limit := f.Limit

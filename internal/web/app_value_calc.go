@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/promotor/promotor/internal/annual"
 	"github.com/promotor/promotor/internal/importer"
 	"github.com/promotor/promotor/internal/nps"
 )
@@ -196,7 +197,7 @@ func (s *Server) calcDefaults(r *http.Request, a *appRequest, p *valueCalcPage) 
 	if err != nil {
 		return err
 	}
-	if res := estimate(h, 0); !res.Empty() {
+	if res := annual.Estimate(h, 0); !res.Empty() {
 		p.Form["current"] = strconv.FormatInt(res.Rounded(), 10)
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/promotor/promotor/internal/annual"
 	"github.com/promotor/promotor/internal/chart"
 	"github.com/promotor/promotor/internal/chart/chartpng"
 	"github.com/promotor/promotor/internal/mail"
@@ -34,7 +35,8 @@ import (
 //     for the first, since one period before it) scoring 0 to 6 now;
 //   - the overdue follow-ups, for members and up (a viewer works none);
 //   - links to the dashboard, to the digest's settings and to a one-click
-//     unsubscribe.
+//     unsubscribe;
+//   - the workspace's brand: its logo at the top and its colour.
 
 const (
 	// digestBatch is how many due digests one round of a run reads.
@@ -59,7 +61,7 @@ const (
 // the others were tried. The serve command runs it every minute.
 func (s *Server) SendDigests(ctx context.Context) error {
 	now := s.db.Now()
-	dw := &digestWriter{s: s, now: now, charts: map[digestChartKey]digestChart{}}
+	dw := &digestWriter{s: s, now: now, charts: map[digestChartKey]digestChart{}, brands: map[int64]nps.Brand{}}
 	var errs []error
 	failed := map[[2]int64]bool{}
 	for ctx.Err() == nil {
@@ -90,11 +92,13 @@ func (s *Server) SendDigests(ctx context.Context) error {
 
 // digestWriter writes the digests of one run, all as of now. The charts
 // it drew are kept for the run: the users of a workspace who see the
-// same accounts in the same language get the same chart, drawn once.
+// same accounts in the same language get the same chart, drawn once; and
+// so are the workspaces' brands, read once.
 type digestWriter struct {
 	s      *Server
 	now    time.Time
 	charts map[digestChartKey]digestChart
+	brands map[int64]nps.Brand
 }
 
 // digestChartKey names a trend chart: a survey's, of the accounts of an
@@ -151,6 +155,18 @@ func (dw *digestWriter) mail(ctx context.Context, r store.DigestRecipient) (nps.
 		{Label: msg.T("digest.mail.unsubscribe"), URL: d.UnsubscribeURL}}
 	if d.Scores, d.Images, err = dw.scores(ctx, l, surveys, owner); err != nil {
 		return nps.Notification{}, err
+	}
+	brand, ok := dw.brands[r.WorkspaceID]
+	if !ok {
+		if brand, err = s.db.Brand(ctx, r.WorkspaceID); err != nil {
+			return nps.Notification{}, err
+		}
+		dw.brands[r.WorkspaceID] = brand
+	}
+	d.Colour = brand.Colour
+	if len(brand.Logo) > 0 {
+		d.Logo, d.LogoAlt = "logo@promotor", r.Workspace.Name
+		d.Images = append(d.Images, mail.Inline{CID: d.Logo, ContentType: brand.LogoType, Data: brand.Logo})
 	}
 	detractors, err := s.digestDetractors(ctx, l, ws, surveys, store.DetractorFilter{After: since, Until: now, OwnerID: owner, Limit: digestItems})
 	if err != nil {
@@ -223,7 +239,7 @@ func (dw *digestWriter) score(ctx context.Context, l appLayout, sv nps.Survey, w
 	if err != nil {
 		return mail.DigestScore{}, mail.Inline{}, err
 	}
-	cur := figure{Result: estimate(h, population), Label: wave.Name}
+	cur := figure{Result: annual.Estimate(h, population), Label: wave.Name}
 	score := mail.DigestScore{Title: l.T("digest.mail.score_title", "survey", sv.Name, "wave", wave.Name), Score: l.T("dash.no_responses")}
 	if !cur.Empty() {
 		score.Score = cur.Format()
@@ -238,7 +254,7 @@ func (dw *digestWriter) score(ctx context.Context, l appLayout, sv nps.Survey, w
 		if err != nil {
 			return mail.DigestScore{}, mail.Inline{}, err
 		}
-		c := compare(estimate(ph, 0), cur.Result)
+		c := compare(annual.Estimate(ph, 0), cur.Result)
 		switch {
 		case !c.OK:
 			score.Lines = append(score.Lines, l.T("digest.mail.previous_empty", "wave", prev.Name))
@@ -285,7 +301,7 @@ func (dw *digestWriter) trend(ctx context.Context, l appLayout, sv nps.Survey, w
 		if !ok {
 			continue
 		}
-		f := figure{Result: estimate(g.Histogram, 0), Label: waves[i].Name}
+		f := figure{Result: annual.Estimate(g.Histogram, 0), Label: waves[i].Name}
 		points = append(points, f.point())
 		value := "—"
 		if !f.Empty() {

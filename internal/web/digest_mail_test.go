@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
 	"image/png"
 	"io"
 	"log/slog"
@@ -27,7 +28,8 @@ import (
 // survey with last year's wave (43 answers, NPS −44) and this year's (38
 // answers, NPS +63, five of them new detractors: three on the analyst's
 // account, one on the member's own, besides the fixture's), two overdue
-// follow-ups (one on each of those accounts), and three subscribers with
+// follow-ups (one on each of those accounts), the workspace's colour and
+// logo, and three subscribers with
 // Mailpit addresses: an owner in English, a member in Dutch and a viewer
 // without a name or language.
 type digestRun struct {
@@ -92,6 +94,15 @@ func newDigestRun(t *testing.T, db *store.DB, mp *mailtest.Mailpit) *digestRun {
 	mine := appMust(db.CreateContact(ctx, r.acme.ID, nps.Contact{AccountID: r.mine.ID, Name: "Karin Klant", Email: "karin@mijnklant.example"}))(t)
 	appMust(db.RecordResponse(ctx, r.acme.ID, nps.Response{WaveID: r.wave.ID, ContactID: mine.ID, Score: 2,
 		Comment: "Levering <b>te laat</b>", Channel: nps.ChannelLink}))(t)
+
+	// The workspace's brand: a colour and a logo.
+	var logo bytes.Buffer
+	if err := png.Encode(&logo, image.NewRGBA(image.Rect(0, 0, 120, 40))); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UpdateBrand(ctx, r.acme.ID, store.BrandUpdate{Colour: "#0f766e", Logo: logo.Bytes()}); err != nil {
+		t.Fatal(err)
+	}
 
 	rule := appMust(db.CreateAlertRule(ctx, r.acme.ID, nps.AlertRule{Name: "Detractor", Kind: nps.RuleScore, MaxScore: 6, FollowUpDays: 2, Active: true}))(t)
 	r.otherLate = r.insertAlert(t, r.acme.ID, rule.ID, 0, r.analystAccount.ID, 0, r.users["analyst"].ID, nps.AlertOpen, r.clock.now().Add(time.Hour))
@@ -195,10 +206,10 @@ func TestDigestThroughMailpit(t *testing.T) {
 		if strings.Contains(html, "<b>bold</b>") || !strings.Contains(html, "analyst account comment &lt;b&gt;bold&lt;/b&gt;") {
 			t.Error("the owner's digest does not escape a comment's markup")
 		}
-		// The charts: one PNG per survey with answers, each shown by its
-		// Content-ID, none an attachment.
-		if len(owner.msg.Inline) != 2 || len(owner.msg.Attachments) != 0 {
-			t.Fatalf("owner's digest parts: got %d inline, %d attachments, want the 2 charts inline", len(owner.msg.Inline), len(owner.msg.Attachments))
+		// The charts: one PNG per survey with answers, and the logo, each
+		// shown by its Content-ID, none an attachment.
+		if len(owner.msg.Inline) != 3 || len(owner.msg.Attachments) != 0 {
+			t.Fatalf("owner's digest parts: got %d inline, %d attachments, want the 2 charts and the logo inline", len(owner.msg.Inline), len(owner.msg.Attachments))
 		}
 		for _, part := range owner.msg.Inline {
 			if part.ContentType != "image/png" || !strings.Contains(html, `src="cid:`+part.ContentID+`"`) {
@@ -206,9 +217,16 @@ func TestDigestThroughMailpit(t *testing.T) {
 			}
 			data := appMust(r.mp.API.Part(ctx, owner.msg.ID, part.PartID))(t)
 			img, err := png.Decode(bytes.NewReader(data))
-			if err != nil || img.Bounds().Dx() != 2*digestChartPx {
-				t.Errorf("inline part %s: %v, want a PNG %d pixels wide", part.ContentID, err, 2*digestChartPx)
+			want := 2 * digestChartPx
+			if part.ContentID == "logo@promotor" {
+				want = 120
 			}
+			if err != nil || img.Bounds().Dx() != want {
+				t.Errorf("inline part %s: %v, want a PNG %d pixels wide", part.ContentID, err, want)
+			}
+		}
+		if !strings.Contains(html, "border-top:4px solid #0f766e") || !strings.Contains(html, `alt="Acme"`) {
+			t.Error("the owner's digest lacks the workspace's colour or logo")
 		}
 		if !strings.Contains(html, `alt="NPS per wave of Relationship NPS: 2025 -44, 2026 &#43;63"`) {
 			t.Errorf("the chart's text alternative is missing from:\n%s", html)
