@@ -172,7 +172,10 @@ func tasks(sender *send.Sender, closed *loop.Loop, analyser *insight.Analyser, a
 		{Name: "silent-key-accounts", Every: time.Hour, Timeout: 5 * time.Minute, Run: app.RaiseSilentKeyAccounts},
 	}
 	if sender.Mail != nil {
-		t = append(t, jobs.Task{Name: "send-messages", Every: time.Second, Timeout: time.Minute, Run: sender.Drain})
+		// Digests are written when they can be sent: one written while no
+		// SMTP server is set would report a week that is long past.
+		t = append(t, jobs.Task{Name: "send-messages", Every: time.Second, Timeout: time.Minute, Run: sender.Drain},
+			jobs.Task{Name: "send-digests", Every: time.Minute, Timeout: 5 * time.Minute, Run: app.SendDigests})
 	}
 	return t
 }

@@ -91,8 +91,9 @@ func (l *Loop) Deliver(ctx context.Context, id int64, last bool) error {
 	return nil
 }
 
-// SendEmail sends one loop email and records the outcome. A temporary
-// failure asks for another attempt, unless last.
+// SendEmail sends one loop email, with its inline images and unsubscribe
+// link when it has them, and records the outcome. A temporary failure
+// asks for another attempt, unless last.
 func (l *Loop) SendEmail(ctx context.Context, id int64, last bool) error {
 	n, err := l.DB.NotificationToSend(ctx, id)
 	if err != nil {
@@ -106,7 +107,11 @@ func (l *Loop) SendEmail(ctx context.Context, id int64, last bool) error {
 		host = u.Hostname()
 	}
 	m := &mail.Message{To: mail.Address{Name: n.ToName, Email: n.ToEmail}, Subject: n.Subject, Text: n.Text, HTML: n.HTML,
-		MessageID: mail.NewMessageID(string(n.Kind)+"-"+strconv.FormatInt(n.ID, 10), host)}
+		MessageID:   mail.NewMessageID(string(n.Kind)+"-"+strconv.FormatInt(n.ID, 10), host),
+		Unsubscribe: mail.Unsubscribe{URL: n.UnsubscribeURL}}
+	for _, img := range n.Inline {
+		m.Inline = append(m.Inline, mail.Inline{CID: img.CID, ContentType: img.ContentType, Data: img.Data})
+	}
 	sendErr := l.Mail.Send(ctx, m)
 	final := last || mail.IsPermanent(sendErr)
 	if err := l.DB.RecordNotification(ctx, id, m.MessageID, sendErr, final); err != nil {

@@ -1,6 +1,9 @@
 package mail
 
 import (
+	"bytes"
+	"fmt"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -18,7 +21,8 @@ const (
 
 // compose turns m into a go-mail message from from: multipart/alternative
 // with the text part first (clients show the last part they can, so the
-// HTML). m must have been validated.
+// HTML), inside multipart/related with the inline images when there are
+// any. m must have been validated.
 func compose(from Address, m *Message, now time.Time) (*gomail.Msg, error) {
 	g := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	if err := g.FromFormat(from.Name, from.Email); err != nil {
@@ -54,6 +58,20 @@ func compose(from Address, m *Message, now time.Time) (*gomail.Msg, error) {
 	g.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		g.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	for i, img := range m.Inline {
+		// The part's file name is what a client offers when the image is
+		// saved; the Content-ID is what the HTML refers to.
+		name := strings.Map(func(r rune) rune {
+			if r == '@' || r == '/' || r == '\\' {
+				return '-'
+			}
+			return r
+		}, img.CID) + inlineTypes[img.ContentType]
+		if err := g.EmbedReader(name, bytes.NewReader(img.Data), gomail.WithFileContentID("<"+img.CID+">"),
+			gomail.WithFileContentType(gomail.ContentType(img.ContentType))); err != nil {
+			return nil, fmt.Errorf("inline image %d: %w", i+1, err)
+		}
 	}
 	return g, nil
 }

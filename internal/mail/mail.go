@@ -94,6 +94,57 @@ type Message struct {
 	// Unsubscribe, when its URL is set, becomes the List-Unsubscribe and
 	// List-Unsubscribe-Post headers and marks the message as bulk mail.
 	Unsubscribe Unsubscribe
+	// Inline are the images the HTML shows, each by "cid:" + its CID
+	// (<img src="cid:trend-1@promotor">), sent as parts of the message:
+	// mail clients show them without fetching anything, where most block
+	// remote images.
+	Inline []Inline
+}
+
+// Inline is an image of a message's HTML.
+type Inline struct {
+	// CID is the Content-ID without angle brackets, e.g.
+	// "trend-12@promotor": printable ASCII, no spaces or "<>", unique in
+	// the message.
+	CID string
+	// ContentType is image/png, image/jpeg or image/gif.
+	ContentType string
+	Data        []byte
+}
+
+// maxInlineBytes bounds the images of one message together: a message
+// should stay well under the size limits of mail servers (often 10 to
+// 25 MB after base64's third more).
+const maxInlineBytes = 5 << 20
+
+// inlineTypes are the content types an inline image may have, with the
+// file extension of its part's name.
+var inlineTypes = map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif"}
+
+// validateImages checks inline images: their IDs, types and sizes.
+func validateImages(images []Inline) error {
+	seen := map[string]bool{}
+	total := 0
+	for _, img := range images {
+		if img.CID == "" || !printableASCII(img.CID) || strings.ContainsAny(img.CID, "<>\"\\") {
+			return fmt.Errorf("the inline image ID %q is not printable ASCII without spaces, quotes or angle brackets", img.CID)
+		}
+		if seen[img.CID] {
+			return fmt.Errorf("two inline images have the ID %q", img.CID)
+		}
+		seen[img.CID] = true
+		if _, ok := inlineTypes[img.ContentType]; !ok {
+			return fmt.Errorf("the inline image %s has the content type %q; use image/png, image/jpeg or image/gif", img.CID, img.ContentType)
+		}
+		if len(img.Data) == 0 {
+			return fmt.Errorf("the inline image %s is empty", img.CID)
+		}
+		total += len(img.Data)
+	}
+	if total > maxInlineBytes {
+		return fmt.Errorf("the inline images have %d bytes, more than %d", total, maxInlineBytes)
+	}
+	return nil
 }
 
 // Validate reports what makes m unsendable: no valid recipient, no text
@@ -134,7 +185,10 @@ func (m *Message) Validate() error {
 	if m.Unsubscribe.Mailto != "" && !strings.HasPrefix(m.Unsubscribe.Mailto, "mailto:") {
 		return fmt.Errorf("the unsubscribe mailto %q does not start with mailto:", m.Unsubscribe.Mailto)
 	}
-	return nil
+	if len(m.Inline) > 0 && m.HTML == "" {
+		return errors.New("inline images need an HTML body")
+	}
+	return validateImages(m.Inline)
 }
 
 // NewMessageID returns a unique Message-ID "<local.random@domain>", e.g.

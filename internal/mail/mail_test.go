@@ -19,6 +19,8 @@ func TestMessageValidate(t *testing.T) {
 			MessageID:   "<inv-1.abc@example.com>",
 			Invitation:  "tok-1",
 			Unsubscribe: mail.Unsubscribe{URL: "https://nps.example.com/u/tok-1", Mailto: "mailto:u+tok-1@example.com"},
+			HTML:        `<img src="cid:a@x">`,
+			Inline:      []mail.Inline{{CID: "a@x", ContentType: "image/png", Data: []byte("png")}},
 		}
 	}
 	if err := ok().Validate(); err != nil {
@@ -38,6 +40,27 @@ func TestMessageValidate(t *testing.T) {
 		"mailto without URL": func(m *mail.Message) { m.Unsubscribe.URL = "" },
 		"unsubscribe scheme": func(m *mail.Message) { m.Unsubscribe.URL = "javascript:alert(1)" },
 		"mailto scheme":      func(m *mail.Message) { m.Unsubscribe.Mailto = "u@example.com" },
+		"inline without HTML": func(m *mail.Message) {
+			m.HTML = ""
+			m.Inline = []mail.Inline{{CID: "a@x", ContentType: "image/png", Data: []byte("png")}}
+		},
+		"inline without ID": func(m *mail.Message) { m.Inline = []mail.Inline{{ContentType: "image/png", Data: []byte("png")}} },
+		"inline ID with space": func(m *mail.Message) {
+			m.Inline = []mail.Inline{{CID: "a b@x", ContentType: "image/png", Data: []byte("png")}}
+		},
+		"inline ID bracket": func(m *mail.Message) {
+			m.Inline = []mail.Inline{{CID: "a>@x", ContentType: "image/png", Data: []byte("png")}}
+		},
+		"inline ID twice": func(m *mail.Message) {
+			m.Inline = []mail.Inline{{CID: "a@x", ContentType: "image/png", Data: []byte("1")}, {CID: "a@x", ContentType: "image/png", Data: []byte("2")}}
+		},
+		"inline SVG": func(m *mail.Message) {
+			m.Inline = []mail.Inline{{CID: "a@x", ContentType: "image/svg+xml", Data: []byte("<svg/>")}}
+		},
+		"inline empty": func(m *mail.Message) { m.Inline = []mail.Inline{{CID: "a@x", ContentType: "image/png"}} },
+		"inline too big": func(m *mail.Message) {
+			m.Inline = []mail.Inline{{CID: "a@x", ContentType: "image/png", Data: make([]byte, 6<<20)}}
+		},
 	}
 	for name, change := range tests {
 		m := ok()

@@ -87,6 +87,9 @@ type Renderer struct {
 	// noticeHTML and noticeText lay out the loop's emails (notice.go).
 	noticeHTML *htmltemplate.Template
 	noticeText *texttemplate.Template
+	// digestHTML and digestText lay out the digest (digest.go).
+	digestHTML *htmltemplate.Template
+	digestText *texttemplate.Template
 	// langs remembers the catalog language chosen for each language asked
 	// for: matching costs more than writing the rest of a message.
 	langs sync.Map
@@ -106,7 +109,11 @@ func NewRenderer(c *i18n.Catalog) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Renderer{catalog: c, html: h, text: t, noticeHTML: nh, noticeText: nt}, nil
+	dh, dt, err := parseDigest()
+	if err != nil {
+		return nil, err
+	}
+	return &Renderer{catalog: c, html: h, text: t, noticeHTML: nh, noticeText: nt, digestHTML: dh, digestText: dt}, nil
 }
 
 // invitationPage is the data of both invitation templates.

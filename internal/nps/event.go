@@ -143,6 +143,7 @@ const (
 	NotifyEscalation NotificationKind = "escalation"
 	NotifyUpdate     NotificationKind = "update"
 	NotifyThanks     NotificationKind = "thanks"
+	NotifyDigest     NotificationKind = "digest"
 )
 
 // NotificationState is where a loop email stands.
@@ -157,8 +158,8 @@ const (
 
 // Notification is one loop email, written out in full when it was
 // decided: an alert to an owner (SubjectID the alert), an escalation
-// (the alert), a progress update (the plan item) or a thank-you (the
-// promoter action).
+// (the alert), a progress update (the plan item), a thank-you (the
+// promoter action) or a user's digest (the user).
 type Notification struct {
 	ID          int64
 	WorkspaceID int64
@@ -170,10 +171,24 @@ type Notification struct {
 	Subject     string
 	Text        string
 	HTML        string
-	State       NotificationState
-	Attempts    int
-	Error       string
-	MessageID   string
-	SentAt      time.Time
-	CreatedAt   time.Time
+	// UnsubscribeURL, when set, is the one-click unsubscribe link that
+	// the email's List-Unsubscribe header offers (a digest's).
+	UnsubscribeURL string
+	// Inline are the images the HTML shows by "cid:" reference, stored
+	// with the email so that the queued email is complete; only
+	// NotificationToSend reads them back.
+	Inline    []InlineImage
+	State     NotificationState
+	Attempts  int
+	Error     string
+	MessageID string
+	SentAt    time.Time
+	CreatedAt time.Time
+}
+
+// InlineImage is an image of an email's HTML, referenced as "cid:" + CID.
+type InlineImage struct {
+	CID         string
+	ContentType string
+	Data        []byte
 }

@@ -53,6 +53,10 @@ var unscoped = map[string]bool{
 	// The comment analysis works through every workspace that has
 	// responses to analyse.
 	"InsightDue": true,
+	// The digest task works through every workspace's due digests; what
+	// it writes is keyed by the subscription it read. An unsubscribe
+	// link's token decides the workspace, as an invitation's.
+	"DueDigests": true, "QueueDigest": true, "DigestByToken": true, "UnsubscribeDigest": true,
 	// A report link's token decides the workspace, as an invitation's.
 	"ReportLinkByToken": true,
 }
@@ -105,6 +109,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 			Comment: "#b-theme bad", Answers: nps.Answers{SwitchIntent: nps.SwitchYes}, Channel: nps.ChannelLink}))(t)
 		analyseAll(t, db, b.ws.ID)
 		promoterCalls := promoterIsolation(t, db, b)
+		must(db.SetDigest(ctx, b.ws.ID, b.owner.ID, nps.DigestWeekly))(t)
 		a := newFixture(t, db, "tenant-a")
 		b.clock = a.clock
 		before := dumpWorkspace(t, db, b)
@@ -225,6 +230,9 @@ func TestWorkspaceIsolation(t *testing.T) {
 			"ReplayWebhookDelivery": func() error { _, err := db.ReplayWebhookDelivery(ctx, A, bAlerts.delivery); return err },
 			// B's owner is no member of A (yet: AddMember below).
 			"CreateAPIToken": func() error { _, _, err := db.CreateAPIToken(ctx, A, "Steal", b.owner.ID); return err },
+			"SetDigest":      func() error { _, err := db.SetDigest(ctx, A, b.owner.ID, nps.DigestMonthly); return err },
+			// B's owner has a digest of B, none of A.
+			"DigestSubscription": func() error { _, err := db.DigestSubscription(ctx, A, b.owner.ID); return err },
 			// B's account, whose years of revenue A neither reads nor writes.
 			"AccountRevenue": func() error { _, err := db.AccountRevenue(ctx, A, b.account.ID); return err },
 			"UpsertAccountRevenue": func() error {
@@ -256,6 +264,11 @@ func TestWorkspaceIsolation(t *testing.T) {
 				n := len(l)
 				l, err2 := db.Alerts(ctx, A, store.AlertFilter{})
 				return n + len(l), errors.Join(err, err2)
+			},
+			"NewDetractors": func() (int, error) {
+				l, total, err := db.NewDetractors(ctx, A, store.DetractorFilter{After: t0.AddDate(-1, 0, 0), Until: t0.AddDate(1, 0, 0),
+					OwnerID: b.owner.ID, Limit: 10})
+				return len(l) + int(total), err
 			},
 			"Notifications": func() (int, error) {
 				l, err := db.Notifications(ctx, A, nps.NotifyAlert, bAlerts.alert)

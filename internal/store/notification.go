@@ -11,27 +11,38 @@ import (
 
 // notificationColumns are the columns scanNotification reads, in order.
 const notificationColumns = `id, workspace_id, kind, subject_id, account_id, to_email, to_name, subject,
-	text_body, html_body, state, attempts, error, message_id, sent_at, created_at`
+	text_body, html_body, unsubscribe_url, state, attempts, error, message_id, sent_at, created_at`
 
 func scanNotification(row rowScanner) (nps.Notification, error) {
 	var n nps.Notification
 	err := row.Scan(&n.ID, &n.WorkspaceID, &n.Kind, &n.SubjectID, idCol{&n.AccountID}, &n.ToEmail, &n.ToName,
-		&n.Subject, &n.Text, &n.HTML, &n.State, &n.Attempts, &n.Error, &n.MessageID, timeCol{&n.SentAt}, timeCol{&n.CreatedAt})
+		&n.Subject, &n.Text, &n.HTML, &n.UnsubscribeURL, &n.State, &n.Attempts, &n.Error, &n.MessageID, timeCol{&n.SentAt}, timeCol{&n.CreatedAt})
 	return n, err
 }
 
-// insertNotification queues a loop email in the transaction that decided
-// it; the job queue sends it (see PendingNotifications).
+// insertNotification queues a loop email, with its inline images, in the
+// transaction that decided it; the job queue sends it (see
+// PendingNotifications).
 func insertNotification(ctx context.Context, q querier, now time.Time, n nps.Notification) (int64, error) {
 	if n.ToEmail == "" || n.Subject == "" || n.Text == "" {
 		return 0, fmt.Errorf("notification %s without recipient, subject or text", n.Kind)
 	}
 	var id int64
 	err := q.QueryRowContext(ctx, `INSERT INTO notifications (workspace_id, kind, subject_id, account_id, to_email, to_name,
-			subject, text_body, html_body, state, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10) RETURNING id`,
-		n.WorkspaceID, n.Kind, n.SubjectID, nullID(n.AccountID), n.ToEmail, n.ToName, n.Subject, n.Text, n.HTML, now).Scan(&id)
-	return id, err
+			subject, text_body, html_body, unsubscribe_url, state, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11) RETURNING id`,
+		n.WorkspaceID, n.Kind, n.SubjectID, nullID(n.AccountID), n.ToEmail, n.ToName, n.Subject, n.Text, n.HTML,
+		n.UnsubscribeURL, now).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	for _, img := range n.Inline {
+		if _, err := q.ExecContext(ctx, `INSERT INTO notification_images (workspace_id, notification_id, cid, content_type, data)
+			VALUES ($1, $2, $3, $4, $5)`, n.WorkspaceID, id, img.CID, img.ContentType, img.Data); err != nil {
+			return 0, fmt.Errorf("image %s of notification %s: %w", img.CID, n.Kind, err)
+		}
+	}
+	return id, nil
 }
 
 // PendingNotifications returns the IDs of the loop emails that wait for
@@ -54,12 +65,23 @@ func (db *DB) NotificationsQueued(ctx context.Context, ids []int64) error {
 	return markQueued(ctx, db, "notifications", ids)
 }
 
-// NotificationToSend returns a loop email by ID, for the job that sends
-// it; the job has no workspace but the row's own.
+// NotificationToSend returns a loop email by ID with its inline images,
+// for the job that sends it; the job has no workspace but the row's own.
 func (db *DB) NotificationToSend(ctx context.Context, id int64) (nps.Notification, error) {
 	n, err := scanNotification(db.sql.QueryRowContext(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE id = $1`, id))
 	if err != nil {
 		return n, fmt.Errorf("store: notification: %w", notFound(err, "notification", id))
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT cid, content_type, data FROM notification_images
+		WHERE workspace_id = $1 AND notification_id = $2 ORDER BY cid`, n.WorkspaceID, id)
+	if err != nil {
+		return n, fmt.Errorf("store: notification images: %w", err)
+	}
+	if n.Inline, err = collect(rows, func(row rowScanner) (nps.InlineImage, error) {
+		var img nps.InlineImage
+		return img, row.Scan(&img.CID, &img.ContentType, &img.Data)
+	}); err != nil {
+		return n, fmt.Errorf("store: notification images: %w", err)
 	}
 	return n, nil
 }

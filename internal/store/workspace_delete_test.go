@@ -65,7 +65,8 @@ func TestWorkspaceTablesComplete(t *testing.T) {
 // fillWorkspace gives the fixture's workspace a row in every table it can
 // reach through the store: a changed answer (a revision and rollup cells),
 // an import with an idempotency key, a tag, a benchmark, an opted-out
-// contact, a reminder, an API token and a started send.
+// contact, a reminder, an API token, a started send, the loop's rows and
+// a digest queued with its chart.
 func fillWorkspace(t *testing.T, f *fixture) {
 	t.Helper()
 	ctx := context.Background()
@@ -107,6 +108,7 @@ func fillWorkspace(t *testing.T, f *fixture) {
 	fillAlerts(t, f)
 	fillPlans(t, f)
 	fillPromoters(t, f)
+	fillDigest(t, f)
 	must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: f.wave.ID, ContactID: quiet.ID, Score: 4,
 		Comment: "#price bad", Answers: nps.Answers{SwitchIntent: nps.SwitchYes}, Channel: nps.ChannelLink}))(t)
 	analyseAll(t, db, f.ws.ID)

@@ -375,6 +375,8 @@ var wantRoles = map[string]nps.Role{
 	"POST /w/{slug}/themes/taxonomy/default":                          nps.RoleAnalyst,
 	"GET /w/{slug}/value":                                             nps.RoleViewer,
 	"GET /w/{slug}/value/calculator":                                  nps.RoleViewer,
+	"GET /w/{slug}/digest":                                            nps.RoleViewer,
+	"POST /w/{slug}/digest":                                           nps.RoleViewer,
 }
 
 // routeTry is one route of a route-matrix test: try returns the path and

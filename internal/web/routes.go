@@ -23,11 +23,11 @@ type Options struct {
 	// Empty means the address the request came to.
 	BaseURL string
 	// MailBaseURL is the address that links in emails written without a
-	// request (escalations, silent-account alerts) start with; empty
-	// means BaseURL.
+	// request (escalations, silent-account alerts, digests) start with;
+	// empty means BaseURL.
 	MailBaseURL string
 	// Mail sends the test emails of the signed-in area; nil when no SMTP
-	// server is configured.
+	// server is configured, which the digest's page tells its readers.
 	Mail mail.Sender
 }
 
@@ -202,6 +202,16 @@ func (s *Server) loopRoutes() []appRoute {
 	return slices.Concat(s.dashboardRoutes(), s.alertRoutes(), s.webhookRoutes(), s.planRoutes(), s.promoterRoutes())
 }
 
+// digestRoutes are the pages where each user, of any role, chooses their
+// own digest email of the workspace (app_digest.go). TestDigestRoutes
+// tries each as every role and as a user of another workspace.
+func (s *Server) digestRoutes() []appRoute {
+	return []appRoute{
+		{"GET /w/{slug}/digest", nps.RoleViewer, s.handleDigest},
+		{"POST /w/{slug}/digest", nps.RoleViewer, s.handleDigestUpdate},
+	}
+}
+
 // insightRoutes are the pages of what the comments say: the themes page
 // with the loyalty matrix (app_themes.go) and the taxonomy that finds the
 // themes (app_themes_taxonomy.go), which analysts edit. TestThemesRoutes
@@ -248,6 +258,10 @@ func (s *Server) Handler() http.Handler {
 	// A report shared by its read-only link (app_report.go).
 	mux.Handle("GET /r/{token}", s.surveyHandler(s.handleSharedReport))
 	mux.Handle("GET /r/{token}/pdf", s.surveyHandler(s.handleSharedReportPDF))
+	// Unsubscribe links of digest emails (app_digest.go: GET asks, POST,
+	// also RFC 8058's one-click, stops the digest), without signing in.
+	mux.Handle("GET /d/{token}", s.htmlPage(s.handleDigestUnsubscribeForm))
+	mux.Handle("POST /d/{token}", s.htmlPage(s.handleDigestUnsubscribe))
 
 	// Signed-in area. Each page of a workspace (/w/{slug}/…) names the
 	// least role that may use it; app.go has the whole matrix.
@@ -285,7 +299,7 @@ func (s *Server) Handler() http.Handler {
 		{"GET /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokens},
 		{"POST /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokenCreate},
 		{"POST /w/{slug}/tokens/{token}/revoke", nps.RoleOwner, s.handleAppTokenRevoke},
-	}, slices.Concat(s.loopRoutes(), s.insightRoutes(), s.valueRoutes(), s.reportRoutes())...) {
+	}, slices.Concat(s.loopRoutes(), s.insightRoutes(), s.valueRoutes(), s.reportRoutes(), s.digestRoutes())...) {
 		mux.Handle(rt.pattern, s.inWorkspace(rt.min, rt.handler))
 	}
 

@@ -60,6 +60,21 @@ type Message struct {
 		Errors     string
 		HeaderPost string
 	}
+	// Inline are the parts shown inside the message (an image the HTML
+	// refers to by Content-ID), Attachments the others.
+	Inline      []Part
+	Attachments []Part
+}
+
+// Part is a file of a message as Mailpit lists it; Client.Part reads its
+// bytes.
+type Part struct {
+	PartID      string
+	FileName    string
+	ContentType string
+	// ContentID is the Content-ID without angle brackets.
+	ContentID string
+	Size      int
 }
 
 // Search returns up to limit messages matching query in Mailpit's search
@@ -113,6 +128,11 @@ func (c *Client) Message(ctx context.Context, id string) (*Message, error) {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// Part returns the decoded bytes of the part partID of the message id.
+func (c *Client) Part(ctx context.Context, id, partID string) ([]byte, error) {
+	return c.get(ctx, "/api/v1/message/"+url.PathEscape(id)+"/part/"+url.PathEscape(partID))
 }
 
 // Headers returns the message's headers as sent (still encoded), keyed by
