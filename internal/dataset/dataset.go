@@ -65,11 +65,12 @@ type Scope struct {
 
 // Write writes the export k of the workspace's rows in s to w, a header
 // and then one row per response, account or figure as the store reads
-// them. It does not close w. An error of the store before the first row
-// (an invalid filter) is returned before anything but the header is
-// written.
-func Write(ctx context.Context, db *store.DB, workspaceID int64, k Kind, s Scope, w export.Writer) error {
-	var err error
+// them, and returns the number of rows. It does not close w. An error of
+// the store before the first row (an invalid filter) is returned before
+// anything but the header is written.
+func Write(ctx context.Context, db *store.DB, workspaceID int64, k Kind, s Scope, w export.Writer) (rows int64, err error) {
+	c := &counter{Writer: w}
+	w = c
 	switch k {
 	case Responses:
 		err = writeResponses(ctx, db, workspaceID, s.ResponseFilter, w)
@@ -82,9 +83,20 @@ func Write(ctx context.Context, db *store.DB, workspaceID int64, k Kind, s Scope
 		err = fmt.Errorf("%q is not an export", string(k))
 	}
 	if err != nil {
-		return fmt.Errorf("dataset: %s: %w", k, err)
+		return c.rows, fmt.Errorf("dataset: %s: %w", k, err)
 	}
-	return nil
+	return c.rows, nil
+}
+
+// counter counts the rows written.
+type counter struct {
+	export.Writer
+	rows int64
+}
+
+func (c *counter) Row(cells ...export.Cell) error {
+	c.rows++
+	return c.Writer.Row(cells...)
 }
 
 // ResponseColumns are the columns of the responses export.

@@ -77,8 +77,12 @@ func write(t *testing.T, db *store.DB, ws int64, k dataset.Kind, f export.Format
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := dataset.Write(context.Background(), db, ws, k, s, w); err != nil {
+	rows, err := dataset.Write(context.Background(), db, ws, k, s, w)
+	if err != nil {
 		t.Fatalf("Write(%s, %s): %v", k, f, err)
+	}
+	if want := map[dataset.Kind]int64{dataset.Responses: int64(len(attacks)), dataset.Accounts: 1, dataset.Aggregates: 1}[k]; rows != want {
+		t.Errorf("Write(%s, %s): %d rows, want %d", k, f, rows, want)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
@@ -282,7 +286,7 @@ func TestWriteErrors(t *testing.T) {
 		w := newWorkspace(t, db)
 		var buf bytes.Buffer
 		ew, _ := export.New(&buf, export.CSV, "x")
-		err := dataset.Write(context.Background(), db, w.ws.ID, dataset.Responses, dataset.Scope{ResponseFilter: store.ResponseFilter{Category: "fans"}}, ew)
+		_, err := dataset.Write(context.Background(), db, w.ws.ID, dataset.Responses, dataset.Scope{ResponseFilter: store.ResponseFilter{Category: "fans"}}, ew)
 		var ve *nps.ValidationError
 		if !errors.As(err, &ve) {
 			t.Errorf("a bad category: got %v, want a validation error", err)
