@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -265,4 +266,23 @@ func FuzzCSV(f *testing.F) {
 			t.Errorf("number: got %q, want -1", recs[1][1])
 		}
 	})
+}
+
+func TestXLSXRowLimit(t *testing.T) {
+	w, err := export.New(io.Discard, export.XLSX, "Sheet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Discard()
+	if err := w.Header("n"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < export.XLSXMaxRows; i++ {
+		if err := w.Row(); err != nil {
+			t.Fatalf("row %d: %v", i, err)
+		}
+	}
+	if err := w.Row(export.Int(1)); !errors.Is(err, export.ErrTooManyRows) {
+		t.Errorf("row %d: got %v, want ErrTooManyRows", export.XLSXMaxRows, err)
+	}
 }
