@@ -54,6 +54,7 @@ Commands:
   import    import accounts, contacts, revenue or historical responses from CSV or XLSX
   export    export responses, accounts or the NPS per wave as CSV or XLSX
   analyse   analyse the comments that are due now (serve does it in the background)
+  report    write a wave's annual NPS report as PDF or HTML
   load-workload  load the benchmark workload (perf/WORKLOAD.md) into a workspace, in bulk
   demo      create the demo workspace (three yearly waves, -10 to +18); --serve serves it
   token     create, list and revoke a workspace's API tokens
@@ -81,6 +82,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runImport(ctx, args, getenv, stdin, stdout, stderr)
 	case "export":
 		return runExport(ctx, args, getenv, stdout)
+	case "report":
+		return runReport(ctx, args, getenv, stdout)
 	case "analyse":
 		return runAnalyse(ctx, args, getenv, stdout, stderr)
 	case "load-workload":

@@ -18,6 +18,12 @@
 //
 // The SVG uses presentation attributes only, never a <style> element: the
 // rules of a <style> inside inline SVG would apply to the whole page.
+//
+// Walk reads a chart back into drawing calls, for the report's PDF
+// (chartpdf) and the email's PNG (chartpng), so that every medium shows one
+// drawing. It knows exactly the SVG written here: an element, attribute or
+// value added to a chart must be taught to Walk and to both renderers, and
+// Walk's tests, which walk every kind of chart, fail until it is.
 package chart
 
 import (

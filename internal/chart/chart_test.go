@@ -57,13 +57,9 @@ func segments() []Point {
 
 var scores = [11]int64{14, 6, 9, 12, 18, 25, 41, 88, 120, 96, 71}
 
-// TestGolden compares each kind of chart with its file in testdata; run
-// with -update to rewrite them after a deliberate change.
-func TestGolden(t *testing.T) {
-	cases := []struct {
-		file string
-		svg  template.HTML
-	}{
+// goldenCases are the charts of the golden files, one or more of each kind.
+func goldenCases() []goldenCase {
+	return []goldenCase{
 		{"trend.svg", Trend("NPS per year", "NPS per year from 2018 (+12) to 2025 (+35).", years(), english)},
 		{"trend_many.svg", Trend("NPS per month", "Sixty months of NPS.", months(60), english)},
 		{"trend_one.svg", Trend("NPS dit jaar", "Eén meting.", []Point{{Label: "2025", Value: -4, Low: -31, High: 23, N: 19, Warn: true}}, dutch)},
@@ -81,7 +77,17 @@ func TestGolden(t *testing.T) {
 		{"distribution.svg", Distribution("Scores", "How many respondents gave each score.", scores, english)},
 		{"categories.svg", Categories("Categories", "Detractors 23%, passives 37%, promoters 40%.", 230, 370, 400, english)},
 	}
-	for _, tc := range cases {
+}
+
+type goldenCase struct {
+	file string
+	svg  template.HTML
+}
+
+// TestGolden compares each kind of chart with its file in testdata; run
+// with -update to rewrite them after a deliberate change.
+func TestGolden(t *testing.T) {
+	for _, tc := range goldenCases() {
 		t.Run(tc.file, func(t *testing.T) {
 			path := filepath.Join("testdata", tc.file)
 			if *update {
@@ -103,12 +109,11 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestWellFormed feeds every kind of chart hard inputs and checks that the
-// output is one well-formed SVG whose references resolve.
-func TestWellFormed(t *testing.T) {
+// hardCases are charts of every kind drawn from hard inputs.
+func hardCases() map[string]template.HTML {
 	nan, inf := math.NaN(), math.Inf(1)
 	huge := int64(math.MaxInt64)
-	cases := map[string]template.HTML{
+	return map[string]template.HTML{
 		"trend empty":         Trend("Empty", "", nil, english),
 		"trend one":           Trend("One", "One wave.", []Point{pt("2025", 12, 5, 340)}, english),
 		"trend one small":     Trend("One", "", []Point{{Label: "2025", Value: 12, Low: -30, High: 50, N: 4, Warn: true}}, english),
@@ -139,7 +144,12 @@ func TestWellFormed(t *testing.T) {
 		"categories neg":      Categories("Negative", "", -3, 2, 5, english),
 		"categories long":     Categories("Long", "", 1, 1, 1, Labels{Detractors: strings.Repeat("d", 60), Passives: strings.Repeat("p", 60), Promoters: "Promotors"}),
 	}
-	for name, svg := range cases {
+}
+
+// TestWellFormed feeds every kind of chart hard inputs and checks that the
+// output is one well-formed SVG whose references resolve.
+func TestWellFormed(t *testing.T) {
+	for name, svg := range hardCases() {
 		if _, err := parse(svg); err != nil {
 			t.Errorf("%s: %v\n%s", name, err, svg)
 		}

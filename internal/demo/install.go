@@ -94,10 +94,44 @@ type installer struct {
 }
 
 func (in *installer) run(ctx context.Context) error {
-	steps := []func(context.Context) error{in.people, in.customers, in.money, in.measurements, in.loop, in.token}
+	steps := []func(context.Context) error{in.people, in.customers, in.money, in.measurements, in.loop, in.quotes, in.token}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// quotesPerCategory is how many comments of each category the demo's
+// reports quote per wave.
+const quotesPerCategory = 2
+
+// quotes chooses the comments each wave's report quotes, as an analyst
+// would: the latest of each category.
+func (in *installer) quotes(ctx context.Context) error {
+	ws := in.res.Workspace.ID
+	surveys, err := in.db.Surveys(ctx, ws)
+	if err != nil {
+		return err
+	}
+	for _, sv := range surveys {
+		waves, err := in.db.Waves(ctx, ws, sv.ID)
+		if err != nil {
+			return err
+		}
+		for _, w := range waves {
+			for _, c := range []string{"detractor", "passive", "promoter"} {
+				page, err := in.db.LatestResponses(ctx, ws, store.ResponseFilter{WaveID: w.ID, Category: c, HasComment: true, Limit: quotesPerCategory})
+				if err != nil {
+					return err
+				}
+				for _, r := range page.Responses {
+					if err := in.db.ChooseVerbatim(ctx, ws, r.ID); err != nil {
+						return err
+					}
+				}
+			}
 		}
 	}
 	return nil

@@ -86,7 +86,9 @@ func Outcome(a store.AccountYear, w nps.Wave) (nps.AccountOutcome, bool) {
 }
 
 // Growth returns the earned growth of one year's revenue.
-func Growth(g store.GrowthYear) (nps.Growth, error) {
-	return nps.EarnedGrowth(nps.GrowthInput{PriorRevenue: g.Prior, RetainedRevenue: g.Retained,
-		NewRevenue: g.New, ReferredRevenue: g.Referred})
+func Growth(g store.GrowthYear) (nps.Growth, error) { return nps.EarnedGrowth(GrowthInput(g)) }
+
+// GrowthInput is the revenue of a year as earned growth takes it.
+func GrowthInput(g store.GrowthYear) nps.GrowthInput {
+	return nps.GrowthInput{PriorRevenue: g.Prior, RetainedRevenue: g.Retained, NewRevenue: g.New, ReferredRevenue: g.Referred}
 }

@@ -140,8 +140,8 @@ type AccountRisk struct {
 	Revenue int64
 }
 
-// Plans is the state of the improvement plans of the accounts that
-// answered in the wave.
+// Plans is the state of the improvement plans that were open at some time
+// in the wave's year: from its opening until the next wave opened.
 type Plans struct {
 	// Plans counts the plans, Done those finished.
 	Plans, Done int64
@@ -194,15 +194,23 @@ type Money struct {
 	// then what became of its accounts per category.
 	Observed bool
 	Outcomes nps.Outcomes
-	// Calculator is the value of raising the NPS by 10 points, under the
-	// rules of thumb of the first article; HasCalculator is false
-	// without revenue.
-	Calculator    nps.CalculatorResult
-	HasCalculator bool
-	// Growth is earned growth in the wave's year; HasGrowth is false when
+	// Calculator is the value of raising the NPS by 10 points (to at most
+	// 100) from CalculatorInput: the revenue of the accounts that answered,
+	// the churn rate last observed (0 when none was), no marketing budget
+	// (none is known) and the rules of thumb of the first article (as
+	// CalculatorInput.Assumptions.Source says); HasCalculator is false
+	// without revenue or responses. The
+	// report writes the steps in its own language from the input and
+	// takes each step's result from Calculator.
+	Calculator      nps.CalculatorResult
+	CalculatorInput nps.CalculatorInput
+	HasCalculator   bool
+	// Growth is earned growth in the wave's year, computed from
+	// GrowthInput, whose amounts the steps show; HasGrowth is false when
 	// the revenue of the year before is missing.
-	Growth    nps.Growth
-	HasGrowth bool
+	Growth      nps.Growth
+	GrowthInput nps.GrowthInput
+	HasGrowth   bool
 }
 
 // Charts are the report's charts as the SVG of package chart.

@@ -145,6 +145,8 @@ func merge[K comparable](m map[K]nps.Histogram, k K, h nps.Histogram) {
 type AccountYear struct {
 	AccountID int64
 	Name      string
+	// OwnerID is the account owner, 0 for none.
+	OwnerID   int64
 	Histogram nps.Histogram
 	Intent    nps.SwitchIntent
 	Status    nps.AccountStatus
@@ -167,7 +169,7 @@ func (db *DB) AccountYears(ctx context.Context, workspaceID, waveID int64, year 
 		owned = " AND a.owner_id = " + strconv.FormatInt(ownerID, 10)
 	}
 	rows, err := db.read.QueryContext(ctx, `
-		SELECT a.id, a.name, a.status, a.churned_at, a.annual_revenue_cents, ry.revenue_cents, rn.revenue_cents, `+scoreList("sa.%[1]s", 0)+`
+		SELECT a.id, a.name, a.owner_id, a.status, a.churned_at, a.annual_revenue_cents, ry.revenue_cents, rn.revenue_cents, `+scoreList("sa.%[1]s", 0)+`
 		FROM (SELECT account_id, `+scoreList("SUM(%[1]s) AS %[1]s", 0)+` FROM score_accounts
 			WHERE workspace_id = $1 AND wave_id = $2 AND account_id <> 0 GROUP BY account_id) sa
 		JOIN accounts a ON a.workspace_id = $1 AND a.id = sa.account_id
@@ -177,7 +179,7 @@ func (db *DB) AccountYears(ctx context.Context, workspaceID, waveID int64, year 
 	accounts, err := collectOr(rows, err, func(row rowScanner) (AccountYear, error) {
 		var a AccountYear
 		var ry, rn sql.NullInt64
-		err := row.Scan(append([]any{&a.AccountID, &a.Name, &a.Status, timeCol{&a.ChurnedAt}, &a.Revenue, &ry, &rn},
+		err := row.Scan(append([]any{&a.AccountID, &a.Name, idCol{&a.OwnerID}, &a.Status, timeCol{&a.ChurnedAt}, &a.Revenue, &ry, &rn},
 			histogramDest(&a.Histogram)...)...)
 		a.RevenueYear, a.HasRevenueYear = ry.Int64, ry.Valid
 		a.RevenueNext, a.HasRevenueNext = rn.Int64, rn.Valid

@@ -53,6 +53,8 @@ var unscoped = map[string]bool{
 	// The comment analysis works through every workspace that has
 	// responses to analyse.
 	"InsightDue": true,
+	// A report link's token decides the workspace, as an invitation's.
+	"ReportLinkByToken": true,
 }
 
 // refersToNothing are the workspace-scoped methods whose input names no
@@ -60,7 +62,7 @@ var unscoped = map[string]bool{
 // DeleteWorkspace are checked on their own.
 var refersToNothing = map[string]bool{"CreateSurvey": true, "AddMember": true, "DeleteWorkspace": true, "CreateBenchmark": true,
 	"CreateAlertRule": true, "CreateWebhookEndpoint": true, "Taxonomy": true, "SetTaxonomy": true, "InsightBacklog": true,
-	"GrowthYears": true}
+	"GrowthYears": true, "Brand": true, "UpdateBrand": true}
 
 // TestWorkspaceIsolation calls every workspace-scoped method with workspace
 // A's ID and workspace B's rows: each must act as if B's rows did not
@@ -99,7 +101,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 		}
 		bBench := must(db.CreateBenchmark(ctx, b.ws.ID, nps.Benchmark{Name: "B's sector", NPS: 10}))(t)
 		bAlerts := newAlertRows(t, b)
-		must(db.RecordResponse(ctx, b.ws.ID, nps.Response{WaveID: b.wave.ID, ContactID: bContact.ID, Score: 3,
+		bComment := must(db.RecordResponse(ctx, b.ws.ID, nps.Response{WaveID: b.wave.ID, ContactID: bContact.ID, Score: 3,
 			Comment: "#b-theme bad", Answers: nps.Answers{SwitchIntent: nps.SwitchYes}, Channel: nps.ChannelLink}))(t)
 		analyseAll(t, db, b.ws.ID)
 		promoterCalls := promoterIsolation(t, db, b)
@@ -444,6 +446,9 @@ func TestWorkspaceIsolation(t *testing.T) {
 		pNotFound, pEmpty := promoterCalls(a)
 		maps.Copy(notFound, pNotFound)
 		maps.Copy(empty, pEmpty)
+		rNotFound, rEmpty, reportUnchanged := reportIsolation(t, db, a, b, bComment)
+		maps.Copy(notFound, rNotFound)
+		maps.Copy(empty, rEmpty)
 		for name, call := range notFound {
 			if err := call(); !errors.Is(err, nps.ErrNotFound) {
 				t.Errorf("%s with workspace B's rows from A: got %v, want ErrNotFound", name, err)
@@ -458,6 +463,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 			t.Errorf("B's tags after A's calls: %v, want b-tag", tags)
 		}
 		planUnchanged(t)
+		reportUnchanged(t)
 		// Users span workspaces: B's user may join A, which gives them
 		// nothing in B.
 		must(db.AddMember(ctx, A, b.owner.ID, nps.RoleViewer))(t)

@@ -24,6 +24,10 @@ type PlanFilter struct {
 	// OwnerID keeps the plans of the accounts one user owns, as a member
 	// sees them.
 	OwnerID int64
+	// ActiveFrom and ActiveBefore keep the plans that were open at some
+	// time in a period: made before its end and not done before its
+	// start. Zero times leave the period open on that side.
+	ActiveFrom, ActiveBefore time.Time
 	// Limit caps the number of plans (0: 500).
 	Limit int
 }
@@ -150,6 +154,12 @@ func (db *DB) Plans(ctx context.Context, workspaceID int64, f PlanFilter) ([]Pla
 	}
 	if f.OwnerID != 0 {
 		w.and("a.owner_id = " + w.arg(f.OwnerID))
+	}
+	if !f.ActiveFrom.IsZero() {
+		w.and("(p.done_at IS NULL OR p.done_at >= " + w.arg(f.ActiveFrom) + ")")
+	}
+	if !f.ActiveBefore.IsZero() {
+		w.and("p.created_at < " + w.arg(f.ActiveBefore))
 	}
 	today := w.arg(db.now().Format(time.DateOnly))
 	limit := f.Limit

@@ -113,6 +113,14 @@ func fillWorkspace(t *testing.T, f *fixture) {
 	if err := db.UpsertAccountRevenue(ctx, f.ws.ID, []nps.AccountRevenue{{AccountID: f.account.ID, Year: 2025, RevenueCents: 100}}); err != nil {
 		t.Fatal(err)
 	}
+	quoted := must(db.LatestResponses(ctx, f.ws.ID, store.ResponseFilter{WaveID: f.wave.ID, HasComment: true, Limit: 1}))(t)
+	if err := db.ChooseVerbatim(ctx, f.ws.ID, quoted.Responses[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	must2(db.CreateReportLink(ctx, nps.ReportLink{WorkspaceID: f.ws.ID, WaveID: f.wave.ID, Lang: "nl", ExpiresAt: db.Now().Add(time.Hour)}))(t)
+	if err := db.UpdateBrand(ctx, f.ws.ID, store.BrandUpdate{Logo: tinyPNG(t, 2, 2)}); err != nil {
+		t.Fatal(err)
+	}
 	// An answer still queued for the analysis.
 	must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: f.wave.ID, Score: 8, Comment: "later", Channel: nps.ChannelLink}))(t)
 }

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -23,6 +24,13 @@ type Theme struct {
 	// comments use English terms ("support", "pricing") and the other way
 	// round.
 	Keywords map[Lang][]string `json:"keywords"`
+}
+
+// NameIn names the theme in lang, else in the other language, else by
+// its key.
+func (t Theme) NameIn(lang string) string {
+	return cmp.Or(strings.TrimSpace(t.Name[Lang(lang)]), strings.TrimSpace(t.Name[English]),
+		strings.TrimSpace(t.Name[Dutch]), t.Key)
 }
 
 // Limits of a taxonomy. They keep matching fast and the editor's lists

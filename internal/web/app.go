@@ -145,30 +145,7 @@ func (l appLayout) FormatTime(t time.Time) string { return nps.FormatTime(t) }
 
 // Count shows a count with the language's thousands separator:
 // "2,600,596" in English, "2.600.596" in Dutch.
-func (l appLayout) Count(n int64) string { return grouped(n, l.Lang() == "nl") }
-
-// grouped writes a whole number with thousands separators, points in
-// Dutch and commas otherwise.
-func grouped(n int64, dutch bool) string {
-	sep := ","
-	if dutch {
-		sep = "."
-	}
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, d := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(d)
-	}
-	return b.String()
-}
+func (l appLayout) Count(n int64) string { return i18n.NewNumbers(l.Lang()).Grouped(n) }
 
 // Money shows an amount in cents as whole units of the currency, the
 // cents dropped, as the lists and the account page show revenue.

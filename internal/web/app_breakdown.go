@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/promotor/promotor/internal/annual"
 	"github.com/promotor/promotor/internal/chart"
 	"github.com/promotor/promotor/internal/store"
 )
@@ -75,7 +76,7 @@ func (s *Server) handleBreakdown(w http.ResponseWriter, r *http.Request, a *appR
 	}
 	var points []chart.Point
 	for _, g := range groups {
-		row := breakdownRow{figure: figure{Result: estimate(g.Histogram, 0), Label: g.Key}}
+		row := breakdownRow{figure: figure{Result: annual.Estimate(g.Histogram, 0), Label: g.Key}}
 		row.Share = float64(row.N) / float64(max(total, 1))
 		switch kind {
 		case "owner":

@@ -8,8 +8,8 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 
+	"github.com/promotor/promotor/internal/annual"
 	"github.com/promotor/promotor/internal/chart"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
@@ -184,22 +184,6 @@ func (sc dashScope) OwnerName(id int64) string {
 	return ""
 }
 
-// estimate computes a result with the default options, for a wave's
-// population when it has one.
-func estimate(h nps.Histogram, population int64) nps.Result {
-	o := nps.Options{}
-	if population >= h.N() {
-		o.Population = population
-	}
-	r, err := nps.Estimate(h, o)
-	if err != nil {
-		// Only invalid options or counts fail, neither of which a rollup
-		// holds; show no responses rather than a wrong figure.
-		return nps.Result{}
-	}
-	return r
-}
-
 // figure is an NPS with what a page says about it.
 type figure struct {
 	nps.Result
@@ -223,12 +207,7 @@ func (f figure) point() chart.Point {
 }
 
 // chartLabels are the texts of the charts in the page's language.
-func (l appLayout) chartLabels() chart.Labels {
-	return chart.Labels{
-		Detractors: l.T("dash.detractors"), Passives: l.T("dash.passives"), Promoters: l.T("dash.promoters"),
-		Interval: l.T("dash.interval_95"), SmallN: l.T("dash.small_sample"), N: "n",
-	}
-}
+func (l appLayout) chartLabels() chart.Labels { return annual.ChartLabels(l.M) }
 
 // change is the comparison of a figure with the one before it.
 type change struct {
@@ -312,7 +291,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, a *appR
 	if err != nil {
 		return err
 	}
-	p.Figure = figure{Result: estimate(h, population), Label: sc.Wave.Name}
+	p.Figure = figure{Result: annual.Estimate(h, population), Label: sc.Wave.Name}
 	if sc.Previous.ID != 0 {
 		f := sc.filter()
 		f.WaveID = sc.Previous.ID
@@ -320,7 +299,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, a *appR
 		if err != nil {
 			return err
 		}
-		p.Previous = figure{Result: estimate(ph, 0), Label: sc.Previous.Name}
+		p.Previous = figure{Result: annual.Estimate(ph, 0), Label: sc.Previous.Name}
 		p.Change = compare(p.Previous.Result, p.Figure.Result)
 	}
 	if n := p.Figure.N; n > 0 {
@@ -379,19 +358,8 @@ func (s *Server) weightedFigures(r *http.Request, a *appRequest, sc dashScope) (
 // weighted is the account- and revenue-weighted NPS of the accounts'
 // histograms in the wave; revenue is empty when no account has revenue.
 func weighted(figures []store.AccountFigures) (account, revenue figure) {
-	var hs []nps.Histogram
-	var revenues []float64
-	for _, f := range figures {
-		hs = append(hs, f.Histogram)
-		revenues = append(revenues, float64(f.Account.AnnualRevenueCents)/100)
-	}
-	if res, err := nps.AccountWeighted(hs, nps.Options{}); err == nil {
-		account.Result = res
-	}
-	if res, err := nps.RevenueWeighted(hs, revenues, nps.Options{}); err == nil {
-		revenue.Result = res
-	}
-	return account, revenue
+	a, r := annual.Weighted(figures)
+	return figure{Result: a}, figure{Result: r}
 }
 
 // trendPage shows a survey's NPS over its waves or over months.
@@ -447,7 +415,7 @@ func (s *Server) handleTrend(w http.ResponseWriter, r *http.Request, a *appReque
 	}
 	var points []chart.Point
 	for i, gr := range groups {
-		row := trendRow{figure: figure{Result: estimate(gr.Histogram, 0), Label: gr.Key}}
+		row := trendRow{figure: figure{Result: annual.Estimate(gr.Histogram, 0), Label: gr.Key}}
 		q := sc.Query("wave", "", "month", gr.Key)
 		if p.ByWave {
 			wv := names[gr.Key]
@@ -482,13 +450,7 @@ func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request, a *appRe
 	if err := s.db.SetUserLanguage(r.Context(), a.User.ID, lang); err != nil {
 		return err
 	}
-	// Back to the page the menu was on: a path of this workspace only,
-	// never another site.
-	back := a.layout("").Base() + "/dashboard"
-	if u, err := url.Parse(r.PostFormValue("back")); err == nil && u.Scheme == "" && u.Host == "" &&
-		strings.HasPrefix(u.Path, a.layout("").Base()+"/") && !strings.HasPrefix(u.Path, "//") {
-		back = u.RequestURI()
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	// Back to the page the menu was on.
+	http.Redirect(w, r, backTo(r, a, a.layout("").Base()+"/dashboard"), http.StatusSeeOther)
 	return nil
 }

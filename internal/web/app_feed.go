@@ -42,7 +42,13 @@ type responseList struct {
 	Responses   []store.ListedResponse
 	ItemTags    map[int64][]string
 	ItemInsight map[int64]store.CommentInsight
-	names       taxonomyNames
+	// Quotable is set for those who choose the comments a report quotes;
+	// ItemQuoted holds the listed answers chosen, Back the page to return
+	// to after choosing.
+	Quotable   bool
+	ItemQuoted map[int64]bool
+	Back       string
+	names      taxonomyNames
 	// themeLink is the feed filtered by a theme; the feed keeps its own
 	// scope in it.
 	themeLink func(r store.ListedResponse, key string) string
@@ -93,7 +99,13 @@ func (s *Server) listNamedResponses(r *http.Request, a *appRequest, f store.Resp
 	if l.ItemTags, err = s.db.TagsOf(ctx, ws, ids); err != nil {
 		return l, page.Next, err
 	}
-	l.ItemInsight, err = s.db.InsightOf(ctx, ws, ids)
+	if l.ItemInsight, err = s.db.InsightOf(ctx, ws, ids); err != nil {
+		return l, page.Next, err
+	}
+	if l.Quotable = roleAllows(a.Role, nps.RoleAnalyst); l.Quotable {
+		l.Back = a.Here
+		l.ItemQuoted, err = s.db.ChosenVerbatims(ctx, ws, ids)
+	}
 	return l, page.Next, err
 }
 

@@ -306,6 +306,14 @@ func TestAppRoleMatrix(t *testing.T) {
 // closed loop, stated here so that a route table that changes one fails
 // its route test.
 var wantRoles = map[string]nps.Role{
+	"GET /w/{slug}/report":                                            nps.RoleViewer,
+	"GET /w/{slug}/report/view":                                       nps.RoleViewer,
+	"GET /w/{slug}/report/pdf":                                        nps.RoleViewer,
+	"POST /w/{slug}/report/verbatims":                                 nps.RoleAnalyst,
+	"POST /w/{slug}/report/links":                                     nps.RoleAnalyst,
+	"POST /w/{slug}/report/links/{link}/revoke":                       nps.RoleAnalyst,
+	"GET /w/{slug}/settings/brand":                                    nps.RoleOwner,
+	"POST /w/{slug}/settings/brand":                                   nps.RoleOwner,
 	"GET /w/{slug}/dashboard":                                         nps.RoleViewer,
 	"GET /w/{slug}/trend":                                             nps.RoleViewer,
 	"GET /w/{slug}/breakdown":                                         nps.RoleViewer,

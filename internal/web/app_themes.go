@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/promotor/promotor/internal/annual"
 	"github.com/promotor/promotor/internal/chart"
 	"github.com/promotor/promotor/internal/insight"
 	"github.com/promotor/promotor/internal/nps"
@@ -154,7 +155,7 @@ func (s *Server) handleThemes(w http.ResponseWriter, r *http.Request, a *appRequ
 			return err
 		}
 	}
-	p.All = figure{Result: estimate(wi.All, population(wi, sc.OwnerID))}
+	p.All = figure{Result: annual.Estimate(wi.All, population(wi, sc.OwnerID))}
 	p.Commented = wi.Commented.N()
 	for _, ti := range impacts[i] {
 		p.Impacts = append(p.Impacts, themeRow{ThemeImpact: ti, Name: names.of(ti.Key),
@@ -383,14 +384,9 @@ func (s *Server) workspaceThemes(r *http.Request, a *appRequest) ([]text.Theme, 
 func namesOf(themes []text.Theme, lang string) taxonomyNames {
 	names := taxonomyNames{}
 	for _, th := range themes {
-		names[th.Key] = themeName(th, lang)
+		names[th.Key] = th.NameIn(lang)
 	}
 	return names
-}
-
-func themeName(th text.Theme, lang string) string {
-	return cmp.Or(strings.TrimSpace(th.Name[text.Lang(lang)]), strings.TrimSpace(th.Name[text.English]),
-		strings.TrimSpace(th.Name[text.Dutch]), th.Key)
 }
 
 // themeOptions are the themes for the feed's filter, by name; a selected

@@ -349,7 +349,7 @@ func (p valuePage) Accounts(n int64) string {
 	if n == 1 {
 		return p.T("value.accounts_one")
 	}
-	return p.T("value.accounts", "n", p.grouped(n))
+	return p.T("value.accounts", "n", p.Grouped(n))
 }
 
 // IntentLabel names a switching answer.
@@ -365,5 +365,5 @@ func (p valuePage) MoveName(m nps.MoveValue) string {
 // MoveTitle names a move with its value: "From detractor to passive:
 // EUR 180,000 a year".
 func (p valuePage) MoveTitle(m nps.MoveValue) string {
-	return p.T("value.move.heading", "from", p.T("value.cat."+m.From.String()), "to", p.T("value.cat."+m.To.String()), "value", p.eur(m.Value))
+	return p.T("value.move.heading", "from", p.T("value.cat."+m.From.String()), "to", p.T("value.cat."+m.To.String()), "value", p.EURAmount(m.Value))
 }

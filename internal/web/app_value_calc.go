@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/promotor/promotor/internal/annual"
 	"github.com/promotor/promotor/internal/importer"
 	"github.com/promotor/promotor/internal/nps"
 )
@@ -80,21 +81,18 @@ func (p valueCalcPage) Fixed() bool { return p.ObservedOK && p.Form["source"] ==
 
 // Signed shows an NPS with its sign and at most one decimal: "+20".
 func (p valueCalcPage) Signed(x float64) string {
-	s := p.decimal(x, 1)
+	s := p.Decimal(x, 1)
 	if x > 0 && s != "0" {
 		s = "+" + s
 	}
 	return s
 }
 
-// Factor shows the calculator's scale: "1.0".
-func (p valueCalcPage) Factor(x float64) string { return p.factor(x) }
-
 // Range shows the result: "EUR 2,100,000 – 2,700,000".
-func (p valueCalcPage) Range() string { return p.eurRange(p.Result.Low, p.Result.High) }
+func (p valueCalcPage) Range() string { return p.EURRange(p.Result.Low, p.Result.High) }
 
 // Reduction shows an assumption's range: "10–15 %".
-func (p valueCalcPage) Reduction(low, high float64) string { return p.pctRange(low, high) }
+func (p valueCalcPage) Reduction(low, high float64) string { return p.FormulaPctRange(low, high) }
 
 // calcHidden is a scope parameter the form carries along.
 type calcHidden struct{ Name, Value string }
@@ -121,11 +119,11 @@ func (p valueCalcPage) Hidden() []calcHidden {
 // the rules of thumb.
 func (p valueCalcPage) Example() template.URL {
 	rules := nps.RulesOfThumb()
-	return p.Scope.Query("wave", "", "revenue", p.grouped(30_000_000), "churn", "20", "marketing", p.grouped(6_000_000),
+	return p.Scope.Query("wave", "", "revenue", p.Grouped(30_000_000), "churn", "20", "marketing", p.Grouped(6_000_000),
 		"current", "20", "target", "30",
-		"churn_low", p.decimal(100*rules.ChurnLow, 2), "churn_high", p.decimal(100*rules.ChurnHigh, 2),
-		"existing_low", p.decimal(100*rules.ExistingLow, 2), "existing_high", p.decimal(100*rules.ExistingHigh, 2),
-		"marketing_low", p.decimal(100*rules.MarketingLow, 2), "marketing_high", p.decimal(100*rules.MarketingHigh, 2),
+		"churn_low", p.Decimal(100*rules.ChurnLow, 2), "churn_high", p.Decimal(100*rules.ChurnHigh, 2),
+		"existing_low", p.Decimal(100*rules.ExistingLow, 2), "existing_high", p.Decimal(100*rules.ExistingHigh, 2),
+		"marketing_low", p.Decimal(100*rules.MarketingLow, 2), "marketing_high", p.Decimal(100*rules.MarketingHigh, 2),
 		"source", calcRules)
 }
 
@@ -196,7 +194,7 @@ func (s *Server) calcDefaults(r *http.Request, a *appRequest, p *valueCalcPage) 
 	if err != nil {
 		return err
 	}
-	if res := estimate(h, 0); !res.Empty() {
+	if res := annual.Estimate(h, 0); !res.Empty() {
 		p.Form["current"] = strconv.FormatInt(res.Rounded(), 10)
 	}
 	return nil
@@ -206,7 +204,7 @@ func (s *Server) calcDefaults(r *http.Request, a *appRequest, p *valueCalcPage) 
 // them, or the churn and existing-business ones, which the observed
 // figures replace.
 func (p *valueCalcPage) setAssumptions(as nps.Assumptions, marketing bool) {
-	set := func(name string, f float64) { p.Form[name] = p.decimal(100*f, 2) }
+	set := func(name string, f float64) { p.Form[name] = p.Decimal(100*f, 2) }
 	set("churn_low", as.ChurnLow)
 	set("churn_high", as.ChurnHigh)
 	set("existing_low", as.ExistingLow)

@@ -18,11 +18,11 @@ import (
 func (v valueNumbers) stepResult(st nps.Step) string {
 	if st.Unit == nps.UnitFraction {
 		if st.Low == st.High {
-			return v.pct(st.Low)
+			return v.FormulaPct(st.Low)
 		}
-		return v.pctRange(st.Low, st.High)
+		return v.FormulaPctRange(st.Low, st.High)
 	}
-	return v.eurRange(st.Low, st.High)
+	return v.EURRange(st.Low, st.High)
 }
 
 // stepCount checks that nps gave the number of steps a page writes.
@@ -43,13 +43,13 @@ func (p valuePage) moveSteps(m nps.MoveValue) ([]valueStep, error) {
 	revenue, gain := float64(m.Revenue), m.RetentionTo-m.RetentionFrom
 	return []valueStep{
 		{p.T("value.step.move_revenue", "from", from),
-			p.Accounts(m.Accounts) + ": " + p.eur(revenue),
+			p.Accounts(m.Accounts) + ": " + p.EURAmount(revenue),
 			p.stepResult(m.Steps[0])},
 		{p.T("value.step.move_retention", "from", from, "to", to),
-			p.pct(m.RetentionTo) + " (" + p.Accounts(m.ObservedTo) + ") − " + p.pct(m.RetentionFrom) + " (" + p.Accounts(m.ObservedFrom) + ") = " + p.pct(gain),
+			p.FormulaPct(m.RetentionTo) + " (" + p.Accounts(m.ObservedTo) + ") − " + p.FormulaPct(m.RetentionFrom) + " (" + p.Accounts(m.ObservedFrom) + ") = " + p.FormulaPct(gain),
 			p.stepResult(m.Steps[1])},
 		{p.T("value.step.move_value", "to", to),
-			p.eur(revenue) + " × " + p.pct(gain) + " = " + p.eur(m.Value),
+			p.EURAmount(revenue) + " × " + p.FormulaPct(gain) + " = " + p.EURAmount(m.Value),
 			p.stepResult(m.Steps[2])},
 	}, nil
 }
@@ -67,13 +67,13 @@ func (p valuePage) growthSteps(y store.GrowthYear, g nps.Growth) ([]valueStep, e
 	}
 	prior, retained, referred := float64(y.Prior), float64(y.Retained), float64(y.Referred)
 	steps := []valueStep{
-		{p.T("value.step.nrr"), p.eur(retained) + " / " + p.eur(prior) + " = " + p.pct(g.NRR), p.stepResult(g.Steps[0])},
-		{p.T("value.step.enc"), p.eur(referred) + " / " + p.eur(prior) + " = " + p.pct(g.ENC), p.stepResult(g.Steps[1])},
-		{p.T("value.step.earned"), p.pct(g.NRR) + " + " + p.pct(g.ENC) + " = " + p.pct(g.EarnedGrowth), p.stepResult(g.Steps[2])},
+		{p.T("value.step.nrr"), p.EURAmount(retained) + " / " + p.EURAmount(prior) + " = " + p.FormulaPct(g.NRR), p.stepResult(g.Steps[0])},
+		{p.T("value.step.enc"), p.EURAmount(referred) + " / " + p.EURAmount(prior) + " = " + p.FormulaPct(g.ENC), p.stepResult(g.Steps[1])},
+		{p.T("value.step.earned"), p.FormulaPct(g.NRR) + " + " + p.FormulaPct(g.ENC) + " = " + p.FormulaPct(g.EarnedGrowth), p.stepResult(g.Steps[2])},
 	}
 	if g.HasReferredShare {
 		steps = append(steps, valueStep{p.T("value.step.referred_share"),
-			p.eur(referred) + " / " + p.eur(float64(y.New)) + " = " + p.pct(g.ReferredShare), p.stepResult(g.Steps[3])})
+			p.EURAmount(referred) + " / " + p.EURAmount(float64(y.New)) + " = " + p.FormulaPct(g.ReferredShare), p.stepResult(g.Steps[3])})
 	}
 	return steps, nil
 }
@@ -88,31 +88,21 @@ func (p valueCalcPage) calculatorSteps(in nps.CalculatorInput, res nps.Calculato
 	a, scale := in.Assumptions, res.Scale
 	revenue, budget := float64(in.Revenue), float64(in.MarketingBudget)
 	churn, existing, marketing, total := res.Steps[0], res.Steps[1], res.Steps[2], res.Steps[3]
-	churnRange := p.eurRange(churn.Low, churn.High)
-	existingRange := p.eurRange(existing.Low, existing.High)
-	marketingRange := p.eurRange(marketing.Low, marketing.High)
+	churnRange := p.EURRange(churn.Low, churn.High)
+	existingRange := p.EURRange(existing.Low, existing.High)
+	marketingRange := p.EURRange(marketing.Low, marketing.High)
 	return []valueStep{
 		{p.T("value.step.churn"),
-			p.eur(revenue) + " × " + p.pct(in.ChurnRate) + " " + p.T("value.formula.churn") + " × " + p.reduction(a.ChurnLow, a.ChurnHigh, scale) + " = " + churnRange,
+			p.EURAmount(revenue) + " × " + p.FormulaPct(in.ChurnRate) + " " + p.T("value.formula.churn") + " × " + p.ReductionTerm(a.ChurnLow, a.ChurnHigh, scale) + " = " + churnRange,
 			p.stepResult(churn)},
 		{p.T("value.step.existing"),
-			p.eur(revenue) + " × " + p.pctRange(a.ExistingLow, a.ExistingHigh) + " × " + p.factor(scale) + " = " + existingRange,
+			p.EURAmount(revenue) + " × " + p.FormulaPctRange(a.ExistingLow, a.ExistingHigh) + " × " + p.Factor(scale) + " = " + existingRange,
 			p.stepResult(existing)},
 		{p.T("value.step.marketing"),
-			p.eur(budget) + " × " + p.reduction(a.MarketingLow, a.MarketingHigh, scale) + " = " + marketingRange,
+			p.EURAmount(budget) + " × " + p.ReductionTerm(a.MarketingLow, a.MarketingHigh, scale) + " = " + marketingRange,
 			p.stepResult(marketing)},
 		{p.T("value.step.total"),
-			churnRange + " + " + existingRange + " + " + marketingRange + " = " + p.eurRange(total.Low, total.High),
+			churnRange + " + " + existingRange + " + " + marketingRange + " = " + p.EURRange(total.Low, total.High),
 			p.stepResult(total)},
 	}, nil
-}
-
-// reduction writes a reduction per 10 points times the scale, capped at
-// 100 % as nps.Calculate caps it: "10–15 % × 1.0", "min(100 %, …)".
-func (v valueNumbers) reduction(low, high, scale float64) string {
-	term := v.pctRange(low, high) + " × " + v.factor(scale)
-	if high*scale > 1 {
-		return "min(100 %, " + term + ")"
-	}
-	return term
 }

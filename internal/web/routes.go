@@ -178,6 +178,23 @@ func (s *Server) valueRoutes() []appRoute {
 	}
 }
 
+// reportRoutes are the pages of the annual report (app_report.go) and of
+// the workspace's look on it (app_brand.go); a member gets the report of
+// the accounts they own. TestReportRoutes tries each as every role and as
+// a user of another workspace.
+func (s *Server) reportRoutes() []appRoute {
+	return []appRoute{
+		{"GET /w/{slug}/report", nps.RoleViewer, s.handleReport},
+		{"GET /w/{slug}/report/view", nps.RoleViewer, s.handleReportView},
+		{"GET /w/{slug}/report/pdf", nps.RoleViewer, s.handleReportPDF},
+		{"POST /w/{slug}/report/verbatims", nps.RoleAnalyst, s.handleReportVerbatim},
+		{"POST /w/{slug}/report/links", nps.RoleAnalyst, s.handleReportLinkCreate},
+		{"POST /w/{slug}/report/links/{link}/revoke", nps.RoleAnalyst, s.handleReportLinkRevoke},
+		{"GET /w/{slug}/settings/brand", nps.RoleOwner, s.handleBrand},
+		{"POST /w/{slug}/settings/brand", nps.RoleOwner, s.handleBrandUpdate},
+	}
+}
+
 // loopRoutes are the dashboard's pages and those of the closed loop. The
 // route tests (TestDashboardRoutes, TestAlertRoutes, TestPlanRoutes,
 // TestPromoterRoutes) try each as every role and as a user of another
@@ -229,6 +246,9 @@ func (s *Server) Handler() http.Handler {
 	// POST, also RFC 8058's one-click, unsubscribes).
 	mux.Handle("GET /u/{token}", s.surveyHandler(s.handleUnsubscribeForm))
 	mux.Handle("POST /u/{token}", s.surveyHandler(s.handleUnsubscribe))
+	// A report shared by its read-only link (app_report.go).
+	mux.Handle("GET /r/{token}", s.surveyHandler(s.handleSharedReport))
+	mux.Handle("GET /r/{token}/pdf", s.surveyHandler(s.handleSharedReportPDF))
 
 	// Signed-in area. Each page of a workspace (/w/{slug}/…) names the
 	// least role that may use it; app.go has the whole matrix.
@@ -266,7 +286,7 @@ func (s *Server) Handler() http.Handler {
 		{"GET /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokens},
 		{"POST /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokenCreate},
 		{"POST /w/{slug}/tokens/{token}/revoke", nps.RoleOwner, s.handleAppTokenRevoke},
-	}, slices.Concat(s.loopRoutes(), s.insightRoutes(), s.valueRoutes())...) {
+	}, slices.Concat(s.loopRoutes(), s.insightRoutes(), s.valueRoutes(), s.reportRoutes())...) {
 		mux.Handle(rt.pattern, s.inWorkspace(rt.min, rt.handler))
 	}
 
