@@ -52,6 +52,7 @@ Commands:
   migrate   apply database migrations
   calc      compute NPS and its interval from a file of scores; compare two
   import    import accounts, contacts, revenue or historical responses from CSV or XLSX
+  export    export responses, accounts or the NPS per wave as CSV or XLSX
   analyse   analyse the comments that are due now (serve does it in the background)
   report    write a wave's annual NPS report as PDF or HTML
   load-workload  load the benchmark workload (perf/WORKLOAD.md) into a workspace, in bulk
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runCalc(args, stdin, stdout, stderr)
 	case "import":
 		return runImport(ctx, args, getenv, stdin, stdout, stderr)
+	case "export":
+		return runExport(ctx, args, getenv, stdout)
 	case "report":
 		return runReport(ctx, args, getenv, stdout)
 	case "analyse":

@@ -400,6 +400,51 @@ func TestWorkspaceIsolation(t *testing.T) {
 				})
 				return len(f.Waves) + len(f.Contacts) + len(f.Accounts) + len(f.ContactByEmail) + len(f.AccountByExternalID), err
 			},
+			// The exports: B's wave, survey and owner select nothing in A,
+			// and nothing of B's is among A's own rows.
+			"ExportResponses": func() (int, error) {
+				n := 0
+				err := db.ExportResponses(ctx, A, store.ResponseFilter{WaveID: b.wave.ID}, func(store.ExportedResponse) error { n++; return nil })
+				err2 := db.ExportResponses(ctx, A, store.ResponseFilter{OwnerID: b.owner.ID}, func(store.ExportedResponse) error { n++; return nil })
+				err3 := db.ExportResponses(ctx, A, store.ResponseFilter{}, func(r store.ExportedResponse) error {
+					if r.WaveID == b.wave.ID || r.SurveyID == b.survey.ID {
+						n++
+					}
+					return nil
+				})
+				return n, errors.Join(err, err2, err3)
+			},
+			"ExportAccounts": func() (int, error) {
+				n := 0
+				err := db.ExportAccounts(ctx, A, store.AccountExportFilter{OwnerID: b.owner.ID}, func(store.ExportedAccount) error { n++; return nil })
+				err2 := db.ExportAccounts(ctx, A, store.AccountExportFilter{}, func(acc store.ExportedAccount) error {
+					if acc.WorkspaceID != A || acc.OwnerID == b.owner.ID || acc.Answered() {
+						n++
+					}
+					return nil
+				})
+				return n, errors.Join(err, err2)
+			},
+			"AccountExportColumns": func() (int, error) {
+				c, err := db.AccountExportColumns(ctx, A, store.AccountExportFilter{})
+				return count(c.Attributes, "only-b") + len(c.Years), err
+			},
+			"ExportAggregates": func() (int, error) {
+				n := 0
+				for _, fl := range []store.AggregateFilter{{WaveID: b.wave.ID}, {SurveyID: b.survey.ID},
+					{WaveID: b.wave.ID, By: store.GroupBy{Dimension: store.GroupOwner}}} {
+					if err := db.ExportAggregates(ctx, A, fl, func(store.ExportedAggregate) error { n++; return nil }); err != nil {
+						return n, err
+					}
+				}
+				err := db.ExportAggregates(ctx, A, store.AggregateFilter{}, func(r store.ExportedAggregate) error {
+					if r.WaveID == b.wave.ID || r.Result.N > 0 {
+						n++
+					}
+					return nil
+				})
+				return n, err
+			},
 			// A wave of another workspace has no responses here, as
 			// documented, rather than being not found.
 			"LatestResponses": func() (int, error) {

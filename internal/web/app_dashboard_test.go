@@ -68,6 +68,7 @@ func TestDashboardRoutes(t *testing.T) {
 			{"POST /w/{slug}/responses/{response}/tags", w + "/responses/" + fmt.Sprint(f.memberResponse) + "/tags", appForm("tag", "matrix"), http.StatusSeeOther},
 			{"GET /w/{slug}/calculation", w + "/calculation", nil, http.StatusOK},
 			{"GET /w/{slug}/calculation.csv", w + "/calculation.csv", nil, http.StatusOK},
+			{"GET /w/{slug}/export/{export}", w + "/export/responses.xlsx", nil, http.StatusOK},
 			{"GET /w/{slug}/benchmarks", w + "/benchmarks", nil, http.StatusOK},
 			{"POST /w/{slug}/benchmarks", w + "/benchmarks", appForm("name", "Matrix", "nps", "12"), http.StatusSeeOther},
 			{"POST /w/{slug}/benchmarks/{benchmark}/delete", w + "/benchmarks/%d/delete", appForm(), http.StatusSeeOther},

@@ -109,21 +109,33 @@ func (s *Server) listNamedResponses(r *http.Request, a *appRequest, f store.Resp
 	return l, page.Next, err
 }
 
-func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, a *appRequest) error {
+// feedFilterOf reads the feed's scope and filters from the query: what the
+// feed lists, and what the export of its responses holds. The cursor of a
+// page is left to the feed.
+func (s *Server) feedFilterOf(r *http.Request, a *appRequest) (feedPage, store.ResponseFilter, error) {
 	q := r.URL.Query()
 	sc, err := s.dashScopeOf(r, a, true)
 	if err != nil {
-		return err
+		return feedPage{}, store.ResponseFilter{}, err
 	}
 	p := feedPage{appLayout: a.layout(a.M.T("dash.responses")), Scope: sc,
 		Category: q.Get("category"), HasComment: q.Get("comment") == "1", Search: q.Get("q"), Tag: q.Get("tag"),
 		Theme: q.Get("theme"), Sentiment: nps.Sentiment(q.Get("sentiment"))}
 	if p.Sentiment != "" && !slices.Contains(nps.Sentiments, p.Sentiment) {
-		return badRequest("insight.err.sentiment")
+		return p, store.ResponseFilter{}, badRequest("insight.err.sentiment")
 	}
 	f := store.ResponseFilter{SurveyID: sc.Survey.ID, WaveID: sc.Wave.ID, OwnerID: sc.OwnerID, Segment: sc.Segment,
 		Category: p.Category, HasComment: p.HasComment, Search: p.Search, Tag: p.Tag, Theme: p.Theme, Sentiment: p.Sentiment}
-	if f.After, err = appParseCursor(q.Get("after")); err != nil {
+	return p, f, nil
+}
+
+func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, a *appRequest) error {
+	p, f, err := s.feedFilterOf(r, a)
+	if err != nil {
+		return err
+	}
+	sc := p.Scope
+	if f.After, err = appParseCursor(r.URL.Query().Get("after")); err != nil {
 		return err
 	}
 	ctx, ws := r.Context(), a.Workspace.ID
@@ -156,6 +168,12 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, a *appReques
 func (p feedPage) FilterQuery(extra ...string) string {
 	return string(p.Scope.Query(append([]string{"category", p.Category, "comment", boolParam(p.HasComment),
 		"q", p.Search, "tag", p.Tag, "theme", p.Theme, "sentiment", string(p.Sentiment)}, extra...)...))
+}
+
+// ExportLink is the export of the feed's responses, with its filters, as
+// a file of the format ("csv" or "xlsx").
+func (p feedPage) ExportLink(format string) string {
+	return p.Base() + "/export/responses." + format + "?" + p.FilterQuery()
 }
 
 func boolParam(b bool) string {

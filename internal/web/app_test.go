@@ -324,6 +324,7 @@ var wantRoles = map[string]nps.Role{
 	"POST /w/{slug}/responses/{response}/tags":                        nps.RoleMember,
 	"GET /w/{slug}/calculation":                                       nps.RoleViewer,
 	"GET /w/{slug}/calculation.csv":                                   nps.RoleViewer,
+	"GET /w/{slug}/export/{export}":                                   nps.RoleViewer,
 	"GET /w/{slug}/benchmarks":                                        nps.RoleViewer,
 	"POST /w/{slug}/benchmarks":                                       nps.RoleAnalyst,
 	"POST /w/{slug}/benchmarks/{benchmark}/delete":                    nps.RoleAnalyst,

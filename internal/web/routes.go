@@ -90,6 +90,7 @@ func (s *Server) dashboardRoutes() []appRoute {
 		{"POST /w/{slug}/responses/{response}/tags", nps.RoleMember, s.handleResponseTag},
 		{"GET /w/{slug}/calculation", nps.RoleViewer, s.handleCalculation},
 		{"GET /w/{slug}/calculation.csv", nps.RoleViewer, s.handleCalculationExport},
+		{"GET /w/{slug}/export/{export}", nps.RoleViewer, s.handleExport}, // responses|accounts|aggregates.csv|xlsx
 		{"GET /w/{slug}/benchmarks", nps.RoleViewer, s.handleBenchmarks},
 		{"POST /w/{slug}/benchmarks", nps.RoleAnalyst, s.handleBenchmarkCreate},
 		{"POST /w/{slug}/benchmarks/{benchmark}/delete", nps.RoleAnalyst, s.handleBenchmarkDelete},
