@@ -79,15 +79,19 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	if *out == "-" {
-		_, err := writeExport(ctx, db, ws.ID, kind, scope, format, stdout)
+	var rows int64
+	err = writeOutput(*out, stdout, func(w io.Writer) error {
+		rows, err = writeExport(ctx, db, ws.ID, kind, scope, format, w)
+		return err
+	})
+	if err != nil || *out == "-" {
 		return err
 	}
-	rows, size, err := writeExportFile(ctx, db, ws.ID, kind, scope, format, *out)
+	info, err := os.Stat(*out)
 	if err != nil {
-		return err
+		return fmt.Errorf("export: %w", err)
 	}
-	fmt.Fprintf(stdout, "Wrote %d %s to %s (%s, %d bytes).\n", rows, exportNoun(kind, rows), *out, strings.ToUpper(string(format)), size)
+	fmt.Fprintf(stdout, "Wrote %d %s to %s (%s, %d bytes).\n", rows, exportNoun(kind, rows), *out, strings.ToUpper(string(format)), info.Size())
 	return nil
 }
 
@@ -166,34 +170,6 @@ func writeExport(ctx context.Context, db *store.DB, workspaceID int64, kind data
 		return rows, fmt.Errorf("export: %w", err)
 	}
 	return rows, nil
-}
-
-// writeExportFile writes the export to a temporary file beside name and
-// renames it to name once it is complete.
-func writeExportFile(ctx context.Context, db *store.DB, workspaceID int64, kind dataset.Kind, s dataset.Scope, f export.Format, name string) (rows, size int64, err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return 0, 0, usageError{fmt.Errorf("export: %w", err)}
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if rows, err = writeExport(ctx, db, workspaceID, kind, s, f, tmp); err != nil {
-		return rows, 0, err
-	}
-	if size, err = tmp.Seek(0, io.SeekCurrent); err != nil {
-		return rows, 0, fmt.Errorf("export: %w", err)
-	}
-	if err = tmp.Close(); err != nil {
-		return rows, 0, fmt.Errorf("export: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), name); err != nil {
-		return rows, 0, fmt.Errorf("export: %w", err)
-	}
-	return rows, size, nil
 }
 
 // exportNoun names what a number of rows of an export are.

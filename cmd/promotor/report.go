@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/promotor/promotor/internal/annual"
@@ -117,29 +115,4 @@ func reportWave(ctx context.Context, db *store.DB, workspaceID, surveyID int64, 
 		}
 	}
 	return nps.Wave{}, usageError{fmt.Errorf("report: no wave %q in survey %d, by name or ID", arg, surveyID)}
-}
-
-// writeOutput writes what write produces to path, or to stdout for "-". A
-// file is written to a temporary name beside it and renamed when
-// complete, so that a failure leaves no half-written file.
-func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) error {
-	if path == "-" {
-		return write(stdout)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // after the rename, there is nothing to remove
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
