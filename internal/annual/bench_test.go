@@ -16,7 +16,9 @@ import (
 // BenchmarkReportWorkload makes the annual report of the last wave of the
 // benchmark workload (promotor load-workload; docs/PERFORMANCE.md), whole:
 // gathering the figures from the store, and then writing the PDF or the
-// HTML. PROMOTOR_BENCH_SQLITE names a SQLite file, PROMOTOR_BENCH_POSTGRES
+// HTML; beside them, as the baseline, the one query a report could not
+// do without if it read the responses: the wave's score counts from the
+// responses table. PROMOTOR_BENCH_SQLITE names a SQLite file, PROMOTOR_BENCH_POSTGRES
 // a PostgreSQL URL, PROMOTOR_BENCH_WORKSPACE the workspace ("workload").
 //
 //	PROMOTOR_BENCH_SQLITE=/var/tmp/workload_10m.db go test ./internal/annual -run '^$' -bench BenchmarkReportWorkload -count 5
@@ -51,6 +53,23 @@ func BenchmarkReportWorkload(b *testing.B) {
 				b.Fatalf("waves: %v, %v", waves, err)
 			}
 			o := annual.Options{WaveID: waves[len(waves)-1].ID, Lang: "nl"}
+			b.Run("scan", func(b *testing.B) {
+				pool, err := db.Pool(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for b.Loop() {
+					rows, err := pool.QueryContext(ctx, `SELECT score, COUNT(*) FROM responses WHERE workspace_id = $1 AND wave_id = $2 GROUP BY score`, ws.ID, o.WaveID)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for rows.Next() {
+					}
+					if err := rows.Close(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 			for _, format := range []struct {
 				name  string
 				write func(io.Writer, report.Report) error
