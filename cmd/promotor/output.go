@@ -8,7 +8,9 @@ import (
 
 // writeOutput writes what write produces to path, or to stdout for "-". A
 // file is written to a temporary name beside it and renamed when
-// complete, so that a failure leaves no half-written file.
+// complete and on disk, so that a failure or a crash leaves no
+// half-written file. The file is readable by its owner only, as the
+// temporary file is made: reports and exports hold customers' answers.
 func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) error {
 	if path == "-" {
 		return write(stdout)
@@ -22,10 +24,11 @@ func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) err
 		f.Close()
 		return err
 	}
-	if err := f.Close(); err != nil {
+	if err := f.Sync(); err != nil {
+		f.Close()
 		return err
 	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
+	if err := f.Close(); err != nil {
 		return err
 	}
 	return os.Rename(f.Name(), path)

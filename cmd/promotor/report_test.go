@@ -24,6 +24,9 @@ func TestReportCommand(t *testing.T) {
 			if out, errOut, code := runCLI(t, "", "report", "--database", dsn, "--workspace", "demo", "--lang", "en", "-o", pdf); code != 0 {
 				t.Fatalf("report: exit %d: %s\n%s", code, errOut, out)
 			}
+			if info, err := os.Stat(pdf); err != nil || info.Mode().Perm() != 0o600 {
+				t.Errorf("report.pdf: %v, mode %v; want readable by its owner only", err, info.Mode())
+			}
 			b, err := os.ReadFile(pdf)
 			if err != nil || !strings.HasPrefix(string(b), "%PDF-") {
 				t.Fatalf("report.pdf: %v, begins %q", err, b[:min(len(b), 8)])

@@ -144,10 +144,16 @@ func (g *gatherer) filter(waveID int64) store.HistogramFilter {
 	return store.HistogramFilter{SurveyID: g.survey.ID, WaveID: waveID, OwnerID: g.o.OwnerID}
 }
 
-// population is a wave's population for the finite population
-// correction: none for one owner's accounts, a part of it.
-func (g *gatherer) population(w nps.Wave) int64 {
-	if g.o.OwnerID != 0 {
+// population is a wave's population for the report's figures.
+func (g *gatherer) population(w nps.Wave) int64 { return Population(w, g.o.OwnerID) }
+
+// Population is the population of a wave's figures for the finite
+// population correction: the wave's own for all its accounts, and none
+// for one owner's accounts (ownerID set), a part of it of unknown size.
+// Every figure of a wave, the wave before it and the trend take it alike,
+// so that a change is tested between figures computed the same way.
+func Population(w nps.Wave, ownerID int64) int64 {
+	if ownerID != 0 {
 		return 0
 	}
 	return w.Population
@@ -200,7 +206,7 @@ func (g *gatherer) score(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.Invited, s.Accounts, s.Answered = c.Invited, c.Accounts, c.AnsweredAccounts
+	s.Invited, s.Responded, s.Accounts, s.Answered = c.Invited, c.Answered, c.Accounts, c.AnsweredAccounts
 	if c.RevenueCents > 0 {
 		s.HasRevenue, s.RevenueShare = true, float64(c.AnsweredRevenueCents)/float64(c.RevenueCents)
 	}
@@ -272,7 +278,7 @@ func (g *gatherer) segments(ctx context.Context) error {
 		}
 		b := report.Breakdown{Attribute: g.attributeName(attr)}
 		for _, gr := range largest(groups, maxGroups) {
-			b.Groups = append(b.Groups, report.Group{Name: cmp.Or(gr.Key, g.m.T("report.no_value")), Result: Estimate(gr.Histogram, 0)})
+			b.Groups = append(b.Groups, report.Group{Name: cmp.Or(gr.Key, g.m.T("dash.no_value")), Result: Estimate(gr.Histogram, 0)})
 		}
 		g.r.Segments = append(g.r.Segments, b)
 	}
@@ -296,7 +302,7 @@ func (g *gatherer) segments(ctx context.Context) error {
 func (g *gatherer) attributeName(attr string) string {
 	switch attr {
 	case "industry", "region", "size":
-		return g.m.T("report.attribute." + attr)
+		return g.m.T("dash.attr." + attr)
 	}
 	return attr
 }
@@ -415,7 +421,9 @@ func (g *gatherer) plans(ctx context.Context) error {
 		if len(p.Items) < maxPlans {
 			item := report.Plan{Owner: g.ownerNames[s.AccountOwnerID], Title: s.Title, Done: done, Actions: int64(s.Actions),
 				ActionsDone: int64(s.ActionsDone), Overdue: int64(s.Overdue), Updated: s.UpdatedAt}
-			if !g.o.Anonymise {
+			if g.o.Anonymise {
+				item.Title = Anonymise(s.Title, s.AccountName)
+			} else {
 				item.Account = s.AccountName
 			}
 			p.Items = append(p.Items, item)

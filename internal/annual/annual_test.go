@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -60,6 +61,13 @@ func TestGather(t *testing.T) {
 				t.Errorf("%s: trend %+v, want %d waves ending in this one", w.Name, r.Trend, i+1)
 			}
 			if i > 0 {
+				ph, err := db.Histogram(ctx, ws.ID, store.HistogramFilter{SurveyID: w.SurveyID, WaveID: waves[i-1].ID})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := annual.Estimate(ph, waves[i-1].Population); r.Score.Previous != want {
+					t.Errorf("%s: previous wave %+v, want %+v with its own population", w.Name, r.Score.Previous, want)
+				}
 				c, err := nps.Compare(r.Score.Previous, r.Score.Result)
 				if r.Score.PreviousWave != waves[i-1].Name || !r.Score.ChangeOK || err != nil || r.Score.Change != c {
 					t.Errorf("%s: change %+v from %s, want %+v from %s", w.Name, r.Score.Change, r.Score.PreviousWave, c, waves[i-1].Name)
@@ -95,6 +103,15 @@ func TestGather(t *testing.T) {
 			}
 			if r.Charts.Trend == "" || r.Charts.Distribution == "" || r.Charts.Categories == "" {
 				t.Errorf("%s: a chart is missing", w.Name)
+			}
+			// Every text the gatherer names is in the catalog: a missing
+			// key would show as itself.
+			var page strings.Builder
+			if err := report.HTML(&page, r); err != nil {
+				t.Fatal(err)
+			}
+			if key := rawKey.FindString(page.String()); key != "" {
+				t.Errorf("%s: the report shows the message key %q", w.Name, key)
 			}
 		}
 		// The verbatims chosen, with and without names.
@@ -201,6 +218,9 @@ func TestGather(t *testing.T) {
 		}
 	})
 }
+
+// rawKey finds a message key shown as itself.
+var rawKey = regexp.MustCompile(`\b(report|dash|promoter|insight|value)\.[a-z_]+(\.[a-z_0-9]+)*\b`)
 
 func TestAnonymise(t *testing.T) {
 	for _, c := range []struct {

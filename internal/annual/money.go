@@ -42,6 +42,7 @@ func (g *gatherer) money(ctx context.Context) error {
 					return err
 				}
 				in.ChurnRate = nps.ObserveOutcomes(outcomesOf(observed)).Total.ChurnRate
+				m.ChurnWave = w.Name
 				break
 			}
 		}

@@ -131,7 +131,7 @@ func (f *formulaTable) scoreRows() {
 		f.n2(centre)+" ± "+w.fixed(r.Critical, 3)+" · "+f.n2(se)+" = "+span(f.n2(centre-r.Critical*se), f.n2(centre+r.Critical*se)),
 		w.interval(r))
 	if s.Invited > 0 {
-		f.row(w.T("s12.rate"), w.T("s12.rate.formula"), w.count(r.N)+" / "+w.count(s.Invited), w.share(r.N, s.Invited))
+		f.row(w.T("s12.rate"), w.T("s12.rate.formula"), w.count(s.Responded)+" / "+w.count(s.Invited), w.share(s.Responded, s.Invited))
 	}
 }
 

@@ -45,6 +45,16 @@ type brand struct {
 // image that decodes; a logo that does not is left out rather than
 // failing the report.
 func brandOf(b Brand) brand {
+	br := coloursOf(b)
+	if img, ok := decodeLogo(b.Logo, b.LogoType); ok {
+		br.Logo, br.LogoType, br.LogoW, br.LogoH, br.image = b.Logo, b.LogoType, img.Bounds().Dx(), img.Bounds().Dy(), img
+	}
+	return br
+}
+
+// coloursOf is the brand's colours without its logo, all the page's
+// style needs.
+func coloursOf(b Brand) brand {
 	br := brand{Colour: defaultColour, Accent: defaultAccent}
 	if c, ok := parseColour(b.Colour); ok {
 		br.Colour = c.hex()
@@ -56,9 +66,6 @@ func brandOf(b Brand) brand {
 	br.ColourText = c.readable().hex()
 	a, _ := parseColour(br.Accent)
 	br.AccentText = a.readable().hex()
-	if img, ok := decodeLogo(b.Logo, b.LogoType); ok {
-		br.Logo, br.LogoType, br.LogoW, br.LogoH, br.image = b.Logo, b.LogoType, img.Bounds().Dx(), img.Bounds().Dy(), img
-	}
 	return br
 }
 

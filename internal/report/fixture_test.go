@@ -133,7 +133,7 @@ func fixture(t testing.TB, lang string) Report {
 		Closes:    time.Date(2025, 4, 14, 17, 0, 0, 0, time.UTC),
 		Generated: time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC),
 		Score: Score{
-			Histogram: wave2025, Result: cur, Invited: population,
+			Histogram: wave2025, Result: cur, Invited: population, Responded: cur.N,
 			PreviousWave: "2024", Previous: prev, Change: change, ChangeOK: true,
 			Account:  must(nps.AccountWeighted(accs, nps.Options{})),
 			Revenue:  must(nps.RevenueWeighted(accs, revs, nps.Options{})),
@@ -242,7 +242,7 @@ func money(t testing.TB, accs []nps.Histogram, cur nps.Result) Money {
 		Currency: "EUR", HasRevenue: true,
 		AtRisk:   nps.AtRisk(outcomes),
 		Observed: true, Outcomes: nps.ObserveOutcomes(outcomes),
-		Calculator: must(nps.Calculate(in)), CalculatorInput: in, HasCalculator: true,
+		Calculator: must(nps.Calculate(in)), CalculatorInput: in, HasCalculator: true, ChurnWave: "2024",
 		Growth: must(nps.EarnedGrowth(gin)), GrowthInput: gin, HasGrowth: true,
 	}
 }

@@ -74,7 +74,7 @@ func HTML(w io.Writer, r Report) error {
 // logo's data: URI; no script, no frame, no form. A server sends it with
 // the page.
 func (r Report) CSP() string {
-	style, err := styleOf(brandOf(r.Brand))
+	style, err := styleOf(coloursOf(r.Brand))
 	if err != nil {
 		// The style sheet is embedded: it reads unless the binary is
 		// broken, and then the strictest policy is the safe answer.
@@ -87,7 +87,7 @@ func (r Report) CSP() string {
 func csp(style string) string {
 	sum := sha256.Sum256([]byte(style))
 	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
-		"'; img-src data:; base-uri 'none'; form-action 'none'"
+		"'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
 
 // styleOf is the content of the page's style element: the brand's

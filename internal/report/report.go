@@ -69,6 +69,10 @@ type Score struct {
 	// came in without invitations (an import), and then the report shows
 	// no response rate.
 	Invited int64
+	// Responded counts the invitations answered, the response rate's
+	// numerator: answers through an open link or an import are not
+	// answers to an invitation.
+	Responded int64
 	// Previous is the wave before, by name, and its result; PreviousWave
 	// is "" for the survey's first wave.
 	PreviousWave string
@@ -197,14 +201,16 @@ type Money struct {
 	// Calculator is the value of raising the NPS by 10 points (to at most
 	// 100) from CalculatorInput: the revenue of the accounts that answered,
 	// the churn rate last observed (0 when none was), no marketing budget
-	// (none is known) and the rules of thumb of the first article (as
-	// CalculatorInput.Assumptions.Source says); HasCalculator is false
-	// without revenue or responses. The
+	// (none is known) and the rules of thumb of the first article;
+	// HasCalculator is false without revenue or responses. The
 	// report writes the steps in its own language from the input and
 	// takes each step's result from Calculator.
 	Calculator      nps.CalculatorResult
 	CalculatorInput nps.CalculatorInput
 	HasCalculator   bool
+	// ChurnWave names the wave whose observed churn is the calculator's
+	// churn rate; "" when no wave's follow-up year is over yet.
+	ChurnWave string
 	// Growth is earned growth in the wave's year, computed from
 	// GrowthInput, whose amounts the steps show; HasGrowth is false when
 	// the revenue of the year before is missing.

@@ -67,9 +67,12 @@ func (b builder) calculator() []block {
 	}
 	in, res, n := m.CalculatorInput, m.Calculator, w.num
 	a := in.Assumptions
-	source := w.T("s11.calc.rules")
-	if a.Source == nps.SourceObserved {
-		source = w.T("s11.calc.observed")
+	inputs := w.T("s11.calc.inputs", "churn", n.FormulaPct(in.ChurnRate), "wave", m.ChurnWave)
+	if m.ChurnWave == "" {
+		inputs = w.T("s11.calc.inputs_unobserved")
+	}
+	if in.MarketingBudget == 0 {
+		inputs += " " + w.T("s11.calc.no_marketing")
 	}
 	revenue, budget := float64(in.Revenue), float64(in.MarketingBudget)
 	churn, existing, marketing, total := res.Steps[0], res.Steps[1], res.Steps[2], res.Steps[3]
@@ -96,7 +99,7 @@ func (b builder) calculator() []block {
 	}
 	return append(bs,
 		text(w.T("s11.calc.reading", "from", w.signed(in.CurrentNPS), "to", w.signed(in.TargetNPS), "range", n.EURRange(res.Low, res.High))),
-		tableBlock(t), note(source+" "+w.T("s11.calc.note")))
+		tableBlock(t), note(inputs+" "+w.T("s11.calc.rules")+" "+w.T("s11.calc.note")))
 }
 
 // stepResult shows a step's result: an amount or a share, a range when

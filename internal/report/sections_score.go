@@ -32,7 +32,7 @@ func (b builder) score() section {
 			"detractors", w.count(res.Detractors), "dp", w.pct(res.DetractorShare))},
 	}
 	if s.Invited > 0 {
-		fs = append(fs, fact{w.T("s2.rate"), w.T("s2.rate.value", "rate", w.share(res.N, s.Invited), "n", w.count(res.N), "invited", w.count(s.Invited))})
+		fs = append(fs, fact{w.T("s2.rate"), w.T("s2.rate.value", "rate", w.share(s.Responded, s.Invited), "n", w.count(s.Responded), "invited", w.count(s.Invited))})
 	} else {
 		fs = append(fs, fact{w.T("s2.rate"), w.T("s2.rate.uninvited")})
 	}

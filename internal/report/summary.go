@@ -70,8 +70,8 @@ func (b builder) rateCard() card {
 		c.Reading = w.T("s1.rate.uninvited")
 		return c
 	}
-	c.Value = w.share(s.Result.N, s.Invited)
-	c.Detail = w.T("s1.rate.detail", "n", w.count(s.Result.N), "invited", w.count(s.Invited))
+	c.Value = w.share(s.Responded, s.Invited)
+	c.Detail = w.T("s1.rate.detail", "n", w.count(s.Responded), "invited", w.count(s.Invited))
 	switch {
 	case s.Accounts > 0 && s.HasRevenue:
 		c.Reading = w.T("s1.rate.coverage_revenue", "accounts", w.share(s.Answered, s.Accounts), "revenue", w.pct(s.RevenueShare))

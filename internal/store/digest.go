@@ -100,9 +100,14 @@ func (db *DB) SetDigest(ctx context.Context, workspaceID, userID int64, f nps.Di
 		case d.Frequency == f:
 			return nil
 		}
+		// Coming back from none starts afresh: the first digest covers one
+		// period, not everything since the last one months ago.
+		if d.Frequency == nps.DigestNone {
+			d.LastSentAt = time.Time{}
+		}
 		d.Frequency, d.NextAt, d.UpdatedAt = f, nps.NextDigest(f, now), now
-		_, err = tx.ExecContext(ctx, `UPDATE digest_subscriptions SET frequency = $1, next_at = $2, updated_at = $3
-			WHERE workspace_id = $4 AND user_id = $5`, f, nullTime(d.NextAt), now, workspaceID, userID)
+		_, err = tx.ExecContext(ctx, `UPDATE digest_subscriptions SET frequency = $1, next_at = $2, updated_at = $3, last_sent_at = $4
+			WHERE workspace_id = $5 AND user_id = $6`, f, nullTime(d.NextAt), now, nullTime(d.LastSentAt), workspaceID, userID)
 		return err
 	})
 	if err != nil {

@@ -133,6 +133,18 @@ func TestQueueDigestOnce(t *testing.T) {
 		if !sub.NextAt.Equal(secondWeekly) || !sub.LastSentAt.Equal(sentAt) {
 			t.Errorf("subscription after QueueDigest: next %v, last %v; want %v, %v", sub.NextAt, sub.LastSentAt, secondWeekly, sentAt)
 		}
+		// Another frequency keeps the last digest's time; coming back from
+		// none starts afresh, so the first digest covers one period.
+		if got := must(db.SetDigest(ctx, f.ws.ID, f.owner.ID, nps.DigestMonthly))(t); !got.LastSentAt.Equal(sentAt) {
+			t.Errorf("weekly to monthly: last sent %v, want %v kept", got.LastSentAt, sentAt)
+		}
+		must(db.SetDigest(ctx, f.ws.ID, f.owner.ID, nps.DigestNone))(t)
+		if got := must(db.SetDigest(ctx, f.ws.ID, f.owner.ID, nps.DigestWeekly))(t); !got.LastSentAt.IsZero() {
+			t.Errorf("none to weekly: last sent %v, want none", got.LastSentAt)
+		}
+		if got := must(db.DigestSubscription(ctx, f.ws.ID, f.owner.ID))(t); !got.LastSentAt.IsZero() {
+			t.Errorf("stored after none to weekly: last sent %v, want none", got.LastSentAt)
+		}
 		ids := must(db.PendingNotifications(ctx, 10))(t)
 		if len(ids) != 1 {
 			t.Fatalf("PendingNotifications: got %d, want the digest", len(ids))

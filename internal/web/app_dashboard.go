@@ -174,6 +174,15 @@ func (sc dashScope) Query(extra ...string) template.URL {
 	return template.URL(v.Encode())
 }
 
+// population is a wave's population for the scope's figures: none for a
+// segment's accounts, a part of it (annual.Population).
+func (sc dashScope) population(w nps.Wave) int64 {
+	if !sc.Segment.IsZero() {
+		return 0
+	}
+	return annual.Population(w, sc.OwnerID)
+}
+
 // OwnerName names a user of the workspace, for labels.
 func (sc dashScope) OwnerName(id int64) string {
 	for _, m := range sc.Owners {
@@ -283,15 +292,11 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, a *appR
 		return s.render(w, http.StatusOK, "app/dashboard", p)
 	}
 	ctx, ws := r.Context(), a.Workspace.ID
-	population := int64(0)
-	if sc.OwnerID == 0 && sc.Segment.IsZero() {
-		population = sc.Wave.Population
-	}
 	h, err := s.db.Histogram(ctx, ws, sc.filter())
 	if err != nil {
 		return err
 	}
-	p.Figure = figure{Result: annual.Estimate(h, population), Label: sc.Wave.Name}
+	p.Figure = figure{Result: annual.Estimate(h, sc.population(sc.Wave)), Label: sc.Wave.Name}
 	if sc.Previous.ID != 0 {
 		f := sc.filter()
 		f.WaveID = sc.Previous.ID
@@ -299,7 +304,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, a *appR
 		if err != nil {
 			return err
 		}
-		p.Previous = figure{Result: annual.Estimate(ph, 0), Label: sc.Previous.Name}
+		p.Previous = figure{Result: annual.Estimate(ph, sc.population(sc.Previous)), Label: sc.Previous.Name}
 		p.Change = compare(p.Previous.Result, p.Figure.Result)
 	}
 	if n := p.Figure.N; n > 0 {
@@ -419,6 +424,7 @@ func (s *Server) handleTrend(w http.ResponseWriter, r *http.Request, a *appReque
 		q := sc.Query("wave", "", "month", gr.Key)
 		if p.ByWave {
 			wv := names[gr.Key]
+			row.Result = annual.Estimate(gr.Histogram, sc.population(wv))
 			row.Label = wv.Name
 			q = sc.Query("wave", gr.Key)
 		}

@@ -34,6 +34,7 @@ type reportPage struct {
 	// Edit is set for those who choose the verbatims and share the report.
 	Edit      bool
 	Verbatims []store.Verbatim
+	MaxQuotes int
 	Links     []nps.ReportLink
 	// NewLink is the address of the link just made, shown once.
 	NewLink string
@@ -82,7 +83,7 @@ func (s *Server) reportPageOf(r *http.Request, a *appRequest) (reportPage, error
 		return reportPage{}, err
 	}
 	p := reportPage{appLayout: a.layout(a.M.T("annual.title")), Scope: sc, Lang: a.M.Lang, Now: s.db.Now(),
-		Edit: roleAllows(a.Role, nps.RoleAnalyst)}
+		Edit: roleAllows(a.Role, nps.RoleAnalyst), MaxQuotes: store.MaxReportVerbatims}
 	if l := r.FormValue("lang"); l == "nl" || l == "en" {
 		p.Lang = l
 	}
@@ -297,6 +298,9 @@ func backTo(r *http.Request, a *appRequest, fallback string) string {
 	base := a.layout("").Base()
 	if u, err := url.Parse(r.PostFormValue("back")); err == nil && u.Scheme == "" && u.Host == "" &&
 		strings.HasPrefix(u.Path, base+"/") && !strings.HasPrefix(u.Path, "//") {
+		if u.Fragment != "" {
+			return u.RequestURI() + "#" + url.PathEscape(u.Fragment)
+		}
 		return u.RequestURI()
 	}
 	return fallback

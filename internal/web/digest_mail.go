@@ -63,27 +63,33 @@ func (s *Server) SendDigests(ctx context.Context) error {
 	now := s.db.Now()
 	dw := &digestWriter{s: s, now: now, charts: map[digestChartKey]digestChart{}, brands: map[int64]nps.Brand{}}
 	var errs []error
-	failed := map[[2]int64]bool{}
+	// tried holds the subscriptions this run is done with: failed, or
+	// left to another process that changed them first. Neither is taken
+	// again in this run, so that a row that stays due cannot keep it busy.
+	tried := map[[2]int64]bool{}
 	for ctx.Err() == nil {
-		due, err := s.db.DueDigests(ctx, now, digestBatch+len(failed))
+		due, err := s.db.DueDigests(ctx, now, digestBatch+len(tried))
 		if err != nil {
 			return err
 		}
-		due = slices.DeleteFunc(due, func(r store.DigestRecipient) bool { return failed[[2]int64{r.WorkspaceID, r.UserID}] })
+		due = slices.DeleteFunc(due, func(r store.DigestRecipient) bool { return tried[[2]int64{r.WorkspaceID, r.UserID}] })
 		if len(due) == 0 {
 			break
 		}
 		for _, r := range due {
 			n, err := dw.mail(ctx, r)
+			queued := false
 			if err == nil {
-				_, err = s.db.QueueDigest(ctx, r, now, n)
+				queued, err = s.db.QueueDigest(ctx, r, now, n)
+			}
+			if err != nil && ctx.Err() != nil {
+				return ctx.Err()
 			}
 			if err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				failed[[2]int64{r.WorkspaceID, r.UserID}] = true
 				errs = append(errs, fmt.Errorf("web: digest of user %d in workspace %d: %w", r.UserID, r.WorkspaceID, err))
+			}
+			if !queued {
+				tried[[2]int64{r.WorkspaceID, r.UserID}] = true
 			}
 		}
 	}
@@ -231,15 +237,11 @@ func (dw *digestWriter) scores(ctx context.Context, l appLayout, surveys []nps.S
 // score is the score of waves[i] of survey sv and its trend chart.
 func (dw *digestWriter) score(ctx context.Context, l appLayout, sv nps.Survey, waves []nps.Wave, i int, owner int64) (mail.DigestScore, mail.Inline, error) {
 	s, ws, wave := dw.s, l.Workspace.ID, waves[i]
-	population := int64(0)
-	if owner == 0 {
-		population = wave.Population
-	}
 	h, err := s.db.Histogram(ctx, ws, store.HistogramFilter{SurveyID: sv.ID, WaveID: wave.ID, OwnerID: owner})
 	if err != nil {
 		return mail.DigestScore{}, mail.Inline{}, err
 	}
-	cur := figure{Result: annual.Estimate(h, population), Label: wave.Name}
+	cur := figure{Result: annual.Estimate(h, annual.Population(wave, owner)), Label: wave.Name}
 	score := mail.DigestScore{Title: l.T("digest.mail.score_title", "survey", sv.Name, "wave", wave.Name), Score: l.T("dash.no_responses")}
 	if !cur.Empty() {
 		score.Score = cur.Format()
@@ -254,7 +256,7 @@ func (dw *digestWriter) score(ctx context.Context, l appLayout, sv nps.Survey, w
 		if err != nil {
 			return mail.DigestScore{}, mail.Inline{}, err
 		}
-		c := compare(annual.Estimate(ph, 0), cur.Result)
+		c := compare(annual.Estimate(ph, annual.Population(prev, owner)), cur.Result)
 		switch {
 		case !c.OK:
 			score.Lines = append(score.Lines, l.T("digest.mail.previous_empty", "wave", prev.Name))
@@ -301,7 +303,7 @@ func (dw *digestWriter) trend(ctx context.Context, l appLayout, sv nps.Survey, w
 		if !ok {
 			continue
 		}
-		f := figure{Result: annual.Estimate(g.Histogram, 0), Label: waves[i].Name}
+		f := figure{Result: annual.Estimate(g.Histogram, annual.Population(waves[i], owner)), Label: waves[i].Name}
 		points = append(points, f.point())
 		value := "—"
 		if !f.Empty() {
