@@ -51,6 +51,11 @@ func (b builder) plans() section {
 	if p.Plans == 0 {
 		return addBlocks(sec, text(w.T("s9.none")))
 	}
+	// The plans of the wave's year, as they stand when the report is
+	// made: for an earlier wave, today's state of that year's plans.
+	if !b.r.Generated.IsZero() {
+		sec.Blocks = append(sec.Blocks, text(w.T("s9.intro", "date", w.date(b.r.Generated))))
+	}
 	sec.Blocks = append(sec.Blocks, facts(
 		fact{w.T("s9.plans"), w.T("s9.plans.value", "done", w.count(p.Done), "plans", w.count(p.Plans), "share", w.share(p.Done, p.Plans))},
 		fact{w.T("s9.actions"), w.T("s9.actions.value", "done", w.count(p.ActionsDone), "actions", w.count(p.Actions), "share", w.share(p.ActionsDone, p.Actions))},
