@@ -1,7 +1,6 @@
 package annual
 
 import (
-	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -9,7 +8,6 @@ import (
 	"github.com/promotor/promotor/internal/insight"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/report"
-	"github.com/promotor/promotor/internal/store"
 )
 
 // The report's financial impact and accounts at risk, computed as the
@@ -18,11 +16,11 @@ import (
 func (g *gatherer) money(ctx context.Context) error {
 	m := &g.r.Money
 	m.Currency = "EUR"
-	current, err := g.outcomes(ctx, g.wave)
+	current, err := insight.ReadAccounts(ctx, g.db, g.ws.ID, g.wave, g.o.OwnerID)
 	if err != nil {
 		return err
 	}
-	outcomes := outcomesOf(current)
+	outcomes := insight.OutcomesOf(current)
 	m.AtRisk = nps.AtRisk(outcomes)
 	m.HasRevenue = m.AtRisk.Total > 0
 	g.atRisk(current)
@@ -37,11 +35,11 @@ func (g *gatherer) money(ctx context.Context) error {
 			TargetNPS: math.Min(g.r.Score.Result.NPS+10, 100), Assumptions: nps.RulesOfThumb()}
 		for _, w := range slices.Backward(g.waves) {
 			if !w.OpensAt.After(g.wave.OpensAt) && insight.Observed(w, now) {
-				observed, err := g.outcomes(ctx, w)
+				observed, err := insight.ReadAccounts(ctx, g.db, g.ws.ID, w, g.o.OwnerID)
 				if err != nil {
 					return err
 				}
-				in.ChurnRate = nps.ObserveOutcomes(outcomesOf(observed)).Total.ChurnRate
+				in.ChurnRate = nps.ObserveOutcomes(insight.OutcomesOf(observed)).Total.ChurnRate
 				m.ChurnWave = w.Name
 				break
 			}
@@ -69,51 +67,14 @@ func (g *gatherer) money(ctx context.Context) error {
 	return nil
 }
 
-// account is an account that answered in a wave with its outcome.
-type account struct {
-	year    store.AccountYear
-	outcome nps.AccountOutcome
-}
-
-func (g *gatherer) outcomes(ctx context.Context, w nps.Wave) ([]account, error) {
-	years, err := g.db.AccountYears(ctx, g.ws.ID, w.ID, insight.Year(w), g.o.OwnerID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]account, 0, len(years))
-	for _, a := range years {
-		if o, ok := insight.Outcome(a, w); ok {
-			out = append(out, account{a, o})
-		}
-	}
-	return out, nil
-}
-
-func outcomesOf(accounts []account) []nps.AccountOutcome {
-	out := make([]nps.AccountOutcome, len(accounts))
-	for i, a := range accounts {
-		out[i] = a.outcome
-	}
-	return out
-}
-
-// atRisk lists the accounts at risk, the largest revenue first.
-func (g *gatherer) atRisk(accounts []account) {
-	var risky []account
-	for _, a := range accounts {
-		if a.outcome.Category == nps.Detractor || a.outcome.Intent.Considering() {
-			risky = append(risky, a)
-		}
-	}
-	slices.SortFunc(risky, func(x, y account) int {
-		return cmp.Or(cmp.Compare(y.outcome.Revenue, x.outcome.Revenue), cmp.Compare(x.outcome.Category, y.outcome.Category),
-			cmp.Compare(x.year.Name, y.year.Name), cmp.Compare(x.year.AccountID, y.year.AccountID))
-	})
-	for _, a := range risky[:min(len(risky), maxAtRisk)] {
-		r := report.AccountRisk{Owner: g.ownerNames[a.year.OwnerID], Category: a.outcome.Category,
-			Score: lowest(a.year.Histogram), Switching: a.outcome.Intent.Considering(), Revenue: a.outcome.Revenue}
+// atRisk lists the accounts at risk, the largest revenue first, as the
+// value page does.
+func (g *gatherer) atRisk(accounts []insight.Account) {
+	for _, a := range insight.TopAtRisk(accounts, maxAtRisk) {
+		r := report.AccountRisk{Owner: g.ownerNames[a.Account.OwnerID], Category: a.Outcome.Category,
+			Score: lowest(a.Account.Histogram), Switching: a.Outcome.Intent.Considering(), Revenue: a.Outcome.Revenue}
 		if !g.o.Anonymise {
-			r.Account = a.year.Name
+			r.Account = a.Account.Name
 		}
 		g.r.AtRisk = append(g.r.AtRisk, r)
 	}

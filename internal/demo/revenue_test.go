@@ -22,7 +22,7 @@ func checkMoney(t *testing.T, db *store.DB, plan Plan, res Result) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := nps.ObserveOutcomes(insight.Outcomes(years, first))
+	o := nps.ObserveOutcomes(insight.OutcomesOf(insight.Accounts(years, first)))
 	pro, pas, det := o.ByCategory[0], o.ByCategory[1], o.ByCategory[2]
 	t.Logf("wave %s: promoters %d accounts, churn %.2f, retention %.3f; passives %d, %.2f, %.3f; detractors %d, %.2f, %.3f",
 		first.Name, pro.Accounts, pro.ChurnRate, pro.Retention, pas.Accounts, pas.ChurnRate, pas.Retention,

@@ -1,6 +1,9 @@
 package insight
 
 import (
+	"cmp"
+	"context"
+	"slices"
 	"time"
 
 	"github.com/promotor/promotor/internal/nps"
@@ -46,25 +49,66 @@ func Observed(w nps.Wave, now time.Time) bool {
 	return !until.After(now)
 }
 
-// Outcomes turns the accounts that answered in wave w into the outcomes
+// Accounts turns the accounts that answered in wave w into the outcomes
 // the money figures take. An account that had left before the wave opened
 // is left out; one whose wave histogram is empty too. Revenue is the
 // imported revenue of the wave's year, or the current annual revenue when
 // that year was not imported (enough for the revenue at risk, not for
 // retention: only accounts with both years, or that churned, have a known
 // revenue after).
-func Outcomes(accounts []store.AccountYear, w nps.Wave) []nps.AccountOutcome {
-	out := make([]nps.AccountOutcome, 0, len(accounts))
-	for _, a := range accounts {
+func Accounts(years []store.AccountYear, w nps.Wave) []Account {
+	out := make([]Account, 0, len(years))
+	for _, a := range years {
 		if o, ok := Outcome(a, w); ok {
-			out = append(out, o)
+			out = append(out, Account{a, o})
 		}
 	}
 	return out
 }
 
-// Outcome is the outcome of one account of wave w, as Outcomes makes it;
-// false for an account that Outcomes leaves out.
+// Account is an account that answered in a wave, with its outcome.
+type Account struct {
+	Account store.AccountYear
+	Outcome nps.AccountOutcome
+}
+
+// ReadAccounts reads the accounts that answered in wave w (those ownerID
+// owns, when set) and returns them as Accounts does, with their outcomes.
+func ReadAccounts(ctx context.Context, db *store.DB, workspaceID int64, w nps.Wave, ownerID int64) ([]Account, error) {
+	years, err := db.AccountYears(ctx, workspaceID, w.ID, Year(w), ownerID)
+	if err != nil {
+		return nil, err
+	}
+	return Accounts(years, w), nil
+}
+
+// OutcomesOf returns the accounts' outcomes.
+func OutcomesOf(accounts []Account) []nps.AccountOutcome {
+	out := make([]nps.AccountOutcome, len(accounts))
+	for i, a := range accounts {
+		out[i] = a.Outcome
+	}
+	return out
+}
+
+// TopAtRisk returns the n accounts at risk (nps.AccountOutcome.AtRisk)
+// with the most revenue, by name and then ID on equal revenue.
+func TopAtRisk(accounts []Account, n int) []Account {
+	var out []Account
+	for _, a := range accounts {
+		if a.Outcome.AtRisk() {
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, func(x, y Account) int {
+		return cmp.Or(cmp.Compare(y.Outcome.Revenue, x.Outcome.Revenue), cmp.Compare(x.Account.Name, y.Account.Name),
+			cmp.Compare(x.Account.AccountID, y.Account.AccountID))
+	})
+	return out[:min(n, len(out))]
+}
+
+// Outcome is the outcome of one account of wave w, as Accounts makes it;
+// false for an account that Accounts leaves out.
 func Outcome(a store.AccountYear, w nps.Wave) (nps.AccountOutcome, bool) {
 	c, err := nps.AccountCategory(a.Histogram)
 	if err != nil {

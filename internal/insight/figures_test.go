@@ -104,9 +104,9 @@ func TestOutcomes(t *testing.T) {
 		{Category: nps.Passive, Revenue: 7_00},
 		{Category: nps.Promoter, Revenue: 7_00},
 	}
-	got := Outcomes(accounts, w)
+	got := OutcomesOf(Accounts(accounts, w))
 	if len(got) != len(want) {
-		t.Fatalf("Outcomes: got %d outcomes %+v, want %d", len(got), got, len(want))
+		t.Fatalf("Accounts: got %d outcomes %+v, want %d", len(got), got, len(want))
 	}
 	for i := range want {
 		if got[i] != want[i] {

@@ -162,6 +162,10 @@ type RevenueAtRisk struct {
 	Share           float64
 }
 
+// AtRisk reports whether the account shows a risk of leaving: a detractor
+// account, or one whose respondents consider a competitor.
+func (o AccountOutcome) AtRisk() bool { return o.Category == Detractor || o.Intent.Considering() }
+
 // AtRisk sums the revenue at risk. An account that is both a detractor and
 // switching counts once in Either.
 func AtRisk(accounts []AccountOutcome) RevenueAtRisk {
@@ -179,7 +183,7 @@ func AtRisk(accounts []AccountOutcome) RevenueAtRisk {
 			r.SwitchingAccounts++
 			r.Switching += a.Revenue
 		}
-		if detractor || switching {
+		if a.AtRisk() {
 			r.EitherAccounts++
 			r.Either += a.Revenue
 		}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -102,36 +101,6 @@ func (vs valueScope) CurrentYear() int { return insight.Year(vs.Wave) }
 // ObservedYear is the year whose revenue the observed wave is set against.
 func (vs valueScope) ObservedYear() int { return insight.Year(vs.Observed) }
 
-// valueAccount is an account that answered in a wave, with its outcome.
-type valueAccount struct {
-	Account store.AccountYear
-	Outcome nps.AccountOutcome
-}
-
-// valueAccounts returns the accounts of wave (those ownerID owns, when
-// set) with their outcomes, leaving out those insight.Outcomes leaves out.
-func (s *Server) valueAccounts(ctx context.Context, workspaceID int64, w nps.Wave, ownerID int64) ([]valueAccount, error) {
-	years, err := s.db.AccountYears(ctx, workspaceID, w.ID, insight.Year(w), ownerID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]valueAccount, 0, len(years))
-	for _, a := range years {
-		if o, ok := insight.Outcome(a, w); ok {
-			out = append(out, valueAccount{a, o})
-		}
-	}
-	return out, nil
-}
-
-func outcomesOf(accounts []valueAccount) []nps.AccountOutcome {
-	out := make([]nps.AccountOutcome, len(accounts))
-	for i, a := range accounts {
-		out[i] = a.Outcome
-	}
-	return out
-}
-
 // valuePage is the value page.
 type valuePage struct {
 	appLayout
@@ -145,7 +114,7 @@ type valuePage struct {
 	// Risk is the revenue at risk in the current wave, AtRisk its largest
 	// accounts at risk.
 	Risk   nps.RevenueAtRisk
-	AtRisk []valueAccount
+	AtRisk []insight.Account
 	// Moves are the valued moves, Unvalued names those without observed
 	// retention ("detractor → passive").
 	Moves    []valueMove
@@ -207,11 +176,11 @@ func (s *Server) handleValue(w http.ResponseWriter, r *http.Request, a *appReque
 	}
 	var observed nps.Outcomes
 	if vs.Observed.ID != 0 {
-		accounts, err := s.valueAccounts(ctx, ws, vs.Observed, vs.OwnerID)
+		accounts, err := insight.ReadAccounts(ctx, s.db, ws, vs.Observed, vs.OwnerID)
 		if err != nil {
 			return err
 		}
-		observed = nps.ObserveOutcomes(outcomesOf(accounts))
+		observed = nps.ObserveOutcomes(insight.OutcomesOf(accounts))
 		for _, c := range observed.ByCategory {
 			p.Outcomes = append(p.Outcomes, valueOutcomeRow{c.Category.String(), c})
 		}
@@ -219,12 +188,12 @@ func (s *Server) handleValue(w http.ResponseWriter, r *http.Request, a *appReque
 		p.Gaps = revenueGaps(accounts, vs.ObservedYear())
 	}
 	if vs.Wave.ID != 0 {
-		current, err := s.valueAccounts(ctx, ws, vs.Wave, vs.OwnerID)
+		current, err := insight.ReadAccounts(ctx, s.db, ws, vs.Wave, vs.OwnerID)
 		if err != nil {
 			return err
 		}
-		p.Risk = nps.AtRisk(outcomesOf(current))
-		p.AtRisk = topAtRisk(current, valueTopAtRisk)
+		p.Risk = nps.AtRisk(insight.OutcomesOf(current))
+		p.AtRisk = insight.TopAtRisk(current, valueTopAtRisk)
 		if vs.Observed.ID != 0 {
 			if err := p.valueMoves(current, observed); err != nil {
 				return err
@@ -265,7 +234,7 @@ func (p *valuePage) earnedGrowth(years []store.GrowthYear) error {
 // revenueGaps counts the accounts without imported revenue of year, and
 // those without revenue of the next year that did not churn (a churned
 // account brings 0 without an import).
-func revenueGaps(accounts []valueAccount, year int) []valueGap {
+func revenueGaps(accounts []insight.Account, year int) []valueGap {
 	this := valueGap{Year: year, Of: len(accounts), None: true}
 	next := valueGap{Year: year + 1, Of: len(accounts), None: true}
 	for _, a := range accounts {
@@ -289,33 +258,10 @@ func revenueGaps(accounts []valueAccount, year int) []valueGap {
 	return gaps
 }
 
-// atRisk reports whether an account shows a risk of leaving, as
-// nps.AtRisk counts it: a detractor, or a respondent considering a
-// competitor.
-func atRisk(o nps.AccountOutcome) bool {
-	return o.Category == nps.Detractor || o.Intent.Considering()
-}
-
-// topAtRisk returns the n accounts at risk with the most revenue, by
-// name on equal revenue.
-func topAtRisk(accounts []valueAccount, n int) []valueAccount {
-	var out []valueAccount
-	for _, a := range accounts {
-		if atRisk(a.Outcome) {
-			out = append(out, a)
-		}
-	}
-	slices.SortFunc(out, func(x, y valueAccount) int {
-		return cmp.Or(cmp.Compare(y.Outcome.Revenue, x.Outcome.Revenue), cmp.Compare(x.Account.Name, y.Account.Name),
-			cmp.Compare(x.Account.AccountID, y.Account.AccountID))
-	})
-	return out[:min(n, len(out))]
-}
-
 // valueMoves values the moves up of the current accounts against the
 // observed outcomes.
-func (p *valuePage) valueMoves(current []valueAccount, observed nps.Outcomes) error {
-	moves, err := nps.ValueOfMoving(outcomesOf(current), observed)
+func (p *valuePage) valueMoves(current []insight.Account, observed nps.Outcomes) error {
+	moves, err := nps.ValueOfMoving(insight.OutcomesOf(current), observed)
 	if err != nil && !errors.Is(err, nps.ErrNoRetention) {
 		return fmt.Errorf("web: value of moving accounts up: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/promotor/promotor/internal/annual"
 	"github.com/promotor/promotor/internal/importer"
+	"github.com/promotor/promotor/internal/insight"
 	"github.com/promotor/promotor/internal/nps"
 )
 
@@ -139,11 +140,11 @@ func (s *Server) handleValueCalculator(w http.ResponseWriter, r *http.Request, a
 	case vs.Observed.ID != 0 && !vs.Passed:
 		p.ObservedWhy = a.M.T("value.why.running", "wave", vs.Observed.Name, "until", p.FormatDate(vs.Until))
 	case vs.Observed.ID != 0:
-		accounts, err := s.valueAccounts(ctx, a.Workspace.ID, vs.Observed, vs.OwnerID)
+		accounts, err := insight.ReadAccounts(ctx, s.db, a.Workspace.ID, vs.Observed, vs.OwnerID)
 		if err != nil {
 			return err
 		}
-		o := nps.ObserveOutcomes(outcomesOf(accounts))
+		o := nps.ObserveOutcomes(insight.OutcomesOf(accounts))
 		var why string
 		p.Observed, p.ObservedOK, why = nps.ObservedAssumptions(o)
 		p.ObservedWhy = p.observedWhy(o, why)
