@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -207,13 +206,7 @@ func scoreSum(prefix string) string {
 func (db *DB) SetUserLanguage(ctx context.Context, userID int64, lang string) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET language = $1 WHERE id = $2`, lang, userID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmp.Or(err, fmt.Errorf("user %d: %w", userID, nps.ErrNotFound))
-		}
-		return nil
+		return oneRow(res, err, "user", userID)
 	})
 	if err != nil {
 		return fmt.Errorf("store: set language: %w", err)

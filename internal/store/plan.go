@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -238,11 +237,8 @@ func (db *DB) UnlinkPlanResponse(ctx context.Context, workspaceID, planID, respo
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM plan_responses WHERE workspace_id = $1 AND plan_id = $2 AND response_id = $3`,
 			workspaceID, planID, responseID)
-		if err != nil {
+		if err := oneRow(res, err, fmt.Sprintf("plan %d's response", planID), responseID); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmp.Or(err, fmt.Errorf("response %d of plan %d: %w", responseID, planID, nps.ErrNotFound))
 		}
 		return insertEvent(ctx, tx, db.now(), workspaceID, nps.EventPlanChanged, planID)
 	})

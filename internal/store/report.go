@@ -72,22 +72,6 @@ func (db *DB) UpdateBrand(ctx context.Context, workspaceID int64, u BrandUpdate)
 	return nil
 }
 
-// oneRow turns an UPDATE or DELETE that touched no row into
-// nps.ErrNotFound.
-func oneRow(res sql.Result, err error, what string, id any) error {
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return fmt.Errorf("%s %v: %w", what, id, nps.ErrNotFound)
-	}
-	return nil
-}
-
 // MaxReportVerbatims bounds the comments one wave's report quotes.
 const MaxReportVerbatims = 30
 

@@ -119,6 +119,22 @@ func notFound(err error, what string, id any) error {
 	return err
 }
 
+// oneRow turns an UPDATE or DELETE that touched no row into
+// nps.ErrNotFound.
+func oneRow(res sql.Result, err error, what string, id any) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("%s %v: %w", what, id, nps.ErrNotFound)
+	}
+	return nil
+}
+
 // conflict wraps nps.ErrConflict with what clashed when err is a unique
 // violation; other errors pass unchanged.
 func conflict(err error, what string) error {

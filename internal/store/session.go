@@ -120,11 +120,8 @@ func (db *DB) DeleteUserSessions(ctx context.Context, userID int64) error {
 func (db *DB) ResetPassword(ctx context.Context, userID int64, hash string) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
-		if err != nil {
+		if err := oneRow(res, err, "user", userID); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return notFound(sql.ErrNoRows, "user", userID)
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
 		return err

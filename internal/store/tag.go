@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -148,13 +147,7 @@ func (db *DB) Benchmarks(ctx context.Context, workspaceID int64) ([]nps.Benchmar
 func (db *DB) DeleteBenchmark(ctx context.Context, workspaceID, id int64) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM benchmarks WHERE workspace_id = $1 AND id = $2`, workspaceID, id)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmp.Or(err, fmt.Errorf("benchmark %d: %w", id, nps.ErrNotFound))
-		}
-		return nil
+		return oneRow(res, err, "benchmark", id)
 	})
 	if err != nil {
 		return fmt.Errorf("store: delete benchmark: %w", err)
