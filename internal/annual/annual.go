@@ -159,6 +159,16 @@ func Population(w nps.Wave, ownerID int64) int64 {
 	return w.Population
 }
 
+// ThemePopulation is the population of a wave's theme figures: the
+// wave's (Population), none when the answers outnumber it, as an import
+// beside the invitations can make them.
+func ThemePopulation(wi store.WaveInsight, ownerID int64) int64 {
+	if p := Population(wi.Wave, ownerID); p >= wi.All.N() {
+		return p
+	}
+	return 0
+}
+
 // previous is the wave before the report's, zero for the first.
 func (g *gatherer) previous() nps.Wave {
 	i := slices.IndexFunc(g.waves, func(w nps.Wave) bool { return w.ID == g.wave.ID })
@@ -343,11 +353,7 @@ func (g *gatherer) themes(ctx context.Context) error {
 		return nil
 	}
 	wi := waves[i]
-	population := g.population(wi.Wave)
-	if population < wi.All.N() {
-		population = 0
-	}
-	impacts, err := insight.Impact(wi, nps.Options{Population: population})
+	impacts, err := insight.Impact(wi, nps.Options{Population: ThemePopulation(wi, g.o.OwnerID)})
 	if err != nil {
 		return err
 	}

@@ -151,11 +151,11 @@ func (s *Server) handleThemes(w http.ResponseWriter, r *http.Request, a *appRequ
 	wi := waves[i]
 	impacts := make([][]nps.ThemeImpact, len(waves))
 	for j, wv := range waves {
-		if impacts[j], err = insight.Impact(wv, nps.Options{Population: population(wv, sc.OwnerID)}); err != nil {
+		if impacts[j], err = insight.Impact(wv, nps.Options{Population: annual.ThemePopulation(wv, sc.OwnerID)}); err != nil {
 			return err
 		}
 	}
-	p.All = figure{Result: annual.Estimate(wi.All, population(wi, sc.OwnerID))}
+	p.All = figure{Result: annual.Estimate(wi.All, annual.ThemePopulation(wi, sc.OwnerID))}
 	p.Commented = wi.Commented.N()
 	for _, ti := range impacts[i] {
 		p.Impacts = append(p.Impacts, themeRow{ThemeImpact: ti, Name: names.of(ti.Key),
@@ -175,16 +175,6 @@ func (s *Server) handleThemes(w http.ResponseWriter, r *http.Request, a *appRequ
 		}
 	}
 	return s.render(w, http.StatusOK, "app/themes", p)
-}
-
-// population is the wave's population for its figures, as the dashboard
-// takes it: known only for the whole wave, not for the accounts of one
-// owner.
-func population(wi store.WaveInsight, ownerID int64) int64 {
-	if ownerID != 0 || wi.Wave.Population < wi.All.N() {
-		return 0
-	}
-	return wi.Wave.Population
 }
 
 // sentimentRows counts the wave's comments per category and tone,
