@@ -125,8 +125,8 @@ func Point(label string, r nps.Result) chart.Point {
 }
 
 func (g *gatherer) brand(ctx context.Context) error {
-	b, err := g.db.Brand(ctx, g.ws.ID)
-	g.r.Brand = report.Brand{Logo: b.Logo, LogoType: b.LogoType, Colour: b.Colour, Accent: b.Accent}
+	var err error
+	g.r.Brand, err = g.db.Brand(ctx, g.ws.ID)
 	return err
 }
 

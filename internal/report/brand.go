@@ -10,6 +10,8 @@ import (
 	_ "image/png"  // and PNG
 	"math"
 	"strconv"
+
+	"github.com/promotor/promotor/internal/nps"
 )
 
 // Promotor's own colours, for a workspace that chose none: a deep blue for
@@ -18,10 +20,6 @@ const (
 	defaultColour = "#1f4e79"
 	defaultAccent = "#0b5cad"
 )
-
-// maxLogoSide bounds a logo's width and height in pixels: the stored file
-// is small, but a small PNG can claim a huge canvas.
-const maxLogoSide = 4096
 
 // brand is a workspace's look as the report uses it: valid colours, each
 // also darkened where needed to be readable as text on white, and a logo
@@ -44,7 +42,7 @@ type brand struct {
 // Promotor's own for the others, and the logo when it is a PNG or JPEG
 // image that decodes; a logo that does not is left out rather than
 // failing the report.
-func brandOf(b Brand) brand {
+func brandOf(b nps.Brand) brand {
 	br := coloursOf(b)
 	if img, ok := decodeLogo(b.Logo, b.LogoType); ok {
 		br.Logo, br.LogoType, br.LogoW, br.LogoH, br.image = b.Logo, b.LogoType, img.Bounds().Dx(), img.Bounds().Dy(), img
@@ -54,7 +52,7 @@ func brandOf(b Brand) brand {
 
 // coloursOf is the brand's colours without its logo, all the page's
 // style needs.
-func coloursOf(b Brand) brand {
+func coloursOf(b nps.Brand) brand {
 	br := brand{Colour: defaultColour, Accent: defaultAccent}
 	if c, ok := parseColour(b.Colour); ok {
 		br.Colour = c.hex()
@@ -69,16 +67,12 @@ func coloursOf(b Brand) brand {
 	return br
 }
 
-// decodeLogo decodes a logo that is the PNG or JPEG its type says, of a
-// size a page can show; the size is read from the header first, so that
-// a small file claiming a huge canvas is refused before it is decoded.
+// decodeLogo decodes a logo that is the PNG or JPEG its type says, within
+// the limits a workspace's logo is stored with (nps.LogoType), which read
+// the size from the header first, so that a small file claiming a huge
+// canvas is refused before it is decoded.
 func decodeLogo(logo []byte, typ string) (image.Image, bool) {
-	if len(logo) == 0 {
-		return nil, false
-	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(logo))
-	if err != nil || "image/"+format != typ || cfg.Width <= 0 || cfg.Height <= 0 ||
-		cfg.Width > maxLogoSide || cfg.Height > maxLogoSide {
+	if got, err := nps.LogoType(logo); err != nil || got != typ {
 		return nil, false
 	}
 	img, _, err := image.Decode(bytes.NewReader(logo))

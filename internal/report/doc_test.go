@@ -217,12 +217,12 @@ func TestBrand(t *testing.T) {
 		{"#7B2D8E", "#7b2d8e"}, {"", defaultColour}, {"red", defaultColour}, {"#12345", defaultColour},
 		{"#1234567", defaultColour}, {"#12345g", defaultColour}, {"#ffffff;}", defaultColour}, {"#0x1234", defaultColour},
 	} {
-		if got := brandOf(Brand{Colour: tt.in}).Colour; got != tt.want {
+		if got := brandOf(nps.Brand{Colour: tt.in}).Colour; got != tt.want {
 			t.Errorf("colour %q: got %q, want %q", tt.in, got, tt.want)
 		}
 	}
 	for _, c := range []string{"#ffffff", "#f2a900", "#00ff00", "#1f4e79", "#000000", "#777777"} {
-		b := brandOf(Brand{Colour: c, Accent: c})
+		b := brandOf(nps.Brand{Colour: c, Accent: c})
 		for _, text := range []string{b.ColourText, b.AccentText} {
 			if rgbOf(t, text).contrast() < 4.5 {
 				t.Errorf("colour %s: the text colour %s has contrast %.2f, want at least 4.5", c, text, rgbOf(t, text).contrast())
@@ -255,7 +255,7 @@ func TestBrand(t *testing.T) {
 		{"broken", png[:40], "image/png", false, 0, 0, ""},
 		{"huge", huge, "image/png", false, 0, 0, ""},
 	} {
-		b := brandOf(Brand{Logo: tt.logo, LogoType: tt.typ})
+		b := brandOf(nps.Brand{Logo: tt.logo, LogoType: tt.typ})
 		if (b.Logo != nil) != tt.kept || b.LogoW != tt.w || b.LogoH != tt.h {
 			t.Errorf("logo %s: kept %v %d×%d, want %v %d×%d", tt.name, b.Logo != nil, b.LogoW, b.LogoH, tt.kept, tt.w, tt.h)
 		}

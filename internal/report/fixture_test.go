@@ -126,7 +126,7 @@ func fixture(t testing.TB, lang string) Report {
 	r := Report{
 		Lang:      lang,
 		Workspace: "Van Dijk Zakelijke Diensten BV",
-		Brand:     Brand{Logo: logo(t), LogoType: "image/png", Colour: "#7B2D8E", Accent: "#f2a900"},
+		Brand:     nps.Brand{Logo: logo(t), LogoType: "image/png", Colour: "#7B2D8E", Accent: "#f2a900"},
 		Survey:    tr(lang, "Customer satisfaction", "Klanttevredenheid"),
 		Wave:      "2025",
 		Opens:     time.Date(2025, 3, 3, 8, 0, 0, 0, time.UTC),

@@ -22,7 +22,9 @@ type Report struct {
 	Lang string
 	// Workspace names the organisation the report is about.
 	Workspace string
-	Brand     Brand
+	// Brand is the workspace's logo and colours; a colour that is not
+	// "#rrggbb" and a logo that does not decode are left out.
+	Brand nps.Brand
 	// Survey and Wave name what was measured; Opens and Closes bound the
 	// wave (Closes is zero for a wave without an end).
 	Survey, Wave  string
@@ -47,15 +49,6 @@ type Report struct {
 	Promoters Promoters
 	Money     Money
 	Charts    Charts
-}
-
-// Brand is a workspace's look: a logo (PNG or JPEG bytes, with its
-// content type; none when Logo is empty) and colours as "#rrggbb" ("" for
-// Promotor's own).
-type Brand struct {
-	Logo           []byte
-	LogoType       string
-	Colour, Accent string
 }
 
 // Score is the wave's NPS and what it is compared with.

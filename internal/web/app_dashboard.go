@@ -3,7 +3,6 @@ package web
 import (
 	"cmp"
 	"html/template"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -208,12 +207,7 @@ func (f figure) Interval() string {
 }
 
 // point makes a chart point of a figure.
-func (f figure) point() chart.Point {
-	if f.Empty() {
-		return chart.Point{Label: f.Label, Value: math.NaN()}
-	}
-	return chart.Point{Label: f.Label, Value: f.NPS, Low: f.Low, High: f.High, N: f.N, Warn: f.Uncertain()}
-}
+func (f figure) point() chart.Point { return annual.Point(f.Label, f.Result) }
 
 // chartLabels are the texts of the charts in the page's language.
 func (l appLayout) chartLabels() chart.Labels { return annual.ChartLabels(l.M) }
