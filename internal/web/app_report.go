@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
@@ -46,11 +47,11 @@ var reportLinkDays = []int{7, 30, 90, 365}
 
 // ReportQuery is the query of the report of the page's choices.
 func (p reportPage) ReportQuery() template.URL {
-	q := url.Values{"survey": {strconv.FormatInt(p.Scope.Survey.ID, 10)}, "wave": {strconv.FormatInt(p.Scope.Wave.ID, 10)}, "lang": {p.Lang}}
+	anon := ""
 	if p.Anonymise {
-		q.Set("anon", "1")
+		anon = "1"
 	}
-	return template.URL(q.Encode())
+	return p.Scope.Query("lang", p.Lang, "anon", anon)
 }
 
 // LinkDays are the choices of a new link's lifetime.
@@ -82,13 +83,10 @@ func (s *Server) reportPageOf(r *http.Request, a *appRequest) (reportPage, error
 	if err != nil {
 		return reportPage{}, err
 	}
-	p := reportPage{appLayout: a.layout(a.M.T("annual.title")), Scope: sc, Lang: a.M.Lang, Now: s.db.Now(),
-		Edit: roleAllows(a.Role, nps.RoleAnalyst), MaxQuotes: store.MaxReportVerbatims}
-	if l := r.FormValue("lang"); l == "nl" || l == "en" {
-		p.Lang = l
-	}
+	p := reportPage{appLayout: a.layout(a.M.T("annual.title")), Scope: sc, Lang: cmp.Or(r.FormValue("lang"), a.M.Lang),
+		Now: s.db.Now(), Edit: roleAllows(a.Role, nps.RoleAnalyst), MaxQuotes: store.MaxReportVerbatims}
 	if p.Lang != "nl" {
-		p.Lang = "en"
+		p.Lang = "en" // the report's languages are these two
 	}
 	p.Anonymise = r.FormValue("anon") == "1"
 	if sc.Wave.ID == 0 || !p.Edit {
