@@ -66,6 +66,6 @@ func MinimumDetectableChange(n1, n2 int64, v, confidence, power float64) (float6
 	case !(power > 0 && power < 1):
 		return 0, fieldError("power", "%v must lie strictly between 0 and 1", power)
 	}
-	z := criticalValue(confidence) + normalQuantile(power)
+	z := CriticalValue(confidence) + normalQuantile(power)
 	return z * 100 * math.Sqrt(v/float64(n1)+v/float64(n2)), nil
 }

@@ -120,7 +120,7 @@ func interval(r Result, nEff float64, o Options) (Result, error) {
 	}
 	r.EffectiveN = nEff
 	r.Method, r.Confidence, r.Population = o.Method, o.Confidence, o.Population
-	r.Critical = criticalValue(o.Confidence)
+	r.Critical = CriticalValue(o.Confidence)
 	if r.Empty() {
 		return r, nil
 	}

@@ -48,8 +48,8 @@ func normalQuantile(p float64) float64 {
 	return x
 }
 
-// criticalValue is the two-sided critical value z for a confidence level,
+// CriticalValue is the two-sided critical value z for a confidence level,
 // e.g. 1.959963984540054 for 0.95.
-func criticalValue(confidence float64) float64 {
+func CriticalValue(confidence float64) float64 {
 	return normalQuantile(1 - (1-confidence)/2)
 }

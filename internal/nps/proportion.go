@@ -25,7 +25,7 @@ func WilsonInterval(k, n int64, confidence float64) (low, high float64, err erro
 	case !(confidence > 0 && confidence < 1):
 		return 0, 0, fieldError("confidence", "%v must lie strictly between 0 and 1", confidence)
 	}
-	z := criticalValue(confidence)
+	z := CriticalValue(confidence)
 	nf, p := float64(n), float64(k)/float64(n)
 	z2n := z * z / nf
 	centre := (p + z2n/2) / (1 + z2n)

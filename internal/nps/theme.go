@@ -115,7 +115,7 @@ func ThemeEffect(all, commented, theme Histogram, o Options) (ThemeImpact, error
 		// Wald): any effect is real.
 		ti.P = 0
 	}
-	margin := criticalValue(o.Confidence) * se
+	margin := CriticalValue(o.Confidence) * se
 	limit := float64(200*t) / float64(n)
 	ti.Low = math.Max(-limit, ti.Effect-margin)
 	ti.High = math.Min(limit, ti.Effect+margin)
@@ -154,13 +154,24 @@ func share(part, whole int64) float64 {
 // (not points): v/n with plain shares under Wald, v′/(n + 3) with the
 // adjusted shares otherwise.
 func groupVariance(h Histogram, m Method) float64 {
-	n := float64(h.N())
-	p, d := float64(h.Promoters()), float64(h.Detractors())
 	if m == Wald {
-		return variance(p/n, d/n) / n
+		return ResponseVariance(h, m) / float64(h.N())
 	}
-	a := n + 3
-	return variance((p+0.75)/a, (d+0.75)/a) / a
+	return ResponseVariance(h, m) / float64(h.N()+3)
+}
+
+// ResponseVariance is the variance of one response's category (+1, 0,
+// −1) in a group, p + d − (p − d)² of its shares: the plain shares under
+// Wald, and otherwise the adjusted ones, with ¾ promoter and ¾ detractor
+// added to n + 3 responses. Divided by n (n + 3 when adjusted) it is the
+// variance of the group's NPS as a fraction; the report's appendix shows
+// it as that step.
+func ResponseVariance(h Histogram, m Method) float64 {
+	n, p, d := float64(h.N()), float64(h.Promoters()), float64(h.Detractors())
+	if m != Wald {
+		p, d, n = p+0.75, d+0.75, n+3
+	}
+	return variance(p/n, d/n)
 }
 
 // RankThemes sorts themes in place, most harmful first: by Effect

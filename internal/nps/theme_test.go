@@ -213,7 +213,7 @@ func checkTheme(t *testing.T, all, commented, theme Histogram, ti ThemeImpact) {
 		t.Fatalf("ThemeEffect(%v, …, %v): interval [%v, %v] around %v not within ±%v", all, theme, ti.Low, ti.High, ti.Effect, limit)
 	}
 	// Significant exactly when the interval leaves out 0.
-	if excludes := ti.Low > 0 || ti.High < 0; ti.Significant != excludes && math.Abs(math.Abs(ti.Effect)-criticalValue(ti.Confidence)*ti.SE) > 1e-9 {
+	if excludes := ti.Low > 0 || ti.High < 0; ti.Significant != excludes && math.Abs(math.Abs(ti.Effect)-CriticalValue(ti.Confidence)*ti.SE) > 1e-9 {
 		t.Fatalf("ThemeEffect(%v, …, %v): significant %v but interval [%v, %v]", all, theme, ti.Significant, ti.Low, ti.High)
 	}
 }
@@ -291,6 +291,23 @@ func BenchmarkThemeEffect(b *testing.B) {
 	for b.Loop() {
 		if _, err := ThemeEffect(all, commented, theme, Options{}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestResponseVariance(t *testing.T) {
+	// 2 promoters, 1 passive, 1 detractor: p = 1/2, d = 1/4 plain;
+	// p′ = 2.75/7, d′ = 1.75/7 adjusted.
+	h := Histogram{3: 1, 7: 1, 9: 1, 10: 1}
+	for _, c := range []struct {
+		m    Method
+		want float64
+	}{
+		{Wald, 0.5 + 0.25 - 0.25*0.25},
+		{AdjustedWald, 4.5/7 - (1.0/7)*(1.0/7)},
+	} {
+		if got := ResponseVariance(h, c.m); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("ResponseVariance(%v, %s): got %v, want %v", h, c.m, got, c.want)
 		}
 	}
 }

@@ -95,7 +95,7 @@ func (f *formulaTable) scoreRows() {
 	se, centre := 0.0, r.NPS
 	if r.Method == nps.Wald {
 		p, d := P/n, D/n
-		se = 100 * math.Sqrt(math.Max(0, p+d-(p-d)*(p-d))/n)
+		se = 100 * math.Sqrt(nps.ResponseVariance(s.Histogram, r.Method)/n)
 		f.row(w.T("s12.p_share"), "P / n", w.count(r.Promoters)+" / "+w.count(r.N), f.n4(p))
 		f.row(w.T("s12.d_share"), "D / n", w.count(r.Detractors)+" / "+w.count(r.N), f.n4(d))
 		f.row(w.T("s12.se"), "100 · √([p + d − (p − d)²] / n)",
@@ -103,7 +103,7 @@ func (f *formulaTable) scoreRows() {
 	} else {
 		a := n + 3
 		p, d := (P+0.75)/a, (D+0.75)/a
-		se = 100 * math.Sqrt(math.Max(0, p+d-(p-d)*(p-d))/a)
+		se = 100 * math.Sqrt(nps.ResponseVariance(s.Histogram, r.Method)/a)
 		centre = 100 * (p - d)
 		f.row(w.T("s12.p_adj"), "(P + ¾) / (n + 3)", "("+w.count(r.Promoters)+" + 0.75) / "+w.count(r.N+3), f.n4(p))
 		f.row(w.T("s12.d_adj"), "(D + ¾) / (n + 3)", "("+w.count(r.Detractors)+" + 0.75) / "+w.count(r.N+3), f.n4(d))
@@ -188,7 +188,7 @@ func (f *formulaTable) themeRows() {
 		"100 · ("+w.count(rest.Promoters())+" − "+w.count(rest.Detractors())+") / "+w.count(rn)+" = "+f.n2(without), w.signed(without))
 	f.row(w.T("s12.theme_effect", "theme", name), w.T("s12.theme_effect.formula"),
 		f.n2(all.NPS)+" − "+f.paren(f.n2(without))+" = "+f.n2(ti.Effect), w.signed1(ti.Effect))
-	vt, vr := groupVar(t, ti.Method), groupVar(rest, ti.Method)
+	vt, vr := nps.ResponseVariance(t, ti.Method), nps.ResponseVariance(rest, ti.Method)
 	formula, add := "100 · (t / n) · √(v′(t) / (t + 3) + v′(r) / (r + 3))", int64(3)
 	if ti.Method == nps.Wald {
 		formula, add = "100 · (t / n) · √(v(t) / t + v(r) / r)", 0
@@ -201,35 +201,9 @@ func (f *formulaTable) themeRows() {
 		calc += " · " + f.n4(ti.SE/se)
 	}
 	f.row(w.T("s12.theme_se", "theme", name), formula, calc, f.n2(ti.SE))
-	z := criticalOf(ti.Confidence, all)
+	z := nps.CriticalValue(ti.Confidence)
 	f.row(w.T("s12.theme_interval", "theme", name), "effect ± z · SE",
 		f.n2(ti.Effect)+" ± "+w.fixed(z, 3)+" · "+f.n2(ti.SE), span(w.signed1(ti.Low), w.signed1(ti.High)))
-}
-
-// groupVar is the per-response variance of a group's NPS under the
-// method: plain shares under Wald, ¾ promoter and detractor added
-// otherwise (docs/STATISTICS.md, theme impact).
-func groupVar(h nps.Histogram, m nps.Method) float64 {
-	n, p, d := float64(h.N()), float64(h.Promoters()), float64(h.Detractors())
-	if m != nps.Wald {
-		p, d, n = p+0.75, d+0.75, n+3
-	}
-	p, d = p/n, d/n
-	return math.Max(0, p+d-(p-d)*(p-d))
-}
-
-// criticalOf is the z of confidence c: the wave's own when its level is
-// the same, as it is unless the caller chose otherwise, and else the one
-// nps computes for c (ThemeImpact keeps the level, not its z).
-func criticalOf(c float64, r nps.Result) float64 {
-	if c == r.Confidence && r.Critical > 0 {
-		return r.Critical
-	}
-	res, err := nps.Estimate(nps.Histogram{1}, nps.Options{Confidence: c})
-	if err != nil {
-		return r.Critical
-	}
-	return res.Critical
 }
 
 // weightedRows are the account- and revenue-weighted NPS.
