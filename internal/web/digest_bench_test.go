@@ -60,7 +60,7 @@ func BenchmarkDigestMail(b *testing.B) {
 	}
 	s, err := New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{MailBaseURL: "https://nps.example.com"})
 	must(err)
-	writer := func() *digestWriter { return &digestWriter{s: s, now: now, charts: map[digestChartKey]digestChart{}} }
+	writer := func() *digestWriter { return newDigestWriter(s, now) }
 	b.Run("drawn", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := writer().mail(ctx, due[0]); err != nil {

@@ -61,7 +61,7 @@ const (
 // the others were tried. The serve command runs it every minute.
 func (s *Server) SendDigests(ctx context.Context) error {
 	now := s.db.Now()
-	dw := &digestWriter{s: s, now: now, charts: map[digestChartKey]digestChart{}, brands: map[int64]nps.Brand{}}
+	dw := newDigestWriter(s, now)
 	var errs []error
 	// tried holds the subscriptions this run is done with: failed, or
 	// left to another process that changed them first. Neither is taken
@@ -105,6 +105,10 @@ type digestWriter struct {
 	now    time.Time
 	charts map[digestChartKey]digestChart
 	brands map[int64]nps.Brand
+}
+
+func newDigestWriter(s *Server, now time.Time) *digestWriter {
+	return &digestWriter{s: s, now: now, charts: map[digestChartKey]digestChart{}, brands: map[int64]nps.Brand{}}
 }
 
 // digestChartKey names a trend chart: a survey's, of the accounts of an
