@@ -97,6 +97,12 @@ func TestWalkAll(t *testing.T) {
 			if got, want := r.lines, len(root.all("line"))-len(root.child("defs").all("line")); got != want {
 				t.Errorf("got %d lines, want %d", got, want)
 			}
+			if got, want := len(r.rects), len(root.all("rect"))-len(root.child("defs").all("rect")); got != want {
+				t.Errorf("got %d rects, want %d", got, want)
+			}
+			if got, want := len(r.paths), len(root.all("path"))-len(root.child("defs").all("path")); got != want {
+				t.Errorf("got %d paths, want %d", got, want)
+			}
 			for _, tx := range r.texts {
 				if strings.Contains(tx.S, "NPS +") && strings.Contains(tx.S, "interval [") {
 					t.Errorf("got tooltip %q drawn as text", tx.S)

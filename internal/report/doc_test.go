@@ -166,8 +166,11 @@ func TestAppendixInterval(t *testing.T) {
 		for _, row := range f.t.Rows {
 			if row[0] == "Interval" {
 				found = true
-				if !strings.HasSuffix(row[2], "= "+want) || row[3] != b.w.interval(res) {
-					t.Errorf("%+v: the interval row reads %q → %q, want it to end in %q → %q", o, row[2], row[3], want, b.w.interval(res))
+				// The result column is the interval as the dashboard shows it:
+				// whole points with their sign, independent of the words.
+				shown := nps.Signed(nps.RoundHalfAway(res.Low)) + "\u00a0…\u00a0" + nps.Signed(nps.RoundHalfAway(res.High))
+				if !strings.HasSuffix(row[2], "= "+want) || row[3] != shown {
+					t.Errorf("%+v: the interval row reads %q → %q, want it to end in %q → %q", o, row[2], row[3], want, shown)
 				}
 			}
 		}
