@@ -100,22 +100,6 @@ func ChartLabels(m i18n.Messages) chart.Labels {
 	}
 }
 
-// Estimate computes a result with the default options, for a population
-// when it has one (population < n has none: the answers outnumber it).
-func Estimate(h nps.Histogram, population int64) nps.Result {
-	o := nps.Options{}
-	if population >= h.N() {
-		o.Population = population
-	}
-	r, err := nps.Estimate(h, o)
-	if err != nil {
-		// Only invalid options or counts fail, neither of which a rollup
-		// holds; show no responses rather than a wrong figure.
-		return nps.Result{}
-	}
-	return r
-}
-
 // Point makes a chart point of a result.
 func Point(label string, r nps.Result) chart.Point {
 	if r.Empty() {
@@ -195,14 +179,14 @@ func (g *gatherer) score(ctx context.Context) error {
 		return err
 	}
 	s := &g.r.Score
-	s.Histogram, s.Result = h, Estimate(h, g.population(g.wave))
+	s.Histogram, s.Result = h, nps.EstimateOf(h, g.population(g.wave))
 	if prev := g.previous(); prev.ID != 0 {
 		f.WaveID = prev.ID
 		ph, err := g.db.Histogram(ctx, g.ws.ID, f)
 		if err != nil {
 			return err
 		}
-		s.PreviousWave, s.Previous = prev.Name, Estimate(ph, g.population(prev))
+		s.PreviousWave, s.Previous = prev.Name, nps.EstimateOf(ph, g.population(prev))
 		c, err := nps.Compare(s.Previous, s.Result)
 		s.Change, s.ChangeOK = c, err == nil
 		s.ChangeSmall = min(s.Previous.N, s.Result.N) < nps.UncertainBelow
@@ -261,7 +245,7 @@ func (g *gatherer) trend(ctx context.Context) error {
 		if w.OpensAt.After(g.wave.OpensAt) {
 			break // the report looks back from its wave
 		}
-		res := Estimate(byWave[strconv.FormatInt(w.ID, 10)], g.population(w))
+		res := nps.EstimateOf(byWave[strconv.FormatInt(w.ID, 10)], g.population(w))
 		g.r.Trend = append(g.r.Trend, report.Wave{Name: w.Name, Result: res})
 		pts = append(pts, Point(w.Name, res))
 	}
@@ -288,7 +272,7 @@ func (g *gatherer) segments(ctx context.Context) error {
 		}
 		b := report.Breakdown{Attribute: g.attributeName(attr)}
 		for _, gr := range largest(groups, maxGroups) {
-			b.Groups = append(b.Groups, report.Group{Name: cmp.Or(gr.Key, g.m.T("dash.no_value")), Result: Estimate(gr.Histogram, 0)})
+			b.Groups = append(b.Groups, report.Group{Name: cmp.Or(gr.Key, g.m.T("dash.no_value")), Result: nps.EstimateOf(gr.Histogram, 0)})
 		}
 		g.r.Segments = append(g.r.Segments, b)
 	}
@@ -302,7 +286,7 @@ func (g *gatherer) segments(ctx context.Context) error {
 	for _, gr := range largest(groups, maxGroups) {
 		id, _ := strconv.ParseInt(gr.Key, 10, 64)
 		name := cmp.Or(g.ownerNames[id], g.m.T("dash.no_owner"))
-		g.r.Owners = append(g.r.Owners, report.Group{Name: name, Result: Estimate(gr.Histogram, 0)})
+		g.r.Owners = append(g.r.Owners, report.Group{Name: name, Result: nps.EstimateOf(gr.Histogram, 0)})
 	}
 	return nil
 }
@@ -361,7 +345,7 @@ func (g *gatherer) themes(ctx context.Context) error {
 	for _, ti := range impacts {
 		name := cmp.Or(names[ti.Key], ti.Key)
 		g.r.Themes = append(g.r.Themes, report.Theme{Name: name, Impact: ti})
-		pts = append(pts, Point(name, Estimate(ti.Theme, 0)))
+		pts = append(pts, Point(name, nps.EstimateOf(ti.Theme, 0)))
 	}
 	if len(pts) > 0 {
 		g.r.Charts.Themes = chart.Intervals(g.m.T("report.themes.chart"), g.m.T("report.themes.chart.desc"), pts, ChartLabels(g.m))

@@ -54,7 +54,7 @@ func TestGather(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.Score.Histogram != h || r.Score.Result != annual.Estimate(h, w.Population) {
+			if r.Score.Histogram != h || r.Score.Result != nps.EstimateOf(h, w.Population) {
 				t.Errorf("%s: score %+v from %v, want the rollup's %v", w.Name, r.Score.Result, r.Score.Histogram, h)
 			}
 			if len(r.Trend) != i+1 || r.Trend[i].Result != r.Score.Result || r.Trend[i].Name != w.Name {
@@ -65,7 +65,7 @@ func TestGather(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if want := annual.Estimate(ph, waves[i-1].Population); r.Score.Previous != want {
+				if want := nps.EstimateOf(ph, waves[i-1].Population); r.Score.Previous != want {
 					t.Errorf("%s: previous wave %+v, want %+v with its own population", w.Name, r.Score.Previous, want)
 				}
 				c, err := nps.Compare(r.Score.Previous, r.Score.Result)

@@ -88,6 +88,24 @@ type Result struct {
 // and must be shown as "no responses", never as 0.
 func (r Result) Empty() bool { return r.N == 0 }
 
+// EstimateOf is the NPS of a histogram with the default options, and the
+// finite population correction for a population that covers the answers
+// (a smaller one, as an import beside the invitations can make it, counts
+// as unknown). The pages, the report and the exports show it. Only counts
+// Estimate refuses fail, which no rollup holds: the result is then empty,
+// shown as "no responses", never a wrong figure.
+func EstimateOf(h Histogram, population int64) Result {
+	o := Options{}
+	if population >= h.N() {
+		o.Population = population
+	}
+	r, err := Estimate(h, o)
+	if err != nil {
+		return Result{}
+	}
+	return r
+}
+
 // Estimate computes the NPS and its interval from a histogram.
 func Estimate(h Histogram, o Options) (Result, error) {
 	o, err := o.withDefaults()

@@ -306,3 +306,27 @@ func BenchmarkEstimateWeighted(b *testing.B) {
 		}
 	}
 }
+
+func TestEstimateOf(t *testing.T) {
+	h := Histogram{0: 2, 8: 3, 10: 5} // NPS +30 of 10
+	plain, _ := Estimate(h, Options{})
+	census, _ := Estimate(h, Options{Population: 40})
+	for _, c := range []struct {
+		name       string
+		h          Histogram
+		population int64
+		want       Result
+	}{
+		{"no population", h, 0, plain},
+		{"a population", h, 40, census},
+		{"fewer than the answers", h, 9, plain},
+		{"counts that cannot be", Histogram{3: -1}, 0, Result{}},
+	} {
+		if got := EstimateOf(c.h, c.population); got != c.want {
+			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
+		}
+	}
+	if census.Population != 40 || census.Margin >= plain.Margin {
+		t.Errorf("the corrected interval: %+v against %+v", census, plain)
+	}
+}

@@ -382,13 +382,11 @@ type aggregateWave struct {
 // estimate computes the wave's result; with whole, for the wave's known
 // population.
 func (a aggregateWave) estimate(whole bool) ExportedAggregate {
-	o := nps.Options{}
-	if whole && a.population >= a.Histogram.N() {
-		o.Population = a.population
+	population := int64(0)
+	if whole {
+		population = a.population
 	}
-	// Only invalid options or negative counts fail, which neither the
-	// defaults nor a rollup hold; the figure is then empty, never wrong.
-	a.Result, _ = nps.Estimate(a.Histogram, o)
+	a.Result = nps.EstimateOf(a.Histogram, population)
 	return a.ExportedAggregate
 }
 

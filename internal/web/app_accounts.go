@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/promotor/promotor/internal/annual"
 	"github.com/promotor/promotor/internal/chart"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
@@ -93,12 +92,12 @@ func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request, a *appRe
 	var all nps.Histogram
 	for _, f := range figures {
 		row := accountRow{Account: f.Account, Owner: sc.OwnerName(f.Account.OwnerID),
-			Figure: figure{Result: annual.Estimate(f.Histogram, 0)}, Previous: figure{Result: annual.Estimate(f.Previous, 0)}}
+			Figure: figure{Result: nps.EstimateOf(f.Histogram, 0)}, Previous: figure{Result: nps.EstimateOf(f.Previous, 0)}}
 		row.Change = compare(row.Previous.Result, row.Figure.Result)
 		p.Rows = append(p.Rows, row)
 		all.Merge(f.Histogram)
 	}
-	p.Respondent.Result = annual.Estimate(all, 0)
+	p.Respondent.Result = nps.EstimateOf(all, 0)
 	p.Account, p.Revenue = weighted(figures)
 	slices.SortStableFunc(p.Rows, func(x, y accountRow) int {
 		c := less(x, y)
@@ -212,7 +211,7 @@ func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request, a *appReq
 		}
 		var points []chart.Point
 		for _, wv := range sc.Waves {
-			row := trendRow{figure: figure{Result: annual.Estimate(byID[strconv.FormatInt(wv.ID, 10)].Histogram, 0), Label: wv.Name}}
+			row := trendRow{figure: figure{Result: nps.EstimateOf(byID[strconv.FormatInt(wv.ID, 10)].Histogram, 0), Label: wv.Name}}
 			if n := len(p.Waves); n > 0 {
 				row.Change = compare(p.Waves[n-1].Result, row.Result)
 			}

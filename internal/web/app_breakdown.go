@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/promotor/promotor/internal/annual"
 	"github.com/promotor/promotor/internal/chart"
+	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 )
 
@@ -76,7 +76,7 @@ func (s *Server) handleBreakdown(w http.ResponseWriter, r *http.Request, a *appR
 	}
 	var points []chart.Point
 	for _, g := range groups {
-		row := breakdownRow{figure: figure{Result: annual.Estimate(g.Histogram, 0), Label: g.Key}}
+		row := breakdownRow{figure: figure{Result: nps.EstimateOf(g.Histogram, 0), Label: g.Key}}
 		row.Share = float64(row.N) / float64(max(total, 1))
 		switch kind {
 		case "owner":

@@ -290,7 +290,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, a *appR
 	if err != nil {
 		return err
 	}
-	p.Figure = figure{Result: annual.Estimate(h, sc.population(sc.Wave)), Label: sc.Wave.Name}
+	p.Figure = figure{Result: nps.EstimateOf(h, sc.population(sc.Wave)), Label: sc.Wave.Name}
 	if sc.Previous.ID != 0 {
 		f := sc.filter()
 		f.WaveID = sc.Previous.ID
@@ -298,7 +298,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, a *appR
 		if err != nil {
 			return err
 		}
-		p.Previous = figure{Result: annual.Estimate(ph, sc.population(sc.Previous)), Label: sc.Previous.Name}
+		p.Previous = figure{Result: nps.EstimateOf(ph, sc.population(sc.Previous)), Label: sc.Previous.Name}
 		p.Change = compare(p.Previous.Result, p.Figure.Result)
 	}
 	if n := p.Figure.N; n > 0 {
@@ -414,11 +414,11 @@ func (s *Server) handleTrend(w http.ResponseWriter, r *http.Request, a *appReque
 	}
 	var points []chart.Point
 	for i, gr := range groups {
-		row := trendRow{figure: figure{Result: annual.Estimate(gr.Histogram, 0), Label: gr.Key}}
+		row := trendRow{figure: figure{Result: nps.EstimateOf(gr.Histogram, 0), Label: gr.Key}}
 		q := sc.Query("wave", "", "month", gr.Key)
 		if p.ByWave {
 			wv := names[gr.Key]
-			row.Result = annual.Estimate(gr.Histogram, sc.population(wv))
+			row.Result = nps.EstimateOf(gr.Histogram, sc.population(wv))
 			row.Label = wv.Name
 			q = sc.Query("wave", gr.Key)
 		}

@@ -155,7 +155,7 @@ func (s *Server) handleThemes(w http.ResponseWriter, r *http.Request, a *appRequ
 			return err
 		}
 	}
-	p.All = figure{Result: annual.Estimate(wi.All, annual.ThemePopulation(wi, sc.OwnerID))}
+	p.All = figure{Result: nps.EstimateOf(wi.All, annual.ThemePopulation(wi, sc.OwnerID))}
 	p.Commented = wi.Commented.N()
 	for _, ti := range impacts[i] {
 		p.Impacts = append(p.Impacts, themeRow{ThemeImpact: ti, Name: names.of(ti.Key),

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/promotor/promotor/internal/annual"
 	"github.com/promotor/promotor/internal/importer"
 	"github.com/promotor/promotor/internal/insight"
 	"github.com/promotor/promotor/internal/nps"
@@ -195,7 +194,7 @@ func (s *Server) calcDefaults(r *http.Request, a *appRequest, p *valueCalcPage) 
 	if err != nil {
 		return err
 	}
-	if res := annual.Estimate(h, 0); !res.Empty() {
+	if res := nps.EstimateOf(h, 0); !res.Empty() {
 		p.Form["current"] = strconv.FormatInt(res.Rounded(), 10)
 	}
 	return nil

@@ -15,7 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/promotor/promotor/internal/annual"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/store/storetest"
@@ -151,7 +150,7 @@ type dashRun struct {
 
 func (b *dashRun) ownerPages(t *testing.T) {
 	ctx := b.tab(t, "owner", false)
-	want := annual.Estimate(b.d.current, 0)
+	want := nps.EstimateOf(b.d.current, 0)
 
 	b.open(t, ctx, "/dashboard", "Overview · 2026")
 	if got := eval[string](t, ctx, `document.querySelector(".nps-big .nps")?.textContent ?? ""`); got != want.Format() {
@@ -331,7 +330,7 @@ func (b *dashRun) analystBenchmark(t *testing.T) {
 	}
 
 	b.open(t, ctx, "/dashboard", "Overview")
-	diff := nps.Signed(nps.RoundHalfAway(annual.Estimate(b.d.current, 0).NPS - 32))
+	diff := nps.Signed(nps.RoundHalfAway(nps.EstimateOf(b.d.current, 0).NPS - 32))
 	if got, want := texts(t, ctx, `section[aria-labelledby=h-bench] tbody tr > *`), []string{"Retail NL 2025", "+32 (+28 … +36)", diff, "Branchevereniging"}; !slices.Equal(got, want) {
 		t.Errorf("overview after: got the benchmark row %q, want %q", got, want)
 	}
@@ -353,7 +352,7 @@ func (b *dashRun) memberScope(t *testing.T) {
 		}
 	}
 	b.open(t, ctx, "/dashboard", "Overview")
-	if got, want := eval[string](t, ctx, `document.querySelector(".nps-big .nps")?.textContent ?? ""`), annual.Estimate(b.d.member, 0).Format(); got != want {
+	if got, want := eval[string](t, ctx, `document.querySelector(".nps-big .nps")?.textContent ?? ""`), nps.EstimateOf(b.d.member, 0).Format(); got != want {
 		t.Errorf("member's overview: got the NPS %q, want %q", got, want)
 	}
 	if got := mainText(t, ctx); !strings.Contains(got, "member account comment") || !strings.Contains(got, "Member Account BV") {

@@ -245,7 +245,7 @@ func (dw *digestWriter) score(ctx context.Context, l appLayout, sv nps.Survey, w
 	if err != nil {
 		return mail.DigestScore{}, mail.Inline{}, err
 	}
-	cur := figure{Result: annual.Estimate(h, annual.Population(wave, owner)), Label: wave.Name}
+	cur := figure{Result: nps.EstimateOf(h, annual.Population(wave, owner)), Label: wave.Name}
 	score := mail.DigestScore{Title: l.T("digest.mail.score_title", "survey", sv.Name, "wave", wave.Name), Score: l.T("dash.no_responses")}
 	if !cur.Empty() {
 		score.Score = cur.Format()
@@ -260,7 +260,7 @@ func (dw *digestWriter) score(ctx context.Context, l appLayout, sv nps.Survey, w
 		if err != nil {
 			return mail.DigestScore{}, mail.Inline{}, err
 		}
-		c := compare(annual.Estimate(ph, annual.Population(prev, owner)), cur.Result)
+		c := compare(nps.EstimateOf(ph, annual.Population(prev, owner)), cur.Result)
 		switch {
 		case !c.OK:
 			score.Lines = append(score.Lines, l.T("digest.mail.previous_empty", "wave", prev.Name))
@@ -307,7 +307,7 @@ func (dw *digestWriter) trend(ctx context.Context, l appLayout, sv nps.Survey, w
 		if !ok {
 			continue
 		}
-		f := figure{Result: annual.Estimate(g.Histogram, annual.Population(waves[i], owner)), Label: waves[i].Name}
+		f := figure{Result: nps.EstimateOf(g.Histogram, annual.Population(waves[i], owner)), Label: waves[i].Name}
 		points = append(points, f.point())
 		value := "—"
 		if !f.Empty() {
