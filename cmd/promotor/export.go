@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/promotor/promotor/internal/dataset"
@@ -132,21 +131,14 @@ func exportScope(ctx context.Context, db *store.DB, workspaceID, surveyID, waveI
 			return s, usageError{fmt.Errorf("export: wave %d is not of survey %d", waveID, surveyID)}
 		}
 	}
-	switch attr, isAttr := strings.CutPrefix(by, "account:"); {
-	case by == "":
-	case by == "owner":
-		s.By = store.GroupBy{Dimension: store.GroupOwner}
-	case isAttr:
+	if by != "" {
 		custom, err := db.AttributeNames(ctx, workspaceID, "accounts")
 		if err != nil {
 			return s, err
 		}
-		if !nps.IsSegmentField(attr) && !slices.Contains(custom, attr) {
-			return s, usageError{fmt.Errorf("export: --by: the accounts have no attribute %q", attr)}
+		if s.By, err = dataset.ParseSplit(by, append(nps.SegmentFields(), custom...)); err != nil {
+			return s, usageError{fmt.Errorf("export: --by: %w", err)}
 		}
-		s.By = store.GroupBy{Dimension: store.GroupSegment, Attribute: attr}
-	default:
-		return s, usageError{fmt.Errorf("export: --by: %q is not a split; use owner or account:ATTRIBUTE", by)}
 	}
 	return s, nil
 }

@@ -259,7 +259,7 @@ func (g *gatherer) segments(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, attr := range append([]string{"industry", "region", "size"}, custom...) {
+	for _, attr := range append(nps.SegmentFields(), custom...) {
 		if len(g.r.Segments) == maxAttributes {
 			break
 		}
@@ -294,8 +294,7 @@ func (g *gatherer) segments(ctx context.Context) error {
 // attributeName shows a built-in account attribute in the report's
 // language and a custom one as it is named.
 func (g *gatherer) attributeName(attr string) string {
-	switch attr {
-	case "industry", "region", "size":
+	if nps.IsSegmentField(attr) {
 		return g.m.T("dash.attr." + attr)
 	}
 	return attr

@@ -11,6 +11,7 @@ package dataset
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,6 +62,24 @@ func Filename(slug string, k Kind, f export.Format, day time.Time) string {
 type Scope struct {
 	store.ResponseFilter
 	By store.GroupBy
+}
+
+// ParseSplit reads how an aggregates export splits each wave: "" not at
+// all, "owner" by account owner, "account:ATTRIBUTE" by one of attributes,
+// the account attributes the workspace has (built-in and custom).
+func ParseSplit(by string, attributes []string) (store.GroupBy, error) {
+	attr, isAttr := strings.CutPrefix(by, "account:")
+	switch {
+	case by == "":
+		return store.GroupBy{}, nil
+	case by == "owner":
+		return store.GroupBy{Dimension: store.GroupOwner}, nil
+	case isAttr && slices.Contains(attributes, attr):
+		return store.GroupBy{Dimension: store.GroupSegment, Attribute: attr}, nil
+	case isAttr:
+		return store.GroupBy{}, &nps.ValidationError{Field: "by", Message: fmt.Sprintf("the accounts have no attribute %q", attr)}
+	}
+	return store.GroupBy{}, &nps.ValidationError{Field: "by", Message: fmt.Sprintf("%q is not a split; use owner or account:ATTRIBUTE", by)}
 }
 
 // Write writes the export k of the workspace's rows in s to w, a header

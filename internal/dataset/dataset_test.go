@@ -300,3 +300,23 @@ func TestWriteErrors(t *testing.T) {
 		}
 	})
 }
+
+func TestParseSplit(t *testing.T) {
+	attrs := []string{"industry", "tier"}
+	for by, want := range map[string]store.GroupBy{
+		"":                 {},
+		"owner":            {Dimension: store.GroupOwner},
+		"account:tier":     {Dimension: store.GroupSegment, Attribute: "tier"},
+		"account:industry": {Dimension: store.GroupSegment, Attribute: "industry"},
+	} {
+		if got, err := dataset.ParseSplit(by, attrs); err != nil || got != want {
+			t.Errorf("ParseSplit(%q): got %+v, %v; want %+v", by, got, err, want)
+		}
+	}
+	for _, by := range []string{"account:region", "account:", "wave", "Owner"} {
+		var ve *nps.ValidationError
+		if _, err := dataset.ParseSplit(by, attrs); !errors.As(err, &ve) {
+			t.Errorf("ParseSplit(%q): got %v, want a validation error", by, err)
+		}
+	}
+}

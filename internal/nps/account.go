@@ -19,6 +19,10 @@ const (
 // ambiguous.
 var segmentFields = []string{"industry", "region", "size"}
 
+// SegmentFields returns the built-in segment attributes of accounts, in
+// the order the pages offer them.
+func SegmentFields() []string { return slices.Clone(segmentFields) }
+
 // IsSegmentField reports whether name is a built-in segment attribute of
 // accounts (industry, region, size) rather than a custom one.
 func IsSegmentField(name string) bool { return slices.Contains(segmentFields, name) }

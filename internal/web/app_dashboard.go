@@ -130,7 +130,7 @@ func (s *Server) dashScopeOf(r *http.Request, a *appRequest, allWaves bool) (das
 // the custom ones in use.
 func (s *Server) accountAttributes(r *http.Request, a *appRequest) ([]string, error) {
 	custom, err := s.db.AttributeNames(r.Context(), a.Workspace.ID, "accounts")
-	return append([]string{"industry", "region", "size"}, custom...), err
+	return append(nps.SegmentFields(), custom...), err
 }
 
 // badRequest is a 400 with the catalog's message key and its arguments.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"mime"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -90,13 +89,7 @@ func (s *Server) exportScopeOf(r *http.Request, a *appRequest, kind dataset.Kind
 	if kind != dataset.Aggregates {
 		return scope, nil
 	}
-	switch by := r.URL.Query().Get("by"); {
-	case by == "":
-	case by == "owner":
-		scope.By = store.GroupBy{Dimension: store.GroupOwner}
-	case strings.HasPrefix(by, "account:") && slices.Contains(sc.Attributes, strings.TrimPrefix(by, "account:")):
-		scope.By = store.GroupBy{Dimension: store.GroupSegment, Attribute: strings.TrimPrefix(by, "account:")}
-	default:
+	if scope.By, err = dataset.ParseSplit(r.URL.Query().Get("by"), sc.Attributes); err != nil {
 		return scope, badRequest("dash.err.by")
 	}
 	return scope, nil
