@@ -145,20 +145,12 @@ func exportScope(ctx context.Context, db *store.DB, workspaceID, surveyID, waveI
 
 // writeExport writes the export to w and returns its number of rows.
 func writeExport(ctx context.Context, db *store.DB, workspaceID int64, kind dataset.Kind, s dataset.Scope, f export.Format, w io.Writer) (int64, error) {
-	ew, err := export.New(w, f, kind.Sheet())
-	if err != nil {
-		return 0, err
+	rows, err := dataset.Export(ctx, db, workspaceID, kind, s, f, w)
+	var ve *nps.ValidationError
+	if errors.As(err, &ve) || errors.Is(err, export.ErrTooManyRows) {
+		return rows, usageError{fmt.Errorf("export: %w", err)}
 	}
-	rows, err := dataset.Write(ctx, db, workspaceID, kind, s, ew)
 	if err != nil {
-		ew.Discard()
-		var ve *nps.ValidationError
-		if errors.As(err, &ve) || errors.Is(err, export.ErrTooManyRows) {
-			return rows, usageError{fmt.Errorf("export: %w", err)}
-		}
-		return rows, fmt.Errorf("export: %w", err)
-	}
-	if err := ew.Close(); err != nil {
 		return rows, fmt.Errorf("export: %w", err)
 	}
 	return rows, nil

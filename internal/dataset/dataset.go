@@ -11,6 +11,7 @@ package dataset
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -80,6 +81,21 @@ func ParseSplit(by string, attributes []string) (store.GroupBy, error) {
 		return store.GroupBy{}, &nps.ValidationError{Field: "by", Message: fmt.Sprintf("the accounts have no attribute %q", attr)}
 	}
 	return store.GroupBy{}, &nps.ValidationError{Field: "by", Message: fmt.Sprintf("%q is not a split; use owner or account:ATTRIBUTE", by)}
+}
+
+// Export writes the export k of the workspace's rows in s to w as a file
+// of format f, whole: a failure discards what the format held back, and
+// only the rows already flushed to w may have left.
+func Export(ctx context.Context, db *store.DB, workspaceID int64, k Kind, s Scope, f export.Format, w io.Writer) (rows int64, err error) {
+	ew, err := export.New(w, f, k.Sheet())
+	if err != nil {
+		return 0, err
+	}
+	if rows, err = Write(ctx, db, workspaceID, k, s, ew); err != nil {
+		ew.Discard()
+		return rows, err
+	}
+	return rows, ew.Close()
 }
 
 // Write writes the export k of the workspace's rows in s to w, a header

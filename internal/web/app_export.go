@@ -45,16 +45,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, a *appRequ
 	if err := http.NewResponseController(w).SetWriteDeadline(time.Now().Add(exportWriteTime)); err != nil && !errors.Is(err, http.ErrNotSupported) {
 		return err
 	}
-	ew, err := export.New(d, format, kind.Sheet())
-	if err != nil {
-		return err
-	}
-	rows, err := dataset.Write(r.Context(), s.db, a.Workspace.ID, kind, scope, ew)
-	if err == nil {
-		err = ew.Close()
-	} else {
-		ew.Discard()
-	}
+	rows, err := dataset.Export(r.Context(), s.db, a.Workspace.ID, kind, scope, format, d)
 	if err != nil && !d.started {
 		return exportError(err)
 	}
