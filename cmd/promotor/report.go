@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/promotor/promotor/internal/annual"
@@ -99,14 +100,16 @@ func reportWave(ctx context.Context, db *store.DB, workspaceID, surveyID int64, 
 	if err != nil {
 		return nps.Wave{}, err
 	}
-	now := db.Now()
-	for i := len(waves) - 1; i >= 0; i-- {
-		if (arg == "" && !waves[i].OpensAt.After(now)) || (arg != "" && waves[i].Name == arg) {
+	if arg == "" {
+		if i := nps.LatestOpened(waves, db.Now()); i >= 0 {
 			return waves[i], nil
 		}
-	}
-	if arg == "" {
 		return nps.Wave{}, usageError{errors.New("report: the survey has no wave that has opened; name one with --wave")}
+	}
+	for _, w := range slices.Backward(waves) {
+		if w.Name == arg {
+			return w, nil
+		}
 	}
 	if id, err := strconv.ParseInt(arg, 10, 64); err == nil {
 		w, err := db.Wave(ctx, workspaceID, id)

@@ -205,6 +205,17 @@ type Wave struct {
 	CreatedAt  time.Time
 }
 
+// LatestOpened returns the index of the last of waves, in their order,
+// that has opened by now: the wave the dashboard, the digest and the
+// report show first. It is -1 when none has opened yet.
+func LatestOpened(waves []Wave, now time.Time) int {
+	i := len(waves) - 1
+	for i >= 0 && waves[i].OpensAt.After(now) {
+		i--
+	}
+	return i
+}
+
 // OpenAt reports whether the wave accepts answers and changes at time t.
 func (w Wave) OpenAt(t time.Time) bool {
 	return !t.Before(w.OpensAt) && (w.ClosesAt.IsZero() || t.Before(w.ClosesAt))

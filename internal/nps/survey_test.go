@@ -144,3 +144,16 @@ func TestWave(t *testing.T) {
 		t.Errorf("OpenAt ten years on without closing time: got false, want true")
 	}
 }
+
+func TestLatestOpened(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 1, d, 0, 0, 0, 0, time.UTC) }
+	waves := []Wave{{OpensAt: day(1)}, {OpensAt: day(10)}, {OpensAt: day(20)}}
+	for now, want := range map[int]int{0: -1, 1: 0, 9: 0, 10: 1, 19: 1, 25: 2} {
+		if got := LatestOpened(waves, day(now)); got != want {
+			t.Errorf("LatestOpened at day %d: got %d, want %d", now, got, want)
+		}
+	}
+	if got := LatestOpened(nil, day(1)); got != -1 {
+		t.Errorf("LatestOpened of no waves: got %d, want -1", got)
+	}
+}

@@ -42,10 +42,17 @@ func recipientMessages(u nps.User) i18n.Messages {
 	return catalog.Messages(lang)
 }
 
+// mailBase is the address that links in emails written without a request
+// start with, without a trailing slash; "" when the server does not know
+// its public address.
+func (s *Server) mailBase() string {
+	return strings.TrimSuffix(cmp.Or(s.opts.MailBaseURL, s.opts.BaseURL), "/")
+}
+
 // followUpURL is the absolute address of a follow-up's page, empty when
 // the server does not know its public address.
 func (s *Server) followUpURL(m store.AlertMail) string {
-	base := strings.TrimSuffix(cmp.Or(s.opts.MailBaseURL, s.opts.BaseURL), "/")
+	base := s.mailBase()
 	if base == "" {
 		return ""
 	}

@@ -108,11 +108,8 @@ func (s *Server) dashScopeOf(r *http.Request, a *appRequest, allWaves bool) (das
 		sc.AllWaves = true
 		return sc, nil
 	}
-	i := len(sc.Waves) - 1
-	now := s.db.Now()
-	for i > 0 && sc.Waves[i].OpensAt.After(now) {
-		i--
-	}
+	// Before any wave opens, the first.
+	i := max(nps.LatestOpened(sc.Waves, s.db.Now()), 0)
 	// A page for one wave, reached from all waves, shows the latest.
 	if v := q.Get("wave"); v != "" && v != "all" {
 		if i = slices.IndexFunc(sc.Waves, func(w nps.Wave) bool { return strconv.FormatInt(w.ID, 10) == v }); i < 0 {

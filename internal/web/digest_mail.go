@@ -129,7 +129,7 @@ type digestChart struct {
 // mail writes r's digest.
 func (dw *digestWriter) mail(ctx context.Context, r store.DigestRecipient) (nps.Notification, error) {
 	s, now := dw.s, dw.now
-	base := strings.TrimSuffix(cmp.Or(s.opts.MailBaseURL, s.opts.BaseURL), "/")
+	base := s.mailBase()
 	if base == "" {
 		return nps.Notification{}, errors.New("no public address for the digest's links")
 	}
@@ -219,10 +219,7 @@ func (dw *digestWriter) scores(ctx context.Context, l appLayout, surveys []nps.S
 		if err != nil {
 			return nil, nil, err
 		}
-		i := len(waves) - 1
-		for i >= 0 && waves[i].OpensAt.After(dw.now) {
-			i--
-		}
+		i := nps.LatestOpened(waves, dw.now)
 		if i < 0 {
 			continue
 		}
