@@ -90,7 +90,6 @@ type table struct {
 
 // quote is one verbatim comment.
 type quote struct {
-	Score int
 	// ScoreLabel is "Score 9, promoter", Tone the category's tone.
 	ScoreLabel, Tone string
 	Text, Who        string

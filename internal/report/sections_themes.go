@@ -102,7 +102,7 @@ func (b builder) verbatims() section {
 	qs := make([]quote, 0, len(b.r.Verbatims))
 	for _, v := range b.r.Verbatims {
 		c := nps.CategoryOf(v.Score)
-		q := quote{Score: v.Score, ScoreLabel: w.T("s7.score", "score", v.Score, "category", w.category(c)),
+		q := quote{ScoreLabel: w.T("s7.score", "score", v.Score, "category", w.category(c)),
 			Tone: toneOf(c), Text: cleanPara(v.Comment), Who: clean(v.Who)}
 		if q.Text == "" {
 			q.Text = w.T("s7.no_comment")

@@ -94,7 +94,7 @@ func (w words) pValue(p float64) string {
 }
 
 // confidence shows a confidence level: "95 %".
-func (w words) confidence(c float64) string { return w.num.Decimal(100*c, 1) + " %" }
+func (w words) confidence(c float64) string { return w.num.Pct(c) }
 
 // method names an interval method.
 func (w words) method(m nps.Method) string {

@@ -54,12 +54,14 @@ type polyline struct {
 
 // pen is how a stroke is made.
 type pen struct {
-	width      float64
-	dash       []float64 // pixels; nil for solid
-	roundJoin  bool
-	roundCap   bool
-	miterLimit float64
+	width     float64
+	dash      []float64 // pixels; nil for solid
+	roundJoin bool
+	roundCap  bool
 }
+
+// miterLimit is SVG's initial stroke-miterlimit, which the charts keep.
+const miterLimit = 4
 
 // discSteps is the number of sides of a disc of radius r: a side about a
 // pixel long, at least 8.
@@ -167,11 +169,7 @@ func join(out []poly, v, n1, n2 vec, hw float64, pn pen) []poly {
 	a, b := v.add(n1.mul(side)), v.add(n2.mul(side))
 	u1, u2 := n1.mul(1/hw), n2.mul(1/hw)
 	cosine := u1.dot(u2)
-	limit := pn.miterLimit
-	if limit == 0 {
-		limit = 4 // SVG's initial stroke-miterlimit
-	}
-	if ratio := math.Sqrt(2 / (1 + cosine)); 1+cosine > 1e-9 && ratio <= limit {
+	if ratio := math.Sqrt(2 / (1 + cosine)); 1+cosine > 1e-9 && ratio <= miterLimit {
 		m := v.add(u1.add(u2).mul(side * hw / (1 + cosine)))
 		return append(out, clockwise(poly{v, a, m, b}))
 	}
