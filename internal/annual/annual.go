@@ -246,7 +246,7 @@ func (g *gatherer) trend(ctx context.Context) error {
 			break // the report looks back from its wave
 		}
 		res := nps.EstimateOf(byWave[strconv.FormatInt(w.ID, 10)], g.population(w))
-		g.r.Trend = append(g.r.Trend, report.Wave{Name: w.Name, Result: res})
+		g.r.Trend = append(g.r.Trend, report.Group{Name: w.Name, Result: res})
 		pts = append(pts, Point(w.Name, res))
 	}
 	g.r.Charts.Trend = chart.Trend(g.m.T("dash.trend.by_wave"), g.m.T("dash.trend.desc", "survey", g.survey.Name), pts, ChartLabels(g.m))

@@ -139,7 +139,7 @@ func fixture(t testing.TB, lang string) Report {
 			Revenue:  must(nps.RevenueWeighted(accs, revs, nps.Options{})),
 			Accounts: 52, Answered: 40, RevenueShare: 0.74, HasRevenue: true,
 		},
-		Trend: []Wave{{"2023", first}, {"2024", prev}, {"2025", cur}},
+		Trend: []Group{{"2023", first}, {"2024", prev}, {"2025", cur}},
 	}
 	r.Segments = []Breakdown{
 		{Attribute: tr(lang, "Industry", "Branche"), Groups: []Group{
@@ -259,7 +259,7 @@ func emptyFixture(lang string) Report {
 		Opens:     time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC),
 		Generated: time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC),
 		Score:     Score{Invited: 80, Accounts: 25},
-		Trend:     []Wave{{Name: "Q1 2026"}},
+		Trend:     []Group{{Name: "Q1 2026"}},
 		Charts: Charts{
 			Trend: chart.Trend("NPS", "", []chart.Point{{Label: "Q1 2026", Value: math.NaN()}}, empty),
 		},

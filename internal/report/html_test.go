@@ -226,7 +226,7 @@ func TestHTMLEscapes(t *testing.T) {
 	r.AtRisk = []AccountRisk{{Account: evil, Owner: evil, Category: -1, Score: 1}}
 	r.Plans.Items = []Plan{{Account: evil, Owner: evil, Title: evil}}
 	r.Promoters.Actions = []Count{{Name: evil, Count: 1}}
-	r.Trend = []Wave{{Name: evil, Result: r.Score.Result}}
+	r.Trend = []Group{{Name: evil, Result: r.Score.Result}}
 	r.Score.PreviousWave = evil
 	page := render(t, r)
 	for _, bad := range []string{"<script", "<img src=x", "</style>&", `"'</style>`} {

@@ -36,8 +36,9 @@ type Report struct {
 	// then empty, and the text says so.
 	Anonymised bool
 
-	Score    Score
-	Trend    []Wave
+	Score Score
+	// Trend is the survey's waves up to this one, oldest first.
+	Trend    []Group
 	Segments []Breakdown
 	Owners   []Group
 	Themes   []Theme
@@ -88,13 +89,8 @@ type Score struct {
 	HasRevenue         bool
 }
 
-// Wave is one wave of the survey's history, oldest first.
-type Wave struct {
-	Name   string
-	Result nps.Result
-}
-
-// Group is the NPS of one named group: a segment value or an owner.
+// Group is the NPS of one named group: a wave, a segment value or an
+// owner.
 type Group struct {
 	Name   string
 	Result nps.Result

@@ -120,16 +120,7 @@ func (b builder) change() section {
 	if b.r.Charts.Trend != "" {
 		sec.Blocks = append(sec.Blocks, chartBlock(b.r.Charts.Trend))
 	}
-	t := &table{
-		Caption: w.T("s3.trend.caption"),
-		Head:    []string{w.T("s3.wave"), "n", "NPS", b.intervalHead(), w.T("note")},
-		Num:     []bool{false, true, true, true, false},
-		Widths:  []float64{4, 1.2, 1.2, 2, 2.4},
-	}
-	for _, wave := range b.r.Trend {
-		t.Rows = append(t.Rows, b.resultRow(clean(wave.Name), wave.Result))
-	}
-	return addBlocks(sec, tableBlock(t))
+	return addBlocks(sec, tableBlock(b.resultTable(w.T("s3.trend.caption"), w.T("s3.wave"), b.r.Trend)))
 }
 
 func addBlocks(s section, bs ...block) section {
