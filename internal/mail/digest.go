@@ -6,8 +6,6 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"regexp"
-	"strings"
-	texttemplate "text/template"
 )
 
 // Digest is a user's digest email of a workspace: the score of each
@@ -199,17 +197,4 @@ func (r *Renderer) Digest(d Digest) (*Message, error) {
 	}
 	return &Message{Subject: p.Subject, Text: text.String(), HTML: html.String(),
 		Unsubscribe: Unsubscribe{URL: d.UnsubscribeURL}, Inline: d.Images}, nil
-}
-
-// parseDigest parses the digest templates.
-func parseDigest() (*htmltemplate.Template, *texttemplate.Template, error) {
-	h, err := htmltemplate.ParseFS(templates, "templates/digest.html")
-	if err != nil {
-		return nil, nil, fmt.Errorf("mail: templates: %w", err)
-	}
-	t, err := texttemplate.New("digest.txt").Funcs(texttemplate.FuncMap{"lines": func(s string) []string { return strings.Split(s, "\n") }}).ParseFS(templates, "templates/digest.txt")
-	if err != nil {
-		return nil, nil, fmt.Errorf("mail: templates: %w", err)
-	}
-	return h, t, nil
 }

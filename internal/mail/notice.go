@@ -79,13 +79,15 @@ func (r *Renderer) Notice(n Notice) (*Message, error) {
 	return &Message{Subject: p.Subject, Text: text.String(), HTML: html.String()}, nil
 }
 
-// parseNotice parses the notice templates.
-func parseNotice() (*htmltemplate.Template, *texttemplate.Template, error) {
-	h, err := htmltemplate.ParseFS(templates, "templates/notice.html")
+// parsePair parses the HTML and text templates of one kind of email,
+// templates/{name}.html and templates/{name}.txt.
+func parsePair(name string) (*htmltemplate.Template, *texttemplate.Template, error) {
+	h, err := htmltemplate.ParseFS(templates, "templates/"+name+".html")
 	if err != nil {
 		return nil, nil, fmt.Errorf("mail: templates: %w", err)
 	}
-	t, err := texttemplate.New("notice.txt").Funcs(texttemplate.FuncMap{"lines": func(s string) []string { return strings.Split(s, "\n") }}).ParseFS(templates, "templates/notice.txt")
+	t, err := texttemplate.New(name+".txt").Funcs(texttemplate.FuncMap{"lines": func(s string) []string { return strings.Split(s, "\n") }}).
+		ParseFS(templates, "templates/"+name+".txt")
 	if err != nil {
 		return nil, nil, fmt.Errorf("mail: templates: %w", err)
 	}

@@ -105,11 +105,11 @@ func NewRenderer(c *i18n.Catalog) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: templates: %w", err)
 	}
-	nh, nt, err := parseNotice()
+	nh, nt, err := parsePair("notice")
 	if err != nil {
 		return nil, err
 	}
-	dh, dt, err := parseDigest()
+	dh, dt, err := parsePair("digest")
 	if err != nil {
 		return nil, err
 	}
