@@ -257,7 +257,7 @@ func TestAPIScenarios(t *testing.T) {
 func TestAPIAuthentication(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		f := newAPIFixture(t, db)
-		for _, rt := range f.srv.apiRoutes {
+		for _, rt := range f.srv.apiRoutes() {
 			path := strings.ReplaceAll(rt.pattern, "{id}", fmt.Sprint(f.survey.ID))
 			if strings.HasPrefix(rt.pattern, "/api/v1/waves/") {
 				path = strings.ReplaceAll(rt.pattern, "{id}", fmt.Sprint(f.wave.ID))

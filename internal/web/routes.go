@@ -44,8 +44,6 @@ type Server struct {
 	// sign-ins of unknown emails are checked against, made once.
 	limiter   *loginLimiter
 	dummyHash func() (string, error)
-	// apiRoutes is the REST API's route table, set by Handler.
-	apiRoutes []apiRoute
 	// imports are the files being imported (app_import_job.go).
 	imports importJobs
 }
@@ -227,50 +225,11 @@ func (s *Server) insightRoutes() []appRoute {
 	}
 }
 
-// Handler returns the router with every route Promotor serves, behind the
-// security headers and the cross-origin protection that guards every
-// state-changing request.
-func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
-
-	// Operations.
-	mux.Handle("GET /healthz", s.handle(s.handleHealth))
-	mux.Handle("GET /readyz", s.handle(s.handleReady))
-	mux.Handle("GET /assets/{name}", http.HandlerFunc(handleAsset))
-
-	// Survey pages: what respondents see (survey.go explains why GET never
-	// writes and what the one-click POST may do).
-	mux.Handle("GET /s/{token}", s.surveyHandler(s.handleSurveyForm))
-	mux.Handle("POST /s/{token}", s.surveyHandler(s.handleSurveySubmit))
-	mux.Handle("GET /s/{token}/thanks", s.surveyHandler(s.handleSurveyThanks))
-	mux.Handle("GET /s/{token}/{score}", s.surveyHandler(s.handleSurveyOneClick))
-	mux.Handle("POST /s/{token}/{score}", s.surveyHandler(s.handleSurveyOneClickSave))
-	mux.Handle("GET /p/{token}", s.surveyHandler(s.handlePublicForm))
-	mux.Handle("POST /p/{token}", s.surveyHandler(s.handlePublicSubmit))
-	mux.Handle("GET /p/{token}/thanks", s.surveyHandler(s.handlePublicThanks))
-	mux.Handle("GET /p/{token}/qr.png", s.surveyHandler(s.handlePublicQRPNG))
-	mux.Handle("GET /p/{token}/qr.svg", s.surveyHandler(s.handlePublicQRSVG))
-	// The customer page of an account: "you said, we did" (plan_page.go).
-	mux.Handle("GET /y/{token}", s.surveyHandler(s.handleCustomerPage))
-	// Unsubscribe links of invitation emails (unsubscribe.go: GET asks,
-	// POST, also RFC 8058's one-click, unsubscribes).
-	mux.Handle("GET /u/{token}", s.surveyHandler(s.handleUnsubscribeForm))
-	mux.Handle("POST /u/{token}", s.surveyHandler(s.handleUnsubscribe))
-	// A report shared by its read-only link (app_report.go).
-	mux.Handle("GET /r/{token}", s.surveyHandler(s.handleSharedReport))
-	mux.Handle("GET /r/{token}/pdf", s.surveyHandler(s.handleSharedReportPDF))
-	// Unsubscribe links of digest emails (app_digest.go: GET asks, POST,
-	// also RFC 8058's one-click, stops the digest), without signing in.
-	mux.Handle("GET /d/{token}", s.htmlPage(s.handleDigestUnsubscribeForm))
-	mux.Handle("POST /d/{token}", s.htmlPage(s.handleDigestUnsubscribe))
-
-	// Signed-in area. Each page of a workspace (/w/{slug}/…) names the
-	// least role that may use it; app.go has the whole matrix.
-	mux.Handle("GET /{$}", s.htmlPage(s.handleAppHome))
-	mux.Handle("GET /login", s.htmlPage(s.handleLoginForm))
-	mux.Handle("POST /login", s.htmlPage(s.handleLogin))
-	mux.Handle("POST /logout", s.htmlPage(s.handleLogout))
-	for _, rt := range append([]appRoute{
+// workspaceRoutes are the pages of surveys, waves, sends, the workspace's
+// settings, imports and API tokens; app.go has their roles' matrix, which
+// TestAppRoleMatrix checks.
+func (s *Server) workspaceRoutes() []appRoute {
+	return []appRoute{
 		{"GET /w/{slug}/{$}", nps.RoleViewer, s.handleAppWorkspace},
 		{"GET /w/{slug}/surveys", nps.RoleViewer, s.handleAppSurveyList},
 		{"GET /w/{slug}/surveys/new", nps.RoleAnalyst, s.handleAppSurveyNew},
@@ -300,14 +259,19 @@ func (s *Server) Handler() http.Handler {
 		{"GET /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokens},
 		{"POST /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokenCreate},
 		{"POST /w/{slug}/tokens/{token}/revoke", nps.RoleOwner, s.handleAppTokenRevoke},
-	}, slices.Concat(s.loopRoutes(), s.insightRoutes(), s.valueRoutes(), s.reportRoutes(), s.digestRoutes())...) {
-		mux.Handle(rt.pattern, s.inWorkspace(rt.min, rt.handler))
 	}
+}
 
-	// REST API: every authenticated route in one table, which
-	// TestOpenAPIDocument checks against openapi.json; other requests
-	// under /api/v1/ get a problem document too.
-	s.apiRoutes = []apiRoute{
+// appRoutes are all the pages of a workspace (/w/{slug}/…), each with the
+// least role that may use it.
+func (s *Server) appRoutes() []appRoute {
+	return slices.Concat(s.workspaceRoutes(), s.loopRoutes(), s.insightRoutes(), s.valueRoutes(), s.reportRoutes(), s.digestRoutes())
+}
+
+// apiRoutes are the REST API's authenticated routes, which
+// TestOpenAPIDocument checks against openapi.json.
+func (s *Server) apiRoutes() []apiRoute {
+	return []apiRoute{
 		{"GET", "/api/v1/surveys", s.handleAPISurveyList},
 		{"POST", "/api/v1/surveys", s.handleAPISurveyCreate},
 		{"GET", "/api/v1/surveys/{id}", s.handleAPISurveyGet},
@@ -322,11 +286,106 @@ func (s *Server) Handler() http.Handler {
 		{"GET", "/api/v1/accounts/{external_id}/revenue", s.handleAPIRevenueGet},
 		{"PUT", "/api/v1/accounts/{external_id}/revenue", s.handleAPIRevenuePut},
 	}
-	for _, rt := range s.apiRoutes {
-		mux.Handle(rt.method+" "+rt.pattern, s.authenticated(rt.handler))
-	}
-	mux.Handle("GET /api/v1/openapi.json", http.HandlerFunc(handleOpenAPI))
-	mux.Handle("/api/v1/", s.apiNoRoute(s.apiRoutes))
+}
 
+// routeKind is how a route knows its caller, which decides whom the
+// isolation matrix (TestIsolationMatrix) tries it as.
+type routeKind string
+
+const (
+	// routeOps routes know no caller: health, assets, the API's document.
+	routeOps routeKind = "operations"
+	// routePublic routes take a secret token in the path, which decides
+	// the workspace: survey, customer, unsubscribe and shared-report links.
+	routePublic routeKind = "public"
+	// routeAuth routes sign in and out, and the home page that chooses a
+	// workspace.
+	routeAuth routeKind = "auth"
+	// routeApp routes are a workspace's pages: the session, the
+	// membership and the route's least role decide.
+	routeApp routeKind = "app"
+	// routeAPI routes are the REST API's: the bearer token decides the
+	// workspace.
+	routeAPI routeKind = "api"
+)
+
+// route is one pattern the server registers, with its handler and kind;
+// min is the least role of an app route.
+type route struct {
+	pattern string
+	kind    routeKind
+	min     nps.Role
+	handler http.Handler
+}
+
+// routes is every route Promotor serves, the one list Handler registers.
+// A route added here needs its entry in TestIsolationMatrix, which fails
+// until it has one.
+func (s *Server) routes() []route {
+	rs := []route{
+		// Operations.
+		{"GET /healthz", routeOps, "", s.handle(s.handleHealth)},
+		{"GET /readyz", routeOps, "", s.handle(s.handleReady)},
+		{"GET /assets/{name}", routeOps, "", http.HandlerFunc(handleAsset)},
+
+		// Survey pages: what respondents see (survey.go explains why GET
+		// never writes and what the one-click POST may do).
+		{"GET /s/{token}", routePublic, "", s.surveyHandler(s.handleSurveyForm)},
+		{"POST /s/{token}", routePublic, "", s.surveyHandler(s.handleSurveySubmit)},
+		{"GET /s/{token}/thanks", routePublic, "", s.surveyHandler(s.handleSurveyThanks)},
+		{"GET /s/{token}/{score}", routePublic, "", s.surveyHandler(s.handleSurveyOneClick)},
+		{"POST /s/{token}/{score}", routePublic, "", s.surveyHandler(s.handleSurveyOneClickSave)},
+		{"GET /p/{token}", routePublic, "", s.surveyHandler(s.handlePublicForm)},
+		{"POST /p/{token}", routePublic, "", s.surveyHandler(s.handlePublicSubmit)},
+		{"GET /p/{token}/thanks", routePublic, "", s.surveyHandler(s.handlePublicThanks)},
+		{"GET /p/{token}/qr.png", routePublic, "", s.surveyHandler(s.handlePublicQRPNG)},
+		{"GET /p/{token}/qr.svg", routePublic, "", s.surveyHandler(s.handlePublicQRSVG)},
+		// The customer page of an account: "you said, we did" (plan_page.go).
+		{"GET /y/{token}", routePublic, "", s.surveyHandler(s.handleCustomerPage)},
+		// Unsubscribe links of invitation emails (unsubscribe.go: GET asks,
+		// POST, also RFC 8058's one-click, unsubscribes).
+		{"GET /u/{token}", routePublic, "", s.surveyHandler(s.handleUnsubscribeForm)},
+		{"POST /u/{token}", routePublic, "", s.surveyHandler(s.handleUnsubscribe)},
+		// A report shared by its read-only link (app_report.go).
+		{"GET /r/{token}", routePublic, "", s.surveyHandler(s.handleSharedReport)},
+		{"GET /r/{token}/pdf", routePublic, "", s.surveyHandler(s.handleSharedReportPDF)},
+		// Unsubscribe links of digest emails (app_digest.go: GET asks, POST,
+		// also RFC 8058's one-click, stops the digest), without signing in.
+		{"GET /d/{token}", routePublic, "", s.htmlPage(s.handleDigestUnsubscribeForm)},
+		{"POST /d/{token}", routePublic, "", s.htmlPage(s.handleDigestUnsubscribe)},
+
+		// Signing in and out.
+		{"GET /{$}", routeAuth, "", s.htmlPage(s.handleAppHome)},
+		{"GET /login", routeAuth, "", s.htmlPage(s.handleLoginForm)},
+		{"POST /login", routeAuth, "", s.htmlPage(s.handleLogin)},
+		{"POST /logout", routeAuth, "", s.htmlPage(s.handleLogout)},
+	}
+
+	// Signed-in area. Each page of a workspace (/w/{slug}/…) names the
+	// least role that may use it; app.go has the whole matrix.
+	for _, rt := range s.appRoutes() {
+		rs = append(rs, route{rt.pattern, routeApp, rt.min, s.inWorkspace(rt.min, rt.handler)})
+	}
+
+	// REST API: every authenticated route in one table; other requests
+	// under /api/v1/ get a problem document too.
+	api := s.apiRoutes()
+	for _, rt := range api {
+		rs = append(rs, route{rt.method + " " + rt.pattern, routeAPI, "", s.authenticated(rt.handler)})
+	}
+	return append(rs,
+		route{"GET /api/v1/openapi.json", routeOps, "", http.HandlerFunc(handleOpenAPI)},
+		route{"/api/v1/", routeAPI, "", s.apiNoRoute(api)},
+	)
+}
+
+// Handler returns the router with every route Promotor serves, behind the
+// security headers and the cross-origin protection that guards every
+// state-changing request.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, rt.handler)
+	}
 	return s.secure(mux)
 }
