@@ -29,8 +29,8 @@ type matrixFixture struct {
 	foreign map[string]string
 	// revoked and malformed are API tokens that must not authenticate.
 	revoked, malformed string
-	// globexSecret is Globex's API token, which must never reach Acme's
-	// rows.
+	// acmeSecret and globexSecret are an API token of each workspace;
+	// Globex's must never reach Acme's rows.
 	acmeSecret, globexSecret string
 
 	// label names the callers of the requests being made, for the
@@ -46,10 +46,10 @@ type matrixFixture struct {
 	// which the server's mux must choose for them.
 	want   string
 	counts map[string]map[string]int // by route pattern, then caller
-	probe  *http.ServeMux
-	kinds  map[string]routeKind
-	tables []string   // the tables with a workspace_id column
-	rng    *rand.Rand // of guessed IDs and tokens, the same on every run
+	probe  *http.ServeMux            // the server's patterns, to tell which a request reaches
+	kinds  map[string]routeKind      // by route pattern
+	tables []string                  // the tables with a workspace_id column
+	rng    *rand.Rand                // of guessed IDs and tokens, the same on every run
 }
 
 // Markers are text of each workspace's rows: a response to a caller of

@@ -222,13 +222,10 @@ func (f *matrixFixture) tryAs(t *testing.T, rt route, c matrixTry) {
 	f.want = rt.pattern
 	for _, actor := range slices.Sorted(maps.Keys(c.as)) {
 		method, path, body := c.fill(rt.pattern, f.values(c))
-		headers := []string{}
+		// "token" is Acme's API token, any other actor a session.
+		cookie, headers := actor, []string{}
 		if actor == "token" {
-			headers = append(headers, "Authorization: Bearer "+f.acmeSecret)
-		}
-		cookie := actor
-		if actor == "token" {
-			cookie = ""
+			cookie, headers = "", []string{"Authorization: Bearer " + f.acmeSecret}
 		}
 		expectStatus(t, fmt.Sprintf("%s %s as %q", method, path, actor), f.request(method, path, body, cookie, headers...), c.as[actor])
 	}
