@@ -50,6 +50,7 @@ Usage: promotor <command> [flags]
 Commands:
   serve     run the web server (survey pages, signed-in area, API)
   migrate   apply database migrations
+  backup    write a checked copy of a SQLite database, also while serve runs
   calc      compute NPS and its interval from a file of scores; compare two
   import    import accounts, contacts, revenue or historical responses from CSV or XLSX
   export    export responses, accounts or the NPS per wave as CSV or XLSX
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, args, getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, args, getenv, stdout)
+	case "backup":
+		return runBackup(ctx, args, getenv, stdout)
 	case "calc":
 		return runCalc(args, stdin, stdout, stderr)
 	case "import":
