@@ -17,6 +17,7 @@ import (
 	"github.com/promotor/promotor/internal/jobs"
 	"github.com/promotor/promotor/internal/loop"
 	"github.com/promotor/promotor/internal/mail"
+	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/send"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/web"
@@ -53,6 +54,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	baseURL := fs.String("base-url", getenv("PROMOTOR_BASE_URL"), "public address of the server, for links in QR codes and emails (env PROMOTOR_BASE_URL; default: the address requests come to)")
 	smtpURL := fs.String("smtp", getenv("PROMOTOR_SMTP_URL"), "SMTP server that sends invitations, e.g. smtp://user:pass@smtp.example.com:587?from=nps@example.com (env PROMOTOR_SMTP_URL; see docs/EMAIL.md; default: none, messages wait in the outbox)")
 	lease := fs.Duration("send-lease", send.DefaultLease, "how long a claimed message belongs to this process before another may send it")
+	ops := registerOpsFlags(fs, getenv) // serveops.go
 	rest, help, err := parseFlags(fs, "serve [flags]\n\nRuns the web server; applies pending database migrations first.", args, stdout)
 	if help || err != nil {
 		return err
@@ -60,6 +62,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if len(rest) > 0 {
 		return usageError{fmt.Errorf("serve: unexpected argument %q", rest[0])}
 	}
+	metricsNetworks, err := parseNetworks(*ops.metricsNetworks)
+	if err != nil {
+		return usageError{fmt.Errorf("serve: --metrics-allowed-networks: %w", err)}
+	}
+	m := metrics.New()
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
 	db, err := store.Open(ctx, *dsn)
@@ -81,6 +88,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	if err := jobs.Migrate(ctx, db); err != nil {
+		return err
+	}
+	if err := watchDB(m, db); err != nil {
 		return err
 	}
 	var mailer mail.Sender
@@ -116,7 +126,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if links == "" {
 		links = "http://" + ln.Addr().String()
 	}
-	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer})
+	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer,
+		Metrics: m, MetricsNetworks: metricsNetworks, MetricsToken: *ops.metricsToken})
 	if err != nil {
 		return err
 	}
@@ -128,10 +139,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second}
-	closed := &loop.Loop{DB: db, Catalog: catalog, Render: renderer, Mail: mailer, BaseURL: sender.BaseURL, Log: log}
+	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second, Metrics: m}
+	closed := &loop.Loop{DB: db, Catalog: catalog, Render: renderer, Mail: mailer, BaseURL: sender.BaseURL, Log: log, Metrics: m}
 	analyser := &insight.Analyser{DB: db, Log: log, Budget: 20 * time.Second}
-	queue, err := jobs.Start(ctx, db, log, tasks(sender, closed, analyser, app), kinds(closed), jobs.Options{})
+	queue, err := jobs.Start(ctx, db, log, tasks(sender, closed, analyser, app), kinds(closed), jobs.Options{Metrics: m})
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
+	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/store"
 )
 
@@ -42,6 +43,8 @@ type Options struct {
 	// default a quarter of a second, so that an alert's email follows
 	// its answer within seconds.
 	PollInterval time.Duration
+	// Metrics counts the runs of tasks and jobs; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Queue is a running River client with Promotor's workers.
@@ -97,6 +100,7 @@ type taskWorker struct {
 	river.WorkerDefaults[taskArgs]
 	tasks   map[string]Task
 	running map[string]*sync.Mutex
+	metrics *metrics.Metrics
 }
 
 func (w *taskWorker) Work(ctx context.Context, job *river.Job[taskArgs]) error {
@@ -105,11 +109,23 @@ func (w *taskWorker) Work(ctx context.Context, job *river.Job[taskArgs]) error {
 		return river.JobCancel(fmt.Errorf("no task named %q", job.Args.Task))
 	}
 	mu := w.running[t.Name]
+	start := time.Now()
 	if !mu.TryLock() {
+		w.metrics.ObserveJob(t.Name, metrics.OutcomeSkipped, time.Since(start))
 		return nil
 	}
 	defer mu.Unlock()
-	return t.Run(ctx)
+	err := t.Run(ctx)
+	w.metrics.ObserveJob(t.Name, outcome(err), time.Since(start))
+	return err
+}
+
+// outcome is the outcome label of a job that returned err.
+func outcome(err error) string {
+	if err != nil {
+		return metrics.OutcomeFailed
+	}
+	return metrics.OutcomeOK
 }
 
 func (w *taskWorker) Timeout(job *river.Job[taskArgs]) time.Duration {
@@ -134,7 +150,7 @@ func Start(ctx context.Context, db *store.DB, log *slog.Logger, tasks []Task, ki
 	if len(kinds) > 0 {
 		tasks = append(tasks, Task{Name: "dispatch", Every: time.Second, Timeout: time.Minute, Run: q.dispatch})
 	}
-	w := &taskWorker{tasks: map[string]Task{}, running: map[string]*sync.Mutex{}}
+	w := &taskWorker{tasks: map[string]Task{}, running: map[string]*sync.Mutex{}, metrics: opts.Metrics}
 	var periodic []*river.PeriodicJob
 	longest := time.Minute
 	for _, t := range tasks {
@@ -151,7 +167,7 @@ func Start(ctx context.Context, db *store.DB, log *slog.Logger, tasks []Task, ki
 	if err := river.AddWorkerSafely(workers, w); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	if err := river.AddWorkerSafely(workers, &rowWorker{kinds: byName}); err != nil {
+	if err := river.AddWorkerSafely(workers, &rowWorker{kinds: byName, metrics: opts.Metrics}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	for _, k := range kinds {

@@ -8,10 +8,12 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"sync"
 
 	"github.com/promotor/promotor/internal/mail"
+	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 )
@@ -29,6 +31,15 @@ type Options struct {
 	// Mail sends the test emails of the signed-in area; nil when no SMTP
 	// server is configured, which the digest's page tells its readers.
 	Mail mail.Sender
+	// Metrics counts requests, answers and sign-ins, and is served at
+	// /metrics to the clients MetricsNetworks and MetricsToken allow
+	// (metrics.go); nil counts nothing and serves 404 there.
+	Metrics *metrics.Metrics
+	// MetricsNetworks are the networks whose direct peers may read
+	// /metrics; none means no one.
+	MetricsNetworks []netip.Prefix
+	// MetricsToken, when set, must also be presented as a Bearer token.
+	MetricsToken string
 }
 
 // Server serves Promotor's pages and API from one database.
@@ -52,7 +63,7 @@ type Server struct {
 
 // New returns a server on db that logs to log.
 func New(db *store.DB, log *slog.Logger, opts Options) (*Server, error) {
-	s := &Server{db: db, log: log, opts: opts}
+	s := &Server{db: db, log: slog.New(requestIDHandler{log.Handler()}), opts: opts}
 	s.limiter, s.dummyHash = newLoginLimiter(), sync.OnceValues(newDummyHash)
 	// Made now, off the request path, so that the first sign-in of an
 	// unknown email takes no longer than any other.
@@ -236,6 +247,7 @@ func (s *Server) Handler() http.Handler {
 	// Operations.
 	mux.Handle("GET /healthz", s.handle(s.handleHealth))
 	mux.Handle("GET /readyz", s.handle(s.handleReady))
+	mux.Handle("GET /metrics", s.handle(s.handleMetrics)) // metrics.go: allowed networks only
 	mux.Handle("GET /assets/{name}", http.HandlerFunc(handleAsset))
 
 	// Survey pages: what respondents see (survey.go explains why GET never
@@ -328,5 +340,5 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/openapi.json", http.HandlerFunc(handleOpenAPI))
 	mux.Handle("/api/v1/", s.apiNoRoute(s.apiRoutes))
 
-	return s.secure(mux)
+	return s.observe(s.secure(mux))
 }

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/promotor/promotor/internal/metrics"
+	"github.com/promotor/promotor/internal/store"
+)
+
+// opsFlags are serve's operations flags: who may read the metrics.
+type opsFlags struct {
+	metricsNetworks *string
+	metricsToken    *string
+}
+
+// defaultMetricsNetworks lets the machine itself scrape, as miniflux does.
+const defaultMetricsNetworks = "127.0.0.1/8,::1/128"
+
+// registerOpsFlags registers serve's operations flags on fs.
+func registerOpsFlags(fs *flag.FlagSet, getenv func(string) string) opsFlags {
+	return opsFlags{
+		metricsNetworks: fs.String("metrics-allowed-networks", envOr(getenv, "PROMOTOR_METRICS_ALLOWED_NETWORKS", defaultMetricsNetworks),
+			"comma-separated networks (CIDR) whose direct clients may read /metrics; empty: no one (env PROMOTOR_METRICS_ALLOWED_NETWORKS)"),
+		metricsToken: fs.String("metrics-token", getenv("PROMOTOR_METRICS_TOKEN"),
+			"a secret that readers of /metrics must also send as Authorization: Bearer (env PROMOTOR_METRICS_TOKEN; default: none)"),
+	}
+}
+
+// parseNetworks parses a comma-separated list of CIDR prefixes; a bare
+// address is a network of one.
+func parseNetworks(list string) ([]netip.Prefix, error) {
+	var nets []netip.Prefix
+	for _, s := range strings.Split(list, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				return nil, fmt.Errorf("%q is not a network (CIDR) or an address", s)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		nets = append(nets, p.Masked())
+	}
+	return nets, nil
+}
+
+// watchDB exports the database's pool statistics and the outbox's depth.
+// It runs after jobs.Migrate has opened the job queue's pool, so that
+// SQLite's second pool is watched too.
+func watchDB(m *metrics.Metrics, db *store.DB) error {
+	for name, pool := range db.Pools() {
+		if err := m.WatchPool(name, pool); err != nil {
+			return fmt.Errorf("serve: metrics: %w", err)
+		}
+	}
+	if err := m.WatchOutbox(db.OutboxQueued); err != nil {
+		return fmt.Errorf("serve: metrics: %w", err)
+	}
+	return nil
+}
