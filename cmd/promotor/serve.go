@@ -67,7 +67,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return usageError{fmt.Errorf("serve: --metrics-allowed-networks: %w", err)}
 	}
 	m := metrics.New()
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log, err := newLogger(stderr, *ops.logFormat, *ops.logLevel)
+	if err != nil {
+		return err
+	}
 
 	db, err := store.Open(ctx, *dsn)
 	if err != nil {

@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/netip"
 	"strings"
 
@@ -10,10 +12,13 @@ import (
 	"github.com/promotor/promotor/internal/store"
 )
 
-// opsFlags are serve's operations flags: who may read the metrics.
+// opsFlags are serve's operations flags: who may read the metrics, and
+// how it logs.
 type opsFlags struct {
 	metricsNetworks *string
 	metricsToken    *string
+	logFormat       *string
+	logLevel        *string
 }
 
 // defaultMetricsNetworks lets the machine itself scrape, as miniflux does.
@@ -26,7 +31,28 @@ func registerOpsFlags(fs *flag.FlagSet, getenv func(string) string) opsFlags {
 			"comma-separated networks (CIDR) whose direct clients may read /metrics; empty: no one (env PROMOTOR_METRICS_ALLOWED_NETWORKS)"),
 		metricsToken: fs.String("metrics-token", getenv("PROMOTOR_METRICS_TOKEN"),
 			"a secret that readers of /metrics must also send as Authorization: Bearer (env PROMOTOR_METRICS_TOKEN; default: none)"),
+		logFormat: fs.String("log-format", envOr(getenv, "PROMOTOR_LOG_FORMAT", "json"),
+			"json (one object a line, for log shippers) or text (for reading at a terminal) (env PROMOTOR_LOG_FORMAT)"),
+		logLevel: fs.String("log-level", envOr(getenv, "PROMOTOR_LOG_LEVEL", "info"),
+			"debug, info, warn or error (env PROMOTOR_LOG_LEVEL)"),
 	}
+}
+
+// newLogger returns the one logger of a serve process, writing to w in
+// format at level and up.
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, usageError{fmt.Errorf("serve: --log-level: %q is not debug, info, warn or error", level)}
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, usageError{fmt.Errorf("serve: --log-format: %q is not json or text", format)}
 }
 
 // parseNetworks parses a comma-separated list of CIDR prefixes; a bare

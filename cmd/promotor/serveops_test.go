@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -105,4 +106,75 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestServeRequestLog checks that each request is logged once, as one
+// JSON object with its route pattern, status, duration, size and request
+// id, and without the token of its path or its query.
+func TestServeRequestLog(t *testing.T) {
+	addr, logs := serveInProcess(t, map[string]string{"PROMOTOR_DATABASE": storetest.DSN(t, store.SQLite)})
+	const token = "tok3nSecretValue"
+	for _, c := range []struct{ id, wantID string }{{"lb-4711", "lb-4711"}, {"", ""}, {"bad id \"forged\" level=ERROR", ""}} {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/s/"+token+"?email=anna%40example.com", nil)
+		if c.id != "" {
+			req.Header.Set("X-Request-Id", c.id)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		id := resp.Header.Get("X-Request-Id")
+		if (c.wantID != "" && id != c.wantID) || id == "" || strings.ContainsAny(id, " \n") {
+			t.Errorf("X-Request-Id %q sent: got %q back, want %q or a new one", c.id, id, c.wantID)
+		}
+		var lines []map[string]any
+		waitFor(t, 5*time.Second, "the request's log line", func() bool {
+			lines = nil
+			for _, l := range strings.Split(logs.String(), "\n") {
+				var rec map[string]any
+				if l == "" {
+					continue
+				}
+				if err := json.Unmarshal([]byte(l), &rec); err != nil {
+					t.Fatalf("a log line is not JSON: %q", l)
+				}
+				if rec["msg"] == "request" && rec["request_id"] == id {
+					lines = append(lines, rec)
+				}
+			}
+			return len(lines) > 0
+		})
+		if len(lines) != 1 {
+			t.Fatalf("request %s logged %d times, want once", id, len(lines))
+		}
+		rec := lines[0]
+		for _, key := range []string{"time", "level", "method", "route", "status", "duration_ms", "bytes", "request_id"} {
+			if _, ok := rec[key]; !ok {
+				t.Errorf("the request's log line lacks %q: %v", key, rec)
+			}
+		}
+		if rec["route"] != "/s/{token}" || rec["method"] != "GET" || rec["status"] != float64(http.StatusNotFound) {
+			t.Errorf("the request's log line: %v; want route /s/{token}, GET, 404", rec)
+		}
+	}
+	if strings.Contains(logs.String(), token) || strings.Contains(logs.String(), "anna") {
+		t.Errorf("the log holds a token or an email:\n%s", logs)
+	}
+}
+
+func TestServeLogFlags(t *testing.T) {
+	for _, args := range [][]string{{"serve", "--log-format", "xml"}, {"serve", "--log-level", "loud"}} {
+		if _, errOut, code := runCLI(t, "", args...); code != 2 {
+			t.Errorf("%v: got exit %d, %q; want 2", args, code, errOut)
+		}
+	}
+	// At warn, neither the start-up lines nor the requests are logged.
+	addr, logs := serveInProcess(t, map[string]string{"PROMOTOR_DATABASE": storetest.DSN(t, store.SQLite), "PROMOTOR_LOG_FORMAT": "text"}, "--log-level", "warn")
+	if resp, err := http.Get("http://" + addr + "/login"); err == nil {
+		resp.Body.Close()
+	}
+	if out := logs.String(); strings.Contains(out, "msg=request") || strings.Contains(out, "msg=serving") || !strings.Contains(out, "level=WARN") {
+		t.Errorf("text logs at warn: got\n%s", out)
+	}
 }
