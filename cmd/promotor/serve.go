@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,9 +25,6 @@ import (
 const (
 	defaultDatabase = "promotor.db"
 	defaultAddr     = "localhost:8080"
-	// shutdownGrace is how long in-flight requests may take to finish
-	// after a stop signal.
-	shutdownGrace = 10 * time.Second
 )
 
 // databaseFlag registers --database, defaulting to $PROMOTOR_DATABASE and
@@ -157,19 +153,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("serve: shutdown: %w", err)
-	}
-	if err := queue.Stop(shutdownCtx); err != nil {
-		return fmt.Errorf("serve: shutdown: %w", err)
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil
+	return shutdown(log, app, srv, errc, queue, *ops.shutdownDelay, *ops.shutdownGrace) // serveops.go
 }
 
 // tasks is the table of periodic background work that every serve

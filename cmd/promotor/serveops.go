@@ -1,15 +1,22 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
+	"time"
 
+	"github.com/promotor/promotor/internal/jobs"
 	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/store"
+	"github.com/promotor/promotor/internal/web"
 )
 
 // opsFlags are serve's operations flags: who may read the metrics, and
@@ -19,6 +26,8 @@ type opsFlags struct {
 	metricsToken    *string
 	logFormat       *string
 	logLevel        *string
+	shutdownGrace   *time.Duration
+	shutdownDelay   *time.Duration
 }
 
 // defaultMetricsNetworks lets the machine itself scrape, as miniflux does.
@@ -35,6 +44,10 @@ func registerOpsFlags(fs *flag.FlagSet, getenv func(string) string) opsFlags {
 			"json (one object a line, for log shippers) or text (for reading at a terminal) (env PROMOTOR_LOG_FORMAT)"),
 		logLevel: fs.String("log-level", envOr(getenv, "PROMOTOR_LOG_LEVEL", "info"),
 			"debug, info, warn or error (env PROMOTOR_LOG_LEVEL)"),
+		shutdownGrace: fs.Duration("shutdown-grace", 30*time.Second,
+			"on SIGTERM or SIGINT, how long in-flight requests and running jobs may take to finish"),
+		shutdownDelay: fs.Duration("shutdown-delay", 0,
+			"on SIGTERM or SIGINT, how long to go on serving with /readyz answering 503 before the listener closes, for a load balancer to notice"),
 	}
 }
 
@@ -89,5 +102,36 @@ func watchDB(m *metrics.Metrics, db *store.DB) error {
 	if err := m.WatchOutbox(db.OutboxQueued); err != nil {
 		return fmt.Errorf("serve: metrics: %w", err)
 	}
+	return nil
+}
+
+// shutdown stops a serve process that was told to: /readyz turns 503 at
+// once; after delay the listener closes, and in-flight requests and
+// running jobs get grace, together, to finish (a job still running then
+// is cancelled and hands its work back); the database is closed by the
+// caller after. It returns an error when the grace period ran out.
+func shutdown(log *slog.Logger, app *web.Server, srv *http.Server, served <-chan error, queue *jobs.Queue, delay, grace time.Duration) error {
+	log.Info("shutting down", "delay", delay.String(), "grace", grace.String())
+	app.Drain()
+	time.Sleep(delay)
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	var wg sync.WaitGroup
+	var httpErr, jobsErr error
+	wg.Go(func() {
+		if httpErr = srv.Shutdown(ctx); httpErr != nil {
+			srv.Close() // the requests still running are cut
+			httpErr = fmt.Errorf("serve: shutdown: requests still running after %v: %w", grace, httpErr)
+		}
+	})
+	wg.Go(func() { jobsErr = queue.Stop(ctx) })
+	wg.Wait()
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return errors.Join(httpErr, jobsErr, fmt.Errorf("serve: %w", err))
+	}
+	if err := errors.Join(httpErr, jobsErr); err != nil {
+		return err
+	}
+	log.Info("stopped")
 	return nil
 }

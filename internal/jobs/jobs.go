@@ -136,7 +136,9 @@ func (w *taskWorker) Timeout(job *river.Job[taskArgs]) time.Duration {
 }
 
 // Start starts a queue on db that runs tasks and the jobs of kinds,
-// until Stop.
+// until Stop. ctx bounds the start only: River cancels its running jobs
+// when the context it started with ends, and a stop signal that ends the
+// caller's context must let them finish instead (Stop).
 func Start(ctx context.Context, db *store.DB, log *slog.Logger, tasks []Task, kinds []Kind, opts Options) (*Queue, error) {
 	pool, err := db.Pool(ctx)
 	if err != nil {
@@ -197,17 +199,26 @@ func Start(ctx context.Context, db *store.DB, log *slog.Logger, tasks []Task, ki
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	q.client = client
-	if err := client.Start(ctx); err != nil {
+	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
 		return nil, fmt.Errorf("jobs: start: %w", err)
 	}
 	return q, nil
 }
 
-// Stop lets running jobs finish until ctx ends, then cancels them.
+// cancelWait bounds how long Stop waits for cancelled jobs to return.
+const cancelWait = 5 * time.Second
+
+// Stop fetches no more jobs and lets the running ones finish until ctx
+// ends; then it cancels them, and waits cancelWait at most for them to
+// hand their work back (a message's lease, say). A job that does not
+// return by then is left to River, which runs it again after
+// RescueStuckJobsAfter.
 func (q *Queue) Stop(ctx context.Context) error {
 	err := q.client.Stop(ctx)
 	if ctx.Err() != nil {
-		err = q.client.StopAndCancel(context.Background())
+		cctx, cancel := context.WithTimeout(context.Background(), cancelWait)
+		defer cancel()
+		err = q.client.StopAndCancel(cctx)
 	}
 	if err != nil {
 		return fmt.Errorf("jobs: stop: %w", err)

@@ -208,6 +208,12 @@ type job struct {
 // deliver writes and sends one message and says what became of it.
 func (s *Sender) deliver(ctx context.Context, o store.Outgoing, p mail.Progress) store.Outcome {
 	out := store.Outcome{ID: o.ID, Claim: o.Claim}
+	if ctx.Err() != nil {
+		// The process is stopping: the message goes back to the outbox
+		// at once for the next sender, without waiting out its lease.
+		out.Err, out.RetryAt = "not sent: the sender stopped", time.Now()
+		return out
+	}
 	m, err := s.compose(ctx, o, p)
 	if err != nil {
 		out.Err = "not sent: " + err.Error()
@@ -220,7 +226,10 @@ func (s *Sender) deliver(ctx context.Context, o store.Outgoing, p mail.Progress)
 	}
 	out.Err = err.Error()
 	attempts := o.Attempts
-	if !mail.IsPermanent(err) && attempts < mail.MaxAttempts {
+	switch {
+	case ctx.Err() != nil:
+		out.RetryAt = time.Now() // stopped half-way: handed back as above
+	case !mail.IsPermanent(err) && attempts < mail.MaxAttempts:
 		out.RetryAt = time.Now().Add(mail.RetryAfter(attempts))
 	}
 	s.Log.Warn("message not sent", "message_id", o.ID, "attempt", attempts, "permanent", out.RetryAt.IsZero(), "err", err)

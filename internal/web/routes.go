@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/promotor/promotor/internal/mail"
 	"github.com/promotor/promotor/internal/metrics"
@@ -59,6 +60,8 @@ type Server struct {
 	apiRoutes []apiRoute
 	// imports are the files being imported (app_import_job.go).
 	imports importJobs
+	// draining is set when the process begins to stop (health.go).
+	draining atomic.Bool
 }
 
 // New returns a server on db that logs to log.
