@@ -64,8 +64,11 @@ type Server struct {
 	draining atomic.Bool
 }
 
-// New returns a server on db that logs to log.
+// New returns a server on db that logs to log; nil logs nothing.
 func New(db *store.DB, log *slog.Logger, opts Options) (*Server, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	s := &Server{db: db, log: slog.New(requestIDHandler{log.Handler()}), opts: opts}
 	s.limiter, s.dummyHash = newLoginLimiter(), sync.OnceValues(newDummyHash)
 	// Made now, off the request path, so that the first sign-in of an
