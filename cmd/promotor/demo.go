@@ -57,7 +57,9 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	fmt.Fprintln(stdout)
 	fmt.Fprintln(stdout, "Serving; stop with Ctrl+C.")
-	return runServe(ctx, []string{"--database", *dsn, "--addr", *addr, "--base-url", *baseURL}, getenv, stdout, stderr)
+	// Someone trying the demo reads its log at a terminal.
+	return runServe(ctx, []string{"--database", *dsn, "--addr", *addr, "--base-url", *baseURL,
+		"--log-format", envOr(getenv, "PROMOTOR_LOG_FORMAT", "text")}, getenv, stdout, stderr)
 }
 
 // installDemo migrates the database, installs the demo and prints the

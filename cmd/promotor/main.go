@@ -20,6 +20,12 @@ var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first signal asks to stop gracefully; a second one, while
+	// serve drains, stops the process at once, as without the handler.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
@@ -50,6 +56,7 @@ Usage: promotor <command> [flags]
 Commands:
   serve     run the web server (survey pages, signed-in area, API)
   migrate   apply database migrations
+  backup    write a checked copy of a SQLite database, also while serve runs
   calc      compute NPS and its interval from a file of scores; compare two
   import    import accounts, contacts, revenue or historical responses from CSV or XLSX
   export    export responses, accounts or the NPS per wave as CSV or XLSX
@@ -76,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, args, getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, args, getenv, stdout)
+	case "backup":
+		return runBackup(ctx, args, getenv, stdout)
 	case "calc":
 		return runCalc(args, stdin, stdout, stderr)
 	case "import":

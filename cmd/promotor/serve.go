@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 	"github.com/promotor/promotor/internal/jobs"
 	"github.com/promotor/promotor/internal/loop"
 	"github.com/promotor/promotor/internal/mail"
+	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/send"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/web"
@@ -25,9 +25,6 @@ import (
 const (
 	defaultDatabase = "promotor.db"
 	defaultAddr     = "localhost:8080"
-	// shutdownGrace is how long in-flight requests may take to finish
-	// after a stop signal.
-	shutdownGrace = 10 * time.Second
 )
 
 // databaseFlag registers --database, defaulting to $PROMOTOR_DATABASE and
@@ -53,6 +50,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	baseURL := fs.String("base-url", getenv("PROMOTOR_BASE_URL"), "public address of the server, for links in QR codes and emails (env PROMOTOR_BASE_URL; default: the address requests come to)")
 	smtpURL := fs.String("smtp", getenv("PROMOTOR_SMTP_URL"), "SMTP server that sends invitations, e.g. smtp://user:pass@smtp.example.com:587?from=nps@example.com (env PROMOTOR_SMTP_URL; see docs/EMAIL.md; default: none, messages wait in the outbox)")
 	lease := fs.Duration("send-lease", send.DefaultLease, "how long a claimed message belongs to this process before another may send it")
+	ops := registerOpsFlags(fs, getenv) // serveops.go
 	rest, help, err := parseFlags(fs, "serve [flags]\n\nRuns the web server; applies pending database migrations first.", args, stdout)
 	if help || err != nil {
 		return err
@@ -60,7 +58,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if len(rest) > 0 {
 		return usageError{fmt.Errorf("serve: unexpected argument %q", rest[0])}
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	metricsNetworks, err := parseNetworks(*ops.metricsNetworks)
+	if err != nil {
+		return usageError{fmt.Errorf("serve: --metrics-allowed-networks: %w", err)}
+	}
+	m := metrics.New()
+	log, err := newLogger(stderr, *ops.logFormat, *ops.logLevel)
+	if err != nil {
+		return err
+	}
 
 	db, err := store.Open(ctx, *dsn)
 	if err != nil {
@@ -81,6 +87,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	if err := jobs.Migrate(ctx, db); err != nil {
+		return err
+	}
+	if err := watchDB(m, db); err != nil {
 		return err
 	}
 	var mailer mail.Sender
@@ -116,7 +125,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if links == "" {
 		links = "http://" + ln.Addr().String()
 	}
-	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer})
+	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer,
+		Metrics: m, MetricsNetworks: metricsNetworks, MetricsToken: *ops.metricsToken})
 	if err != nil {
 		return err
 	}
@@ -128,10 +138,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second}
-	closed := &loop.Loop{DB: db, Catalog: catalog, Render: renderer, Mail: mailer, BaseURL: sender.BaseURL, Log: log}
+	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second, Metrics: m}
+	closed := &loop.Loop{DB: db, Catalog: catalog, Render: renderer, Mail: mailer, BaseURL: sender.BaseURL, Log: log, Metrics: m}
 	analyser := &insight.Analyser{DB: db, Log: log, Budget: 20 * time.Second}
-	queue, err := jobs.Start(ctx, db, log, tasks(sender, closed, analyser, app), kinds(closed), jobs.Options{})
+	queue, err := jobs.Start(ctx, db, log, tasks(sender, closed, analyser, app), kinds(closed), jobs.Options{Metrics: m})
 	if err != nil {
 		return err
 	}
@@ -143,19 +153,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("serve: shutdown: %w", err)
-	}
-	if err := queue.Stop(shutdownCtx); err != nil {
-		return fmt.Errorf("serve: shutdown: %w", err)
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil
+	return shutdown(log, app, srv, errc, queue, *ops.shutdownDelay, *ops.shutdownGrace) // serveops.go
 }
 
 // tasks is the table of periodic background work that every serve

@@ -46,7 +46,7 @@ func TestServe(t *testing.T) {
 			if status != http.StatusOK {
 				t.Fatalf("GET /readyz: got %d, want 200\n%s", status, logs.String())
 			}
-			for _, want := range []string{"migration applied", "serving", "database=" + d.String(), "shutting down"} {
+			for _, want := range []string{"migration applied", "serving", `"database":"` + d.String() + `"`, "shutting down"} {
 				if !strings.Contains(logs.String(), want) {
 					t.Errorf("serve log lacks %q:\n%s", want, logs.String())
 				}

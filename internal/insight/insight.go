@@ -98,7 +98,7 @@ func (a *Analyser) RunCount(ctx context.Context) (int, error) {
 				if ctx.Err() != nil {
 					return total, err
 				}
-				a.Log.Error("insight: the analysis of a workspace failed; it is tried again in the next run", "workspace", t.WorkspaceID, "err", err)
+				a.Log.Error("insight: the analysis of a workspace failed; it is tried again in the next run", "workspace_id", t.WorkspaceID, "err", err)
 				failed[t.WorkspaceID] = err
 			}
 			if a.Budget > 0 && time.Since(start) > a.Budget {
@@ -156,7 +156,7 @@ func (a *Analyser) taxonomy(t store.TaxonomyState) (*text.Taxonomy, error) {
 		tax, err = text.Compile(themes)
 	}
 	if err != nil {
-		a.Log.Error("insight: the workspace's taxonomy is unusable; analysing with the default", "workspace", t.WorkspaceID, "err", err)
+		a.Log.Error("insight: the workspace's taxonomy is unusable; analysing with the default", "workspace_id", t.WorkspaceID, "err", err)
 		if tax, err = text.Compile(text.DefaultThemes()); err != nil {
 			return nil, fmt.Errorf("insight: the default taxonomy: %w", err)
 		}

@@ -24,6 +24,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
+	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/store"
 )
 
@@ -42,6 +43,8 @@ type Options struct {
 	// default a quarter of a second, so that an alert's email follows
 	// its answer within seconds.
 	PollInterval time.Duration
+	// Metrics counts the runs of tasks and jobs; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Queue is a running River client with Promotor's workers.
@@ -97,6 +100,7 @@ type taskWorker struct {
 	river.WorkerDefaults[taskArgs]
 	tasks   map[string]Task
 	running map[string]*sync.Mutex
+	metrics *metrics.Metrics
 }
 
 func (w *taskWorker) Work(ctx context.Context, job *river.Job[taskArgs]) error {
@@ -105,11 +109,23 @@ func (w *taskWorker) Work(ctx context.Context, job *river.Job[taskArgs]) error {
 		return river.JobCancel(fmt.Errorf("no task named %q", job.Args.Task))
 	}
 	mu := w.running[t.Name]
+	start := time.Now()
 	if !mu.TryLock() {
+		w.metrics.ObserveJob(t.Name, metrics.OutcomeSkipped, time.Since(start))
 		return nil
 	}
 	defer mu.Unlock()
-	return t.Run(ctx)
+	err := t.Run(ctx)
+	w.metrics.ObserveJob(t.Name, outcome(err), time.Since(start))
+	return err
+}
+
+// outcome is the outcome label of a job that returned err.
+func outcome(err error) string {
+	if err != nil {
+		return metrics.OutcomeFailed
+	}
+	return metrics.OutcomeOK
 }
 
 func (w *taskWorker) Timeout(job *river.Job[taskArgs]) time.Duration {
@@ -120,7 +136,9 @@ func (w *taskWorker) Timeout(job *river.Job[taskArgs]) time.Duration {
 }
 
 // Start starts a queue on db that runs tasks and the jobs of kinds,
-// until Stop.
+// until Stop. ctx bounds the start only: River cancels its running jobs
+// when the context it started with ends, and a stop signal that ends the
+// caller's context must let them finish instead (Stop).
 func Start(ctx context.Context, db *store.DB, log *slog.Logger, tasks []Task, kinds []Kind, opts Options) (*Queue, error) {
 	pool, err := db.Pool(ctx)
 	if err != nil {
@@ -134,7 +152,7 @@ func Start(ctx context.Context, db *store.DB, log *slog.Logger, tasks []Task, ki
 	if len(kinds) > 0 {
 		tasks = append(tasks, Task{Name: "dispatch", Every: time.Second, Timeout: time.Minute, Run: q.dispatch})
 	}
-	w := &taskWorker{tasks: map[string]Task{}, running: map[string]*sync.Mutex{}}
+	w := &taskWorker{tasks: map[string]Task{}, running: map[string]*sync.Mutex{}, metrics: opts.Metrics}
 	var periodic []*river.PeriodicJob
 	longest := time.Minute
 	for _, t := range tasks {
@@ -151,7 +169,7 @@ func Start(ctx context.Context, db *store.DB, log *slog.Logger, tasks []Task, ki
 	if err := river.AddWorkerSafely(workers, w); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	if err := river.AddWorkerSafely(workers, &rowWorker{kinds: byName}); err != nil {
+	if err := river.AddWorkerSafely(workers, &rowWorker{kinds: byName, metrics: opts.Metrics}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	for _, k := range kinds {
@@ -181,17 +199,26 @@ func Start(ctx context.Context, db *store.DB, log *slog.Logger, tasks []Task, ki
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	q.client = client
-	if err := client.Start(ctx); err != nil {
+	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
 		return nil, fmt.Errorf("jobs: start: %w", err)
 	}
 	return q, nil
 }
 
-// Stop lets running jobs finish until ctx ends, then cancels them.
+// cancelWait bounds how long Stop waits for cancelled jobs to return.
+const cancelWait = 5 * time.Second
+
+// Stop fetches no more jobs and lets the running ones finish until ctx
+// ends; then it cancels them, and waits cancelWait at most for them to
+// hand their work back (a message's lease, say). A job that does not
+// return by then is left to River, which runs it again after
+// RescueStuckJobsAfter.
 func (q *Queue) Stop(ctx context.Context) error {
 	err := q.client.Stop(ctx)
 	if ctx.Err() != nil {
-		err = q.client.StopAndCancel(context.Background())
+		cctx, cancel := context.WithTimeout(context.Background(), cancelWait)
+		defer cancel()
+		err = q.client.StopAndCancel(cctx)
 	}
 	if err != nil {
 		return fmt.Errorf("jobs: stop: %w", err)

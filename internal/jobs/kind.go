@@ -8,6 +8,8 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/promotor/promotor/internal/metrics"
 )
 
 // Kind is a kind of one-off job about one database row: an email to
@@ -47,7 +49,8 @@ var waiting = []rivertype.JobState{
 // rowWorker does the jobs of the kinds by name.
 type rowWorker struct {
 	river.WorkerDefaults[rowArgs]
-	kinds map[string]Kind
+	kinds   map[string]Kind
+	metrics *metrics.Metrics
 }
 
 func (w *rowWorker) Work(ctx context.Context, job *river.Job[rowArgs]) error {
@@ -55,7 +58,10 @@ func (w *rowWorker) Work(ctx context.Context, job *river.Job[rowArgs]) error {
 	if !ok {
 		return river.JobCancel(fmt.Errorf("no job kind named %q", job.Args.Of))
 	}
-	return k.Work(ctx, job.Args.ID, job.Attempt >= job.MaxAttempts)
+	start := time.Now()
+	err := k.Work(ctx, job.Args.ID, job.Attempt >= job.MaxAttempts)
+	w.metrics.ObserveJob(k.Name, outcome(err), time.Since(start))
+	return err
 }
 
 func (w *rowWorker) NextRetry(job *river.Job[rowArgs]) time.Time {

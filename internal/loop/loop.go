@@ -22,6 +22,7 @@ import (
 
 	"github.com/promotor/promotor/internal/i18n"
 	"github.com/promotor/promotor/internal/mail"
+	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 )
@@ -38,6 +39,8 @@ type Loop struct {
 	// slash: links in emails and webhooks start with it.
 	BaseURL string
 	Log     *slog.Logger
+	// Metrics counts webhook deliveries; nil counts nothing.
+	Metrics *metrics.Metrics
 
 	// pruned is when processed events were last pruned; ProcessEvents
 	// runs one at a time.
@@ -70,7 +73,7 @@ func (l *Loop) ProcessEvents(ctx context.Context) error {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				l.Log.Error("event not processed", "event", ev.ID, "kind", ev.Kind, "err", err)
+				l.Log.Error("event not processed", "event_id", ev.ID, "kind", ev.Kind, "err", err)
 				failed[ev.ID] = true
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/promotor/promotor/internal/mail"
+	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/webhook"
 )
@@ -85,10 +86,19 @@ func (l *Loop) Deliver(ctx context.Context, id int64, last bool) error {
 	if err := l.DB.RecordDeliveryAttempt(ctx, id, a, state); err != nil {
 		return err
 	}
+	l.Metrics.WebhookDelivery(deliveryOutcome[state])
 	if state == nps.DeliveryPending {
 		return fmt.Errorf("delivery %d: %s: %w", id, a.Error, errRetry)
 	}
 	return nil
+}
+
+// deliveryOutcome is the metrics' outcome of an attempt that left a
+// delivery in a state.
+var deliveryOutcome = map[nps.DeliveryState]string{
+	nps.DeliveryDelivered: metrics.OutcomeDelivered,
+	nps.DeliveryPending:   metrics.OutcomeRetry,
+	nps.DeliveryFailed:    metrics.OutcomeFailed,
 }
 
 // SendEmail sends one loop email, with its inline images and unsubscribe

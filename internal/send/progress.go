@@ -50,7 +50,7 @@ func (s *Sender) progressFor(ctx context.Context, batch []store.Outgoing) map[in
 		}
 		progress, err := s.recentProgress(ctx, ws, accounts, floor)
 		if err != nil {
-			s.Log.Warn("invitations sent without progress", "workspace", ws, "err", err)
+			s.Log.Warn("invitations sent without progress", "workspace_id", ws, "err", err)
 			continue
 		}
 		if len(progress) == 0 {
@@ -58,7 +58,7 @@ func (s *Sender) progressFor(ctx context.Context, batch []store.Outgoing) map[in
 		}
 		last, err := s.DB.ContactsLastAnswered(ctx, ws, contacts, now)
 		if err != nil {
-			s.Log.Warn("invitations sent without progress", "workspace", ws, "err", err)
+			s.Log.Warn("invitations sent without progress", "workspace_id", ws, "err", err)
 			continue
 		}
 		for _, o := range list {

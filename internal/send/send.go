@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/promotor/promotor/internal/mail"
+	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 )
@@ -48,6 +49,8 @@ type Sender struct {
 	Workers int
 	// Budget bounds one Drain; zero means until the outbox has nothing due.
 	Budget time.Duration
+	// Metrics counts the messages sent and failed; nil counts nothing.
+	Metrics *metrics.Metrics
 
 	claimSeq   atomic.Int64
 	surveyMu   sync.Mutex
@@ -167,6 +170,7 @@ func (s *Sender) record(outcomes <-chan store.Outcome, done func([]store.Outcome
 				break more
 			}
 		}
+		s.count(group)
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		if err := s.DB.FinishMessages(ctx, group); err != nil {
 			errs = append(errs, err)
@@ -175,6 +179,24 @@ func (s *Sender) record(outcomes <-chan store.Outcome, done func([]store.Outcome
 		done(group)
 	}
 	return errors.Join(errs...)
+}
+
+// count counts what became of a group of messages in the metrics.
+func (s *Sender) count(group []store.Outcome) {
+	var sent, retry, failed int
+	for _, o := range group {
+		switch {
+		case o.Err == "":
+			sent++
+		case !o.RetryAt.IsZero():
+			retry++
+		default:
+			failed++
+		}
+	}
+	s.Metrics.Messages(metrics.OutcomeSent, sent)
+	s.Metrics.Messages(metrics.OutcomeRetry, retry)
+	s.Metrics.Messages(metrics.OutcomeFailed, failed)
 }
 
 // job is a message to send with its progress paragraph.
@@ -186,6 +208,12 @@ type job struct {
 // deliver writes and sends one message and says what became of it.
 func (s *Sender) deliver(ctx context.Context, o store.Outgoing, p mail.Progress) store.Outcome {
 	out := store.Outcome{ID: o.ID, Claim: o.Claim}
+	if ctx.Err() != nil {
+		// The process is stopping: the message goes back to the outbox
+		// at once for the next sender, without waiting out its lease.
+		out.Err, out.RetryAt = "not sent: the sender stopped", time.Now()
+		return out
+	}
 	m, err := s.compose(ctx, o, p)
 	if err != nil {
 		out.Err = "not sent: " + err.Error()
@@ -198,10 +226,13 @@ func (s *Sender) deliver(ctx context.Context, o store.Outgoing, p mail.Progress)
 	}
 	out.Err = err.Error()
 	attempts := o.Attempts
-	if !mail.IsPermanent(err) && attempts < mail.MaxAttempts {
+	switch {
+	case ctx.Err() != nil:
+		out.RetryAt = time.Now() // stopped half-way: handed back as above
+	case !mail.IsPermanent(err) && attempts < mail.MaxAttempts:
 		out.RetryAt = time.Now().Add(mail.RetryAfter(attempts))
 	}
-	s.Log.Warn("message not sent", "message", o.ID, "attempt", attempts, "permanent", out.RetryAt.IsZero(), "err", err)
+	s.Log.Warn("message not sent", "message_id", o.ID, "attempt", attempts, "permanent", out.RetryAt.IsZero(), "err", err)
 	return out
 }
 

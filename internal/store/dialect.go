@@ -28,8 +28,9 @@ const (
 // String returns the dialect's name.
 func (d Dialect) String() string { return string(d) }
 
-// dialectOf picks the database a DSN names.
-func dialectOf(dsn string) Dialect {
+// DialectOf picks the database a DSN names: PostgreSQL for a postgres://
+// or postgresql:// URL, SQLite for anything else.
+func DialectOf(dsn string) Dialect {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		return Postgres
 	}
@@ -159,7 +160,7 @@ func isTransient(err error) bool {
 
 // redact hides a PostgreSQL URL's password in error messages.
 func redact(dsn string) string {
-	if dialectOf(dsn) != Postgres {
+	if DialectOf(dsn) != Postgres {
 		return dsn
 	}
 	u, err := url.Parse(dsn)

@@ -59,6 +59,9 @@ var unscoped = map[string]bool{
 	"DueDigests": true, "QueueDigest": true, "DigestByToken": true, "UnsubscribeDigest": true,
 	// A report link's token decides the workspace, as an invitation's.
 	"ReportLinkByToken": true,
+	// The operator's: a backup copies the whole database, the metrics
+	// count the whole outbox and watch the pools.
+	"BackupInto": true, "OutboxQueued": true, "Pools": true,
 }
 
 // refersToNothing are the workspace-scoped methods whose input names no

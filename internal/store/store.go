@@ -69,7 +69,7 @@ type querier interface {
 // SQLite file, created when missing. Open checks the connection but does
 // not migrate; see Migrate and CheckSchema.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	d := dialectOf(dsn)
+	d := DialectOf(dsn)
 	if d == SQLite && (dsn == "" || strings.HasPrefix(dsn, ":memory:")) {
 		// Each connection of the pool would get a database of its own.
 		return nil, fmt.Errorf("store: open: %q is not a database file", dsn)

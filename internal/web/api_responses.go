@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 )
@@ -114,12 +115,15 @@ func (s *Server) handleAPIResponseCreate(w http.ResponseWriter, r *http.Request,
 		}
 		if replayed {
 			w.Header().Set("Idempotent-Replayed", "true")
+		} else {
+			s.opts.Metrics.AnswersStored(metrics.ChannelAPI, len(rs))
 		}
 	case batch:
 		stored, err := s.db.RecordResponses(ctx, token.WorkspaceID, rs)
 		if err != nil {
 			return err
 		}
+		s.opts.Metrics.AnswersStored(metrics.ChannelAPI, len(stored))
 		if a, err = answer(stored); err != nil {
 			return err
 		}
@@ -128,6 +132,7 @@ func (s *Server) handleAPIResponseCreate(w http.ResponseWriter, r *http.Request,
 		if err != nil {
 			return singleItem(err, batch)
 		}
+		s.opts.Metrics.AnswersStored(metrics.ChannelAPI, 1)
 		if a, err = answer([]nps.Response{stored}); err != nil {
 			return err
 		}

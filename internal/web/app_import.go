@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/promotor/promotor/internal/importer"
+	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 )
@@ -288,6 +289,8 @@ func (s *Server) handleAppImportApply(w http.ResponseWriter, r *http.Request, a 
 			report, err := s.importJob(ctx, job.workspaceID, job, m, o)
 			if err != nil {
 				s.log.Error("import failed", "workspace_id", job.workspaceID, "kind", job.kind, "err", err)
+			} else if report.Applied {
+				s.opts.Metrics.AnswersStored(metrics.ChannelImport, report.Responses.Create+report.Responses.Update)
 			}
 			s.imports.finish(job, report, err)
 		}()

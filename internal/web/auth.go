@@ -72,6 +72,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	emailKey, ipKey := "email:"+email[:min(len(email), 254)], "ip:"+loginClientIP(r)
 	wait := max(s.limiter.retryAfter(emailKey, loginFailuresEmail, now), s.limiter.retryAfter(ipKey, loginFailuresIP, now))
 	if wait > 0 {
+		s.opts.Metrics.RateLimited("login")
 		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 		page.Error = page.T("app.login.too_many", "wait", loginWaitText(page.M, wait))
 		return s.render(w, http.StatusTooManyRequests, "app/login", page)
@@ -88,6 +89,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		s.limiter.fail(emailKey, now)
 		s.limiter.fail(ipKey, now)
+		s.opts.Metrics.LoginFailed()
 		page.Error = page.T(errLoginWrong)
 		return s.render(w, http.StatusUnprocessableEntity, "app/login", page)
 	}

@@ -85,7 +85,8 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 // logError logs a failed request once, at a level that fits its status.
 func (s *Server) logError(r *http.Request, status int, err error) {
 	level := slogLevel(status)
-	s.log.Log(r.Context(), level, "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+	route, method := routeOf(r)
+	s.log.Log(r.Context(), level, "request failed", "method", method, "route", route, "status", status, "err", err)
 }
 
 func slogLevel(status int) slog.Level {

@@ -65,3 +65,25 @@ func newTestServer(t testing.TB, db *store.DB, log *slog.Logger) http.Handler {
 	}
 	return s.Handler()
 }
+
+func TestReadyWhileDraining(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		var logs strings.Builder
+		s, err := New(db, slog.New(slog.NewTextHandler(&logs, nil)), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := s.Handler()
+		s.Drain()
+		for path, want := range map[string]int{"/readyz": http.StatusServiceUnavailable, "/healthz": http.StatusOK, "/login": http.StatusOK} {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+			if rec.Code != want {
+				t.Errorf("GET %s while draining: got %d, want %d", path, rec.Code, want)
+			}
+		}
+		if strings.Contains(logs.String(), "level=ERROR") {
+			t.Errorf("draining is no error to log:\n%s", logs.String())
+		}
+	})
+}

@@ -8,10 +8,13 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/promotor/promotor/internal/mail"
+	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 )
@@ -29,6 +32,15 @@ type Options struct {
 	// Mail sends the test emails of the signed-in area; nil when no SMTP
 	// server is configured, which the digest's page tells its readers.
 	Mail mail.Sender
+	// Metrics counts requests, answers and sign-ins, and is served at
+	// /metrics to the clients MetricsNetworks and MetricsToken allow
+	// (metrics.go); nil counts nothing and serves 404 there.
+	Metrics *metrics.Metrics
+	// MetricsNetworks are the networks whose direct peers may read
+	// /metrics; none means no one.
+	MetricsNetworks []netip.Prefix
+	// MetricsToken, when set, must also be presented as a Bearer token.
+	MetricsToken string
 }
 
 // Server serves Promotor's pages and API from one database.
@@ -46,11 +58,16 @@ type Server struct {
 	dummyHash func() (string, error)
 	// imports are the files being imported (app_import_job.go).
 	imports importJobs
+	// draining is set when the process begins to stop (health.go).
+	draining atomic.Bool
 }
 
-// New returns a server on db that logs to log.
+// New returns a server on db that logs to log; nil logs nothing.
 func New(db *store.DB, log *slog.Logger, opts Options) (*Server, error) {
-	s := &Server{db: db, log: log, opts: opts}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{db: db, log: slog.New(requestIDHandler{log.Handler()}), opts: opts}
 	s.limiter, s.dummyHash = newLoginLimiter(), sync.OnceValues(newDummyHash)
 	// Made now, off the request path, so that the first sign-in of an
 	// unknown email takes no longer than any other.
@@ -326,6 +343,7 @@ func (s *Server) routes() []route {
 		// Operations.
 		{"GET /healthz", routeOps, "", s.handle(s.handleHealth)},
 		{"GET /readyz", routeOps, "", s.handle(s.handleReady)},
+		{"GET /metrics", routeOps, "", s.handle(s.handleMetrics)}, // metrics.go: allowed networks only
 		{"GET /assets/{name}", routeOps, "", http.HandlerFunc(handleAsset)},
 
 		// Survey pages: what respondents see (survey.go explains why GET
@@ -387,5 +405,5 @@ func (s *Server) Handler() http.Handler {
 	for _, rt := range s.routes() {
 		mux.Handle(rt.pattern, rt.handler)
 	}
-	return s.secure(mux)
+	return s.observe(s.secure(mux))
 }

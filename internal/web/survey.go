@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/nps"
 )
 
@@ -134,9 +135,12 @@ func (s *Server) handleSurveyOneClickSave(w http.ResponseWriter, r *http.Request
 	if resp.survey.Anonymous {
 		return &pageError{status: http.StatusConflict, kind: "answered", lang: lang.Text}
 	}
-	stored, _, err := s.db.RecordOneClick(r.Context(), resp.inv.WorkspaceID, resp.inv.ID, score, lang.Text)
+	stored, saved, err := s.db.RecordOneClick(r.Context(), resp.inv.WorkspaceID, resp.inv.ID, score, lang.Text)
 	if err != nil {
 		return withLang(err, lang.Text)
+	}
+	if saved {
+		s.opts.Metrics.AnswersStored(metrics.ChannelOneClick, 1)
 	}
 	if stored.Score != score {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -180,6 +184,7 @@ func (s *Server) handleSurveySubmit(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return s.submitError(w, resp, lang, f, err)
 	}
+	s.opts.Metrics.AnswersStored(metrics.ChannelSurveyPage, 1)
 	http.Redirect(w, r, resp.base+"/thanks?"+url.Values{"lang": {lang.Text}}.Encode(), http.StatusSeeOther)
 	return nil
 }
@@ -253,6 +258,7 @@ func (s *Server) handlePublicSubmit(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return s.submitError(w, resp, lang, f, err)
 	}
+	s.opts.Metrics.AnswersStored(metrics.ChannelPublic, 1)
 	http.Redirect(w, r, resp.base+"/thanks?"+url.Values{"lang": {lang.Text}}.Encode(), http.StatusSeeOther)
 	return nil
 }

@@ -252,7 +252,8 @@ func (s *Server) surveyHandler(h func(http.ResponseWriter, *http.Request) error)
 		if pe.status >= 500 {
 			level = slog.LevelError
 		}
-		s.log.Log(r.Context(), level, "survey request failed", "route", r.Pattern, "status", pe.status, "err", err)
+		route, method := routeOf(r)
+		s.log.Log(r.Context(), level, "request failed", "method", method, "route", route, "status", pe.status, "err", err)
 		lang := pe.lang
 		if lang == "" {
 			lang, _ = i18n.Choose(catalog.Languages(), []string{requestedLang(r)}, i18n.AcceptLanguage(r.Header.Get("Accept-Language")))
@@ -267,7 +268,7 @@ func (s *Server) surveyHandler(h func(http.ResponseWriter, *http.Request) error)
 			Body:         m.T(pe.kind + ".body"),
 		}
 		if err := s.render(w, pe.status, "survey/error", p); err != nil {
-			s.log.Error("survey error page failed", "route", r.Pattern, "err", err)
+			s.log.ErrorContext(r.Context(), "survey error page failed", "route", route, "err", err)
 			http.Error(w, http.StatusText(pe.status), pe.status)
 		}
 	})

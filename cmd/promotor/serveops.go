@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/promotor/promotor/internal/jobs"
+	"github.com/promotor/promotor/internal/metrics"
+	"github.com/promotor/promotor/internal/store"
+	"github.com/promotor/promotor/internal/web"
+)
+
+// opsFlags are serve's operations flags: who may read the metrics, and
+// how it logs.
+type opsFlags struct {
+	metricsNetworks *string
+	metricsToken    *string
+	logFormat       *string
+	logLevel        *string
+	shutdownGrace   *time.Duration
+	shutdownDelay   *time.Duration
+}
+
+// defaultMetricsNetworks lets the machine itself scrape, as miniflux does.
+const defaultMetricsNetworks = "127.0.0.1/8,::1/128"
+
+// registerOpsFlags registers serve's operations flags on fs.
+func registerOpsFlags(fs *flag.FlagSet, getenv func(string) string) opsFlags {
+	return opsFlags{
+		metricsNetworks: fs.String("metrics-allowed-networks", envOr(getenv, "PROMOTOR_METRICS_ALLOWED_NETWORKS", defaultMetricsNetworks),
+			"comma-separated networks (CIDR) whose direct clients may read /metrics; empty: no one (env PROMOTOR_METRICS_ALLOWED_NETWORKS)"),
+		metricsToken: fs.String("metrics-token", getenv("PROMOTOR_METRICS_TOKEN"),
+			"a secret that readers of /metrics must also send as Authorization: Bearer (env PROMOTOR_METRICS_TOKEN; default: none)"),
+		logFormat: fs.String("log-format", envOr(getenv, "PROMOTOR_LOG_FORMAT", "json"),
+			"json (one object a line, for log shippers) or text (for reading at a terminal) (env PROMOTOR_LOG_FORMAT)"),
+		logLevel: fs.String("log-level", envOr(getenv, "PROMOTOR_LOG_LEVEL", "info"),
+			"debug, info, warn or error (env PROMOTOR_LOG_LEVEL)"),
+		shutdownGrace: fs.Duration("shutdown-grace", 30*time.Second,
+			"on SIGTERM or SIGINT, how long in-flight requests and running jobs may take to finish"),
+		shutdownDelay: fs.Duration("shutdown-delay", 0,
+			"on SIGTERM or SIGINT, how long to go on serving with /readyz answering 503 before the listener closes, for a load balancer to notice"),
+	}
+}
+
+// newLogger returns the one logger of a serve process, writing to w in
+// format at level and up.
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, usageError{fmt.Errorf("serve: --log-level: %q is not debug, info, warn or error", level)}
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, usageError{fmt.Errorf("serve: --log-format: %q is not json or text", format)}
+}
+
+// parseNetworks parses a comma-separated list of CIDR prefixes; a bare
+// address is a network of one.
+func parseNetworks(list string) ([]netip.Prefix, error) {
+	var nets []netip.Prefix
+	for _, s := range strings.Split(list, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				return nil, fmt.Errorf("%q is not a network (CIDR) or an address", s)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		nets = append(nets, p.Masked())
+	}
+	return nets, nil
+}
+
+// watchDB exports the database's pool statistics and the outbox's depth.
+// It runs after jobs.Migrate has opened the job queue's pool, so that
+// SQLite's second pool is watched too.
+func watchDB(m *metrics.Metrics, db *store.DB) error {
+	for name, pool := range db.Pools() {
+		if err := m.WatchPool(name, pool); err != nil {
+			return fmt.Errorf("serve: metrics: %w", err)
+		}
+	}
+	if err := m.WatchOutbox(db.OutboxQueued); err != nil {
+		return fmt.Errorf("serve: metrics: %w", err)
+	}
+	return nil
+}
+
+// shutdown stops a serve process that was told to: /readyz turns 503 at
+// once; after delay the listener closes, and in-flight requests and
+// running jobs get grace, together, to finish (a job still running then
+// is cancelled and hands its work back); the database is closed by the
+// caller after. It returns an error when the grace period ran out.
+func shutdown(log *slog.Logger, app *web.Server, srv *http.Server, served <-chan error, queue *jobs.Queue, delay, grace time.Duration) error {
+	log.Info("shutting down", "delay", delay.String(), "grace", grace.String())
+	app.Drain()
+	time.Sleep(delay)
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	var wg sync.WaitGroup
+	var httpErr, jobsErr error
+	wg.Go(func() {
+		if httpErr = srv.Shutdown(ctx); httpErr != nil {
+			srv.Close() // the requests still running are cut
+			httpErr = fmt.Errorf("serve: shutdown: requests still running after %v: %w", grace, httpErr)
+		}
+	})
+	wg.Go(func() { jobsErr = queue.Stop(ctx) })
+	wg.Wait()
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return errors.Join(httpErr, jobsErr, fmt.Errorf("serve: %w", err))
+	}
+	if err := errors.Join(httpErr, jobsErr); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,55 @@
+package web
+
+import (
+	"crypto/subtle"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+// handleMetrics serves the Prometheus metrics to the clients allowed to
+// read them, as miniflux does: the request's direct peer (the address of
+// the TCP connection, not a header a client can write) is in one of
+// MetricsNetworks, and, when MetricsToken is set, the request bears it. A
+// request a proxy forwarded (it carries Forwarded or X-Forwarded-For) is
+// not from a direct peer, even when the proxy runs on an allowed address.
+// Everyone else gets the 404 of an unknown path, which tells nothing.
+func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
+	if s.opts.Metrics == nil || !s.metricsAllowed(r) {
+		http.NotFound(w, r)
+		return nil
+	}
+	s.opts.Metrics.Handler().ServeHTTP(w, r)
+	return nil
+}
+
+func (s *Server) metricsAllowed(r *http.Request) bool {
+	if r.Header.Get("Forwarded") != "" || r.Header.Get("X-Forwarded-For") != "" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	addr = addr.Unmap() // an IPv4 peer on a dual-stack listener
+	allowed := false
+	for _, p := range s.opts.MetricsNetworks {
+		if p.Contains(addr) {
+			allowed = true
+			break
+		}
+	}
+	if !allowed {
+		return false
+	}
+	if s.opts.MetricsToken == "" {
+		return true
+	}
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(token), []byte(s.opts.MetricsToken)) == 1
+}
