@@ -73,7 +73,11 @@ type Accounting struct {
 	Sent         int `json:"sent"`
 	Acknowledged int `json:"acknowledged"`
 	Unknown      int `json:"unknown_outcome"`
-	Refused      int `json:"refused"`
+	// UnknownStored are the public-link and API answers of unknown
+	// outcome that were stored: the server had recorded them when the
+	// connection broke.
+	UnknownStored int `json:"unknown_outcome_stored"`
+	Refused       int `json:"refused"`
 	// Lost are acknowledged answers that are not stored as the last
 	// acknowledgement left them.
 	Lost []string `json:"lost"`
@@ -129,6 +133,8 @@ func Account(attempts []Attempt, rows []Stored) Accounting {
 			acc.Lost = append(acc.Lost, fmt.Sprintf("%s answer %s: acknowledged, not stored", a.Kind, a.Marker))
 		case n == 1 && a.Outcome == Refused:
 			acc.RefusedButStored = append(acc.RefusedButStored, fmt.Sprintf("%s answer %s", a.Kind, a.Marker))
+		case n == 1 && a.Outcome == Unknown:
+			acc.UnknownStored++
 		}
 	}
 	invitations := make([]int64, 0, len(perInvitation))

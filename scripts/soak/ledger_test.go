@@ -25,6 +25,7 @@ func TestAccount(t *testing.T) {
 		// lost, dup and refused are substrings each of the findings must
 		// have, in order; nil wants none.
 		lost, dup, refused []string
+		unknownStored      int
 	}{
 		{name: "all stored once",
 			attempts: []Attempt{api("a1", Acked), form(1, "f1", 3, Acked), oneClick(2, 9, Acked)},
@@ -38,8 +39,9 @@ func TestAccount(t *testing.T) {
 			rows:     []Stored{row(1, 0, 7, "a1"), row(2, 0, 7, "a1")},
 			dup:      []string{"a1: in 2 responses"}},
 		{name: "unknown outcome may be stored or not",
-			attempts: []Attempt{api("a1", Unknown), api("a2", Unknown)},
-			rows:     []Stored{row(1, 0, 7, "a1")}},
+			attempts:      []Attempt{api("a1", Unknown), api("a2", Unknown)},
+			rows:          []Stored{row(1, 0, 7, "a1")},
+			unknownStored: 1},
 		{name: "unknown outcome stored twice",
 			attempts: []Attempt{api("a1", Unknown)},
 			rows:     []Stored{row(1, 0, 7, "a1"), row(2, 0, 7, "a1")},
@@ -93,6 +95,9 @@ func TestAccount(t *testing.T) {
 			check("lost", got.Lost, tc.lost)
 			check("duplicated", got.Duplicated, tc.dup)
 			check("refused but stored", got.RefusedButStored, tc.refused)
+			if got.UnknownStored != tc.unknownStored {
+				t.Errorf("unknown outcome stored: got %d, want %d", got.UnknownStored, tc.unknownStored)
+			}
 			if got.Sent != len(tc.attempts) || got.Acknowledged+got.Unknown+got.Refused != got.Sent {
 				t.Errorf("counts: got %+v for %d attempts", got, len(tc.attempts))
 			}

@@ -88,8 +88,8 @@ func (r *Results) print(w io.Writer) {
 	tw.Flush()
 	a := r.Answers
 	fmt.Fprintf(w, "\nkills %d, restarts survived %d; sends %d\n", r.Kills, r.Restarts, r.Sends)
-	fmt.Fprintf(w, "answers sent %d: acknowledged %d, outcome unknown %d, refused %d; responses stored %d\n",
-		a.Sent, a.Acknowledged, a.Unknown, a.Refused, r.Responses)
+	fmt.Fprintf(w, "answers sent %d: acknowledged %d, outcome unknown %d (%d of them stored), refused %d; responses stored %d\n",
+		a.Sent, a.Acknowledged, a.Unknown, a.UnknownStored, a.Refused, r.Responses)
 	fmt.Fprintf(w, "lost %d, duplicated %d, refused but stored %d\n", len(a.Lost), len(a.Duplicated), len(a.RefusedButStored))
 	fmt.Fprintf(w, "histograms: %d mismatches (groups %v); API NPS histogram %v, recount %v\n",
 		len(r.Histograms.Mismatches), r.Histograms.Groups, r.Histograms.API, r.Histograms.Recount)
