@@ -42,11 +42,14 @@ type Results struct {
 
 // Passed says whether the run met its targets: nothing lost, nothing
 // stored twice, rollups equal to the rows, every kill survived, no 5xx
-// left unretried and every check made.
+// left unretried, every check made, and every invitation emailed, twice
+// at most for the messages in flight at a kill (at-least-once delivery:
+// the restarted sender cannot know whether the SMTP server took them).
 func (r *Results) Passed() bool {
 	return len(r.Answers.Lost) == 0 && len(r.Answers.Duplicated) == 0 && len(r.Answers.RefusedButStored) == 0 &&
 		len(r.Histograms.Mismatches) == 0 && len(r.KillFailures) == 0 && r.Restarts == r.Kills &&
-		len(r.Problems) == 0 && r.fiveXX() == 0
+		len(r.Problems) == 0 && r.fiveXX() == 0 &&
+		r.Email.Missing == 0 && r.Email.Outbox["failed"] == 0 && r.Email.SentTwice <= r.Email.InFlightAtKills
 }
 
 // fiveXX counts the requests that ended with a 5xx.
