@@ -83,8 +83,14 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 }
 
 // logError logs a failed request once, at a level that fits its status.
+// A request whose client went away fails with context.Canceled in
+// whatever it was waiting for: the client's doing and nobody's answer,
+// so it is logged at debug like a client error, not as a server error.
 func (s *Server) logError(r *http.Request, status int, err error) {
 	level := slogLevel(status)
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		level = slog.LevelDebug
+	}
 	route, method := routeOf(r)
 	s.log.Log(r.Context(), level, "request failed", "method", method, "route", route, "status", status, "err", err)
 }

@@ -1,7 +1,8 @@
 // Package mailtest gives tests a real SMTP server to send to and a way to
 // read what arrived (Mailpit and its HTTP API), unique recipient addresses
 // that keep tests apart on a shared server, and Recorder, a fake
-// mail.Sender for tests that need no server. Only tests import it.
+// mail.Sender for tests that need no server. Only tests and the soak
+// harness (scripts/soak) import it.
 package mailtest
 
 import (
