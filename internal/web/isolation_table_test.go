@@ -52,8 +52,12 @@ func (f *matrixFixture) matrixTries() map[string]matrixTry {
 
 	return map[string]matrixTry{
 		// Operations.
-		"GET /healthz":             {as: anyone},
-		"GET /readyz":              {as: anyone},
+		"GET /healthz": {as: anyone},
+		"GET /readyz":  {as: anyone},
+		// Metrics answer only the allowed networks' direct peers
+		// (metrics_test.go); to anyone else, signed in or not, 404.
+		"GET /metrics": {as: map[string]int{"": http.StatusNotFound, "owner": http.StatusNotFound,
+			"outsider": http.StatusNotFound, "token": http.StatusNotFound}},
 		"GET /assets/{name}":       {path: "/assets/{asset}", as: anyone},
 		"GET /api/v1/openapi.json": {as: anyone},
 
