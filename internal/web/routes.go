@@ -13,6 +13,7 @@ import (
 
 	"github.com/promotor/promotor/internal/mail"
 	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/sso"
 	"github.com/promotor/promotor/internal/store"
 )
 
@@ -29,6 +30,9 @@ type Options struct {
 	// Mail sends the test emails of the signed-in area; nil when no SMTP
 	// server is configured, which the digest's page tells its readers.
 	Mail mail.Sender
+	// SSO is the OpenID Connect provider users may sign in with, besides
+	// their password (auth_oidc.go); nil for none.
+	SSO *sso.Provider
 }
 
 // Server serves Promotor's pages and API from one database.
@@ -227,6 +231,22 @@ func (s *Server) insightRoutes() []appRoute {
 	}
 }
 
+// publicRoute is a page that anyone may open, signed in or not.
+type publicRoute struct {
+	pattern string
+	handler func(http.ResponseWriter, *http.Request) error
+}
+
+// signInRoutes are the pages of single sign-on (auth_oidc.go), public
+// like /login; without a provider configured they are not found.
+// TestSignInRoutes tries each as every kind of visitor.
+func (s *Server) signInRoutes() []publicRoute {
+	return []publicRoute{
+		{"GET /login/oidc", s.handleOIDCStart},
+		{"GET /login/oidc/callback", s.handleOIDCCallback},
+	}
+}
+
 // Handler returns the router with every route Promotor serves, behind the
 // security headers and the cross-origin protection that guards every
 // state-changing request.
@@ -270,6 +290,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /login", s.htmlPage(s.handleLoginForm))
 	mux.Handle("POST /login", s.htmlPage(s.handleLogin))
 	mux.Handle("POST /logout", s.htmlPage(s.handleLogout))
+	for _, rt := range s.signInRoutes() {
+		mux.Handle(rt.pattern, s.htmlPage(rt.handler))
+	}
 	for _, rt := range append([]appRoute{
 		{"GET /w/{slug}/{$}", nps.RoleViewer, s.handleAppWorkspace},
 		{"GET /w/{slug}/surveys", nps.RoleViewer, s.handleAppSurveyList},
