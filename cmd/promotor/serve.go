@@ -53,6 +53,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	baseURL := fs.String("base-url", getenv("PROMOTOR_BASE_URL"), "public address of the server, for links in QR codes and emails (env PROMOTOR_BASE_URL; default: the address requests come to)")
 	smtpURL := fs.String("smtp", getenv("PROMOTOR_SMTP_URL"), "SMTP server that sends invitations, e.g. smtp://user:pass@smtp.example.com:587?from=nps@example.com (env PROMOTOR_SMTP_URL; see docs/EMAIL.md; default: none, messages wait in the outbox)")
 	lease := fs.Duration("send-lease", send.DefaultLease, "how long a claimed message belongs to this process before another may send it")
+	// Single sign-on with an OpenID Connect provider (serve_oidc.go).
+	oidc := oidcFlags(fs, getenv)
 	rest, help, err := parseFlags(fs, "serve [flags]\n\nRuns the web server; applies pending database migrations first.", args, stdout)
 	if help || err != nil {
 		return err
@@ -61,6 +63,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return usageError{fmt.Errorf("serve: unexpected argument %q", rest[0])}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+
+	sso, err := oidc.provider(ctx, *baseURL)
+	if err != nil {
+		return err
+	}
+	if sso != nil {
+		log.Info("single sign-on", "issuer", sso.Issuer(), "name", sso.Name())
+	}
 
 	db, err := store.Open(ctx, *dsn)
 	if err != nil {
@@ -116,7 +126,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if links == "" {
 		links = "http://" + ln.Addr().String()
 	}
-	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer})
+	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer, SSO: sso})
 	if err != nil {
 		return err
 	}

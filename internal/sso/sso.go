@@ -64,7 +64,7 @@ type Provider struct {
 // document, or states another issuer URL is an error that says so.
 func Discover(ctx context.Context, cfg Config) (*Provider, error) {
 	if err := cfg.check(); err != nil {
-		return nil, fmt.Errorf("sso: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	client := cfg.Client
 	if client == nil {
@@ -186,6 +186,9 @@ type Identity struct {
 }
 
 var (
+	// ErrConfig is a configuration that cannot work, refused before the
+	// provider is asked.
+	ErrConfig = errors.New("sso: configuration")
 	// ErrExchange is the provider refusing the code, or not answering.
 	ErrExchange = errors.New("sso: the provider did not exchange the code for tokens")
 	// ErrToken is an ID token that is missing or fails verification: its
