@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"time"
@@ -195,9 +196,16 @@ func (s *Server) completeOIDCSignIn(w http.ResponseWriter, r *http.Request, u np
 
 // oidcRefuse shows the sign-in page with the message key (args are
 // name, value pairs after the provider's name) and logs the cause, the
-// detail that the page does not show.
+// detail that the page does not show. A token that fails verification
+// or a provider that fails the exchange is logged as a warning, as it
+// points at the configuration (a wrong client ID, clocks apart); the
+// other refusals are what a user did or an outsider tried.
 func (s *Server) oidcRefuse(w http.ResponseWriter, r *http.Request, next string, status int, cause error, key string, args ...any) error {
-	s.logError(r, status, fmt.Errorf("web: single sign-on refused: %w", cause))
+	level := slog.LevelInfo
+	if status == http.StatusUnauthorized || status >= 500 {
+		level = slog.LevelWarn
+	}
+	s.log.Log(r.Context(), level, "single sign-on refused", "status", status, "err", cause)
 	page := loginPage{appLayout: loginLayout(r), Next: next, SSO: s.ssoName()}
 	page.Error = page.T(key, append([]any{"name", page.SSO}, args...)...)
 	return s.render(w, status, "app/login", page)
