@@ -64,12 +64,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
-	sso, err := oidc.provider(ctx, *baseURL)
+	signOn, err := oidc.provider(ctx, *baseURL)
 	if err != nil {
 		return err
 	}
-	if sso != nil {
-		log.Info("single sign-on", "issuer", sso.Issuer(), "name", sso.Name())
+	if signOn != nil {
+		log.Info("single sign-on", "issuer", signOn.Issuer(), "name", signOn.Name())
 	}
 
 	db, err := store.Open(ctx, *dsn)
@@ -126,7 +126,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if links == "" {
 		links = "http://" + ln.Addr().String()
 	}
-	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer, SSO: sso})
+	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer, SSO: signOn})
 	if err != nil {
 		return err
 	}
