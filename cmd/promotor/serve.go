@@ -51,6 +51,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	smtpURL := fs.String("smtp", getenv("PROMOTOR_SMTP_URL"), "SMTP server that sends invitations, e.g. smtp://user:pass@smtp.example.com:587?from=nps@example.com (env PROMOTOR_SMTP_URL; see docs/EMAIL.md; default: none, messages wait in the outbox)")
 	lease := fs.Duration("send-lease", send.DefaultLease, "how long a claimed message belongs to this process before another may send it")
 	ops := registerOpsFlags(fs, getenv) // serveops.go
+	// Single sign-on with an OpenID Connect provider (serve_oidc.go).
+	oidc := oidcFlags(fs, getenv)
 	rest, help, err := parseFlags(fs, "serve [flags]\n\nRuns the web server; applies pending database migrations first.", args, stdout)
 	if help || err != nil {
 		return err
@@ -66,6 +68,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	log, err := newLogger(stderr, *ops.logFormat, *ops.logLevel)
 	if err != nil {
 		return err
+	}
+
+	signOn, err := oidc.provider(ctx, *baseURL)
+	if err != nil {
+		return err
+	}
+	if signOn != nil {
+		log.Info("single sign-on", "issuer", signOn.Issuer(), "name", signOn.Name())
 	}
 
 	db, err := store.Open(ctx, *dsn)
@@ -125,7 +135,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if links == "" {
 		links = "http://" + ln.Addr().String()
 	}
-	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer,
+	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer, SSO: signOn,
 		Metrics: m, MetricsNetworks: metricsNetworks, MetricsToken: *ops.metricsToken})
 	if err != nil {
 		return err

@@ -29,6 +29,8 @@ var unscoped = map[string]bool{
 	// who may be a member of several workspaces, not to a workspace.
 	"CreateSession": true, "SessionUser": true, "DeleteSession": true, "DeleteUserSessions": true,
 	"ResetPassword": true, "RehashPassword": true, "Memberships": true,
+	// A single sign-on identity is the user's too.
+	"UserByOIDC": true, "LinkOIDC": true,
 	// The secret decides the workspace; the caller names none.
 	"APITokenBySecret": true,
 	// The sender works through every workspace's outbox; what it reads

@@ -409,6 +409,9 @@ var wantRoles = map[string]nps.Role{
 	"GET /w/{slug}/value/calculator":                                  nps.RoleViewer,
 	"GET /w/{slug}/digest":                                            nps.RoleViewer,
 	"POST /w/{slug}/digest":                                           nps.RoleViewer,
+	// Public routes, which anyone may open (""): single sign-on.
+	"GET /login/oidc":          "",
+	"GET /login/oidc/callback": "",
 }
 
 // routeTry is one route of a route-matrix test: try returns the path and

@@ -29,6 +29,9 @@ type loginPage struct {
 	Email string
 	Next  string
 	Error string
+	// SSO names the single sign-on provider of the button (auth_oidc.go);
+	// empty for none.
+	SSO string
 }
 
 // handleLoginForm shows the sign-in form; a signed-in visitor goes on to
@@ -41,7 +44,7 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, http.StatusOK, "app/login", loginPage{appLayout: loginLayout(r), Next: next})
+	return s.render(w, http.StatusOK, "app/login", loginPage{appLayout: loginLayout(r), Next: next, SSO: s.ssoName()})
 }
 
 // loginLayout is the layout of the sign-in page: in the browser's
@@ -64,7 +67,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	email := nps.NormalizeEmail(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
-	page := loginPage{appLayout: loginLayout(r), Email: email, Next: loginNextPath(r.PostFormValue("next"))}
+	page := loginPage{appLayout: loginLayout(r), Email: email, Next: loginNextPath(r.PostFormValue("next")), SSO: s.ssoName()}
 
 	now := s.db.Now()
 	// No account has an email over 254 bytes; cutting the key there keeps

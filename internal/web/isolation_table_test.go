@@ -67,6 +67,10 @@ func (f *matrixFixture) matrixTries() map[string]matrixTry {
 		"GET /login":   {as: map[string]int{"": ok, "owner": see}},
 		"POST /login":  {form: "email=owner%40example.com&password=not+the+password", as: map[string]int{"": http.StatusUnprocessableEntity}},
 		"POST /logout": {as: map[string]int{"": see, "leaving": see}},
+		// Single sign-on: without a provider configured, as here, not
+		// found (TestSignInRoutes tries them with one).
+		"GET /login/oidc":          {as: map[string]int{"": http.StatusNotFound, "owner": http.StatusNotFound}},
+		"GET /login/oidc/callback": {path: "/login/oidc/callback?state=x&code=y", as: map[string]int{"": http.StatusNotFound, "owner": http.StatusNotFound}},
 
 		// Survey pages and the other public links.
 		"GET /s/{token}":          {status: ok, path: "/s/{invitation}"},

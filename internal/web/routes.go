@@ -16,6 +16,7 @@ import (
 	"github.com/promotor/promotor/internal/mail"
 	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/sso"
 	"github.com/promotor/promotor/internal/store"
 )
 
@@ -41,6 +42,9 @@ type Options struct {
 	MetricsNetworks []netip.Prefix
 	// MetricsToken, when set, must also be presented as a Bearer token.
 	MetricsToken string
+	// SSO is the OpenID Connect provider users may sign in with, besides
+	// their password (auth_oidc.go); nil for none.
+	SSO *sso.Provider
 }
 
 // Server serves Promotor's pages and API from one database.
@@ -242,6 +246,16 @@ func (s *Server) insightRoutes() []appRoute {
 	}
 }
 
+// signInRoutes are the pages of single sign-on (auth_oidc.go), public
+// like /login; without a provider configured they are not found.
+// TestSignInRoutes tries each as every kind of visitor.
+func (s *Server) signInRoutes() []route {
+	return []route{
+		{"GET /login/oidc", routeAuth, "", s.htmlPage(s.handleOIDCStart)},
+		{"GET /login/oidc/callback", routeAuth, "", s.htmlPage(s.handleOIDCCallback)},
+	}
+}
+
 // workspaceRoutes are the pages of surveys, waves, sends, the workspace's
 // settings, imports and API tokens; app.go has their roles' matrix, which
 // TestAppRoleMatrix checks.
@@ -378,6 +392,7 @@ func (s *Server) routes() []route {
 		{"POST /login", routeAuth, "", s.htmlPage(s.handleLogin)},
 		{"POST /logout", routeAuth, "", s.htmlPage(s.handleLogout)},
 	}
+	rs = append(rs, s.signInRoutes()...)
 
 	// Signed-in area. Each page of a workspace (/w/{slug}/…) names the
 	// least role that may use it; app.go has the whole matrix.

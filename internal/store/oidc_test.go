@@ -1,0 +1,66 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
+	"github.com/promotor/promotor/internal/store/storetest"
+)
+
+func TestOIDCIdentity(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		setClock(db)
+		anna := must(db.CreateUser(ctx, nps.User{Email: "anna@example.com", Name: "Anna"}))(t)
+		bert := must(db.CreateUser(ctx, nps.User{Email: "bert@example.com", Name: "Bert"}))(t)
+		const issuer, other = "https://id.example.com", "https://login.example.org"
+
+		if _, err := db.UserByOIDC(ctx, issuer, "a-1"); !errors.Is(err, nps.ErrNotFound) {
+			t.Errorf("UserByOIDC before a link: got %v, want ErrNotFound", err)
+		}
+		if err := db.LinkOIDC(ctx, anna.ID, issuer, "a-1"); err != nil {
+			t.Fatalf("LinkOIDC: %v", err)
+		}
+		if got := must(db.UserByOIDC(ctx, issuer, "a-1"))(t); got != anna {
+			t.Errorf("UserByOIDC: got %+v, want %+v", got, anna)
+		}
+		// The subject is the issuer's: the same one at another issuer is
+		// another person.
+		if _, err := db.UserByOIDC(ctx, other, "a-1"); !errors.Is(err, nps.ErrNotFound) {
+			t.Errorf("UserByOIDC at another issuer: got %v, want ErrNotFound", err)
+		}
+		if err := db.LinkOIDC(ctx, anna.ID, issuer, "a-1"); err != nil {
+			t.Errorf("LinkOIDC again: got %v, want nil", err)
+		}
+		for _, c := range []struct {
+			name    string
+			user    int64
+			subject string
+			want    error
+		}{
+			{"the subject to another user", bert.ID, "a-1", nps.ErrConflict},
+			{"the user to a second subject", anna.ID, "a-2", nps.ErrConflict},
+			{"a missing user", bert.ID + 100, "z-1", nps.ErrNotFound},
+		} {
+			if err := db.LinkOIDC(ctx, c.user, issuer, c.subject); !errors.Is(err, c.want) {
+				t.Errorf("LinkOIDC %s: got %v, want %v", c.name, err, c.want)
+			}
+		}
+		if got := must(db.UserByOIDC(ctx, issuer, "a-1"))(t); got != anna {
+			t.Errorf("UserByOIDC after refused links: got %+v, want %+v (the first link stands)", got, anna)
+		}
+		// One identity per issuer, but one at each issuer.
+		if err := db.LinkOIDC(ctx, anna.ID, other, "a-1"); err != nil {
+			t.Errorf("LinkOIDC at a second issuer: %v", err)
+		}
+		if err := db.LinkOIDC(ctx, bert.ID, issuer, "b-1"); err != nil {
+			t.Errorf("LinkOIDC of a second user: %v", err)
+		}
+		if got := must(db.UserByOIDC(ctx, issuer, "b-1"))(t); got != bert {
+			t.Errorf("UserByOIDC: got %+v, want %+v", got, bert)
+		}
+	})
+}

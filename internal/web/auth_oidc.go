@@ -1,0 +1,221 @@
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/sso"
+)
+
+// Single sign-on through an OpenID Connect provider (internal/sso does the
+// protocol). GET /login/oidc sends the browser to the provider with a new
+// state, nonce and PKCE verifier, which a short-lived cookie keeps; the
+// provider sends it back to GET /login/oidc/callback, which takes the
+// cookie (once: a replayed answer finds none), checks the state, has sso
+// exchange the code and verify the ID token, and signs in the Promotor
+// user the provider vouched for with the same session as a password.
+//
+// Only existing users sign in: the one linked to the token's issuer and
+// subject, else the one with the token's email when the provider says it
+// verified that email, who is then linked so that a later change of
+// email at the provider neither locks them out nor lets the email's next
+// holder in. Nobody is created: a workspace and a role cannot be read
+// from a provider's account safely.
+
+// oidcCookie names the cookie that carries a sign-in from /login/oidc to
+// its callback. It is sent to those two paths only.
+const (
+	oidcCookie     = "promotor_oidc"
+	oidcCookiePath = "/login/oidc"
+)
+
+// oidcFlowLifetime is how long a sign-in at the provider may take.
+const oidcFlowLifetime = 10 * time.Minute
+
+// oidcFlow is what the cookie keeps: the secrets the provider's answer
+// is checked against, where to go after signing in, and when it began.
+// It lives only in the browser that began the sign-in, HttpOnly; an
+// answer is accepted only with the state this browser sent, so that a
+// code obtained by someone else cannot sign this browser in.
+type oidcFlow struct {
+	sso.Request
+	Next    string `json:"next"`
+	Started int64  `json:"started"`
+}
+
+// handleOIDCStart begins a sign-in at the provider; a signed-in visitor
+// goes on to where they were going, as at /login.
+func (s *Server) handleOIDCStart(w http.ResponseWriter, r *http.Request) error {
+	if s.opts.SSO == nil {
+		return fmt.Errorf("web: single sign-on is not configured: %w", nps.ErrNotFound)
+	}
+	next := loginNextPath(r.URL.Query().Get("next"))
+	if _, ok, err := s.sessionUser(r); err != nil {
+		return err
+	} else if ok {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	req, authURL := s.opts.SSO.Start()
+	b, err := json.Marshal(oidcFlow{Request: req, Next: next, Started: s.db.Now().Unix()})
+	if err != nil {
+		return fmt.Errorf("web: single sign-on: %w", err)
+	}
+	// SameSite=Lax: the provider's redirect back is a top-level GET,
+	// which brings the cookie along, while other sites' requests do not.
+	http.SetCookie(w, &http.Cookie{
+		Name:     oidcCookie,
+		Value:    base64.RawURLEncoding.EncodeToString(b),
+		Path:     oidcCookiePath,
+		MaxAge:   int(oidcFlowLifetime / time.Second),
+		HttpOnly: true,
+		Secure:   s.secureCookies(r),
+		SameSite: http.SameSiteLaxMode,
+	})
+	http.Redirect(w, r, authURL, http.StatusSeeOther)
+	return nil
+}
+
+// takeOIDCFlow returns the sign-in the request's cookie carries and
+// clears the cookie, so that each answer of the provider is taken once.
+// A missing, unreadable or expired cookie is no sign-in (false).
+func (s *Server) takeOIDCFlow(w http.ResponseWriter, r *http.Request) (oidcFlow, bool) {
+	c, err := r.Cookie(oidcCookie)
+	if err != nil {
+		return oidcFlow{}, false
+	}
+	http.SetCookie(w, &http.Cookie{Name: oidcCookie, Path: oidcCookiePath, MaxAge: -1,
+		HttpOnly: true, Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode})
+	var f oidcFlow
+	b, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil || json.Unmarshal(b, &f) != nil || f.State == "" {
+		return oidcFlow{}, false
+	}
+	if age := s.db.Now().Sub(time.Unix(f.Started, 0)); age < 0 || age > oidcFlowLifetime {
+		return oidcFlow{}, false
+	}
+	f.Next = loginNextPath(f.Next)
+	return f, true
+}
+
+// oidcErrorCode is the shape of an OAuth error code; a provider's answer
+// that is not one is not shown.
+var oidcErrorCode = regexp.MustCompile(`^[a-z_]{1,64}$`)
+
+// handleOIDCCallback takes the provider's answer: it signs the user in,
+// or shows the sign-in page with why not, having signed nobody in.
+func (s *Server) handleOIDCCallback(w http.ResponseWriter, r *http.Request) error {
+	p := s.opts.SSO
+	if p == nil {
+		return fmt.Errorf("web: single sign-on is not configured: %w", nps.ErrNotFound)
+	}
+	flow, ok := s.takeOIDCFlow(w, r)
+	q := r.URL.Query()
+	state := q.Get("state")
+	if !ok || state == "" || subtle.ConstantTimeCompare([]byte(state), []byte(flow.State)) != 1 {
+		return s.oidcRefuse(w, r, "/", http.StatusBadRequest, errors.New("no sign-in of this browser has this state"), "sso.refused.state")
+	}
+	if code := q.Get("error"); code != "" {
+		cause := fmt.Errorf("the provider answered %q: %q", code, q.Get("error_description"))
+		if code == "access_denied" {
+			return s.oidcRefuse(w, r, flow.Next, http.StatusForbidden, cause, "sso.refused.denied")
+		}
+		if !oidcErrorCode.MatchString(code) {
+			code = "?"
+		}
+		return s.oidcRefuse(w, r, flow.Next, http.StatusBadRequest, cause, "sso.refused.provider", "code", code)
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), sso.RequestTimeout)
+	defer cancel()
+	id, err := p.Finish(ctx, flow.Request, q.Get("code"))
+	switch {
+	case errors.Is(err, sso.ErrToken):
+		return s.oidcRefuse(w, r, flow.Next, http.StatusUnauthorized, err, "sso.refused.token")
+	case err != nil:
+		return s.oidcRefuse(w, r, flow.Next, http.StatusBadGateway, err, "sso.refused.exchange")
+	}
+	u, err := s.oidcUser(ctx, id)
+	switch {
+	case errors.Is(err, nps.ErrNotFound) || errors.Is(err, nps.ErrConflict):
+		return s.oidcRefuse(w, r, flow.Next, http.StatusForbidden, err, "sso.refused.unknown")
+	case err != nil:
+		return err
+	}
+	return s.completeOIDCSignIn(w, r, u, flow.Next)
+}
+
+// oidcUser returns the Promotor user the provider vouched for: the one
+// linked to the identity, else the one with its email, if verified,
+// whom it links. Anyone else is nps.ErrNotFound; a user linked to
+// another identity of the issuer already is nps.ErrConflict.
+func (s *Server) oidcUser(ctx context.Context, id sso.Identity) (nps.User, error) {
+	u, err := s.db.UserByOIDC(ctx, id.Issuer, id.Subject)
+	if !errors.Is(err, nps.ErrNotFound) {
+		return u, err
+	}
+	if !id.EmailVerified || id.Email == "" {
+		return nps.User{}, fmt.Errorf("web: subject %q of %s is linked to no user, and the token has no verified email: %w",
+			id.Subject, id.Issuer, nps.ErrNotFound)
+	}
+	if u, err = s.db.UserByEmail(ctx, id.Email); err != nil {
+		return nps.User{}, err
+	}
+	if err := s.db.LinkOIDC(ctx, u.ID, id.Issuer, id.Subject); err != nil {
+		return nps.User{}, err
+	}
+	return u, nil
+}
+
+// completeOIDCSignIn signs the browser in as u, whom the provider vouched
+// for: the one place where a single sign-on succeeds. Like a password
+// sign-in it ends the browser's old session and starts a new one, so
+// that a session planted before (session fixation) is never promoted.
+func (s *Server) completeOIDCSignIn(w http.ResponseWriter, r *http.Request, u nps.User, next string) error {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	secret, _, err := s.db.CreateSession(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(w, r, secret)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// oidcRefuse shows the sign-in page with the message key (args are
+// name, value pairs after the provider's name) and logs the cause, the
+// detail that the page does not show. A token that fails verification
+// or a provider that fails the exchange is logged as a warning, as it
+// points at the configuration (a wrong client ID, clocks apart); the
+// other refusals are what a user did or an outsider tried.
+func (s *Server) oidcRefuse(w http.ResponseWriter, r *http.Request, next string, status int, cause error, key string, args ...any) error {
+	level := slog.LevelInfo
+	if status == http.StatusUnauthorized || status >= 500 {
+		level = slog.LevelWarn
+	}
+	s.log.Log(r.Context(), level, "single sign-on refused", "status", status, "err", cause)
+	page := loginPage{appLayout: loginLayout(r), Next: next, SSO: s.ssoName()}
+	page.Error = page.T(key, append([]any{"name", page.SSO}, args...)...)
+	return s.render(w, status, "app/login", page)
+}
+
+// ssoName is what the sign-in page's button calls the provider, or ""
+// when single sign-on is not configured (no button).
+func (s *Server) ssoName() string {
+	if s.opts.SSO == nil {
+		return ""
+	}
+	return s.opts.SSO.Name()
+}
