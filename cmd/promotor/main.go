@@ -13,6 +13,9 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
+
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -71,6 +74,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return usageError{errors.New("no command given")}
 	}
 	cmd, args := args[0], args[1:]
+	if cmd != "serve" {
+		// What an operator changes or takes at the command line is in the
+		// audit log as the CLI's; serve's background work is the system's.
+		ctx = store.WithActor(ctx, nps.Actor{Kind: nps.ActorCLI, Name: cliActorName(getenv)})
+	}
 	switch cmd {
 	case "serve":
 		return runServe(ctx, args, getenv, stdout, stderr)
@@ -103,6 +111,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	fmt.Fprint(stderr, usage)
 	return usageError{fmt.Errorf("unknown command %q", cmd)}
+}
+
+// cliActorName names the operator in the audit log: "cli", with the
+// login name the environment gives, when it gives one.
+func cliActorName(getenv func(string) string) string {
+	if u := getenv("USER"); u != "" {
+		return "cli (" + u + ")"
+	}
+	return "cli"
 }
 
 // parseFlags parses a subcommand's flags, which may stand before, between

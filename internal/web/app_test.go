@@ -378,6 +378,7 @@ var wantRoles = map[string]nps.Role{
 	"GET /w/{slug}/value/calculator":                                  nps.RoleViewer,
 	"GET /w/{slug}/digest":                                            nps.RoleViewer,
 	"POST /w/{slug}/digest":                                           nps.RoleViewer,
+	"GET /w/{slug}/audit":                                             nps.RoleOwner,
 }
 
 // routeTry is one route of a route-matrix test: try returns the path and

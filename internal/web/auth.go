@@ -12,6 +12,7 @@ import (
 	"github.com/promotor/promotor/internal/auth"
 	"github.com/promotor/promotor/internal/i18n"
 	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
 )
 
 // appMaxFormBytes bounds a signed-in form's body: a survey with all its texts
@@ -85,9 +86,17 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	ctx := store.WithActor(r.Context(), userActor(r, u))
 	if !ok {
 		s.limiter.fail(emailKey, now)
 		s.limiter.fail(ipKey, now)
+		// Only a known user's failure is recorded: an email typed without
+		// an account may be anyone's, or a password typed in the wrong box.
+		if u.ID != 0 {
+			if err := s.db.RecordSignInFailure(ctx, u.ID); err != nil {
+				return err
+			}
+		}
 		page.Error = page.T(errLoginWrong)
 		return s.render(w, http.StatusUnprocessableEntity, "app/login", page)
 	}
@@ -103,7 +112,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	secret, _, err := s.db.CreateSession(r.Context(), u.ID)
+	secret, _, err := s.db.CreateSession(ctx, u.ID)
 	if err != nil {
 		return err
 	}
@@ -149,7 +158,11 @@ func (s *Server) rehash(r *http.Request, u nps.User, password string) {
 // handleLogout ends the session and clears the cookie.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
+		u, _, err := s.sessionUser(r)
+		if err != nil {
+			return err
+		}
+		if err := s.db.DeleteSession(store.WithActor(r.Context(), userActor(r, u)), c.Value); err != nil {
 			return err
 		}
 	}
@@ -198,6 +211,11 @@ func loginNextPath(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// userActor is the user doing a request, for the audit log.
+func userActor(r *http.Request, u nps.User) nps.Actor {
+	return nps.Actor{Kind: nps.ActorUser, UserID: u.ID, Name: u.Email, IP: loginClientIP(r)}
 }
 
 // loginClientIP is the address the request came from, without the port.

@@ -195,6 +195,15 @@ func (s *Server) reportRoutes() []appRoute {
 	}
 }
 
+// privacyRoutes are the owners' pages of the audit log (app_audit.go)
+// and of a data subject's requests (app_privacy.go). TestPrivacyRoutes
+// tries each as every role and as a user of another workspace.
+func (s *Server) privacyRoutes() []appRoute {
+	return []appRoute{
+		{"GET /w/{slug}/audit", nps.RoleOwner, s.handleAudit},
+	}
+}
+
 // loopRoutes are the dashboard's pages and those of the closed loop. The
 // route tests (TestDashboardRoutes, TestAlertRoutes, TestPlanRoutes,
 // TestPromoterRoutes) try each as every role and as a user of another
@@ -300,7 +309,7 @@ func (s *Server) Handler() http.Handler {
 		{"GET /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokens},
 		{"POST /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokenCreate},
 		{"POST /w/{slug}/tokens/{token}/revoke", nps.RoleOwner, s.handleAppTokenRevoke},
-	}, slices.Concat(s.loopRoutes(), s.insightRoutes(), s.valueRoutes(), s.reportRoutes(), s.digestRoutes())...) {
+	}, slices.Concat(s.loopRoutes(), s.insightRoutes(), s.valueRoutes(), s.reportRoutes(), s.digestRoutes(), s.privacyRoutes())...) {
 		mux.Handle(rt.pattern, s.inWorkspace(rt.min, rt.handler))
 	}
 
