@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -84,8 +85,30 @@ func TestPrivacyRoutes(t *testing.T) {
 		page := func(path string) func() (string, url.Values) {
 			return func() (string, url.Values) { return path, nil }
 		}
+		n := 0
+		// contact makes a contact for one request and returns its path and
+		// its email, which an erasure is confirmed with.
+		contact := func() (string, string) {
+			n++
+			email := fmt.Sprintf("matrix%d@example.com", n)
+			c := appMust(db.CreateContact(context.Background(), f.acme.ID, nps.Contact{Email: email}))(t)
+			return fmt.Sprintf("/w/acme/contacts/%d", c.ID), email
+		}
 		f.checkRouteMatrix(t, s.privacyRoutes(), []routeTry{
 			{"GET /w/{slug}/audit", http.StatusOK, page("/w/acme/audit")},
+			{"GET /w/{slug}/privacy", http.StatusOK, page("/w/acme/privacy?q=example")},
+			{"GET /w/{slug}/contacts/{contact}/export", http.StatusOK, func() (string, url.Values) {
+				path, _ := contact()
+				return path + "/export", nil
+			}},
+			{"GET /w/{slug}/contacts/{contact}/erase", http.StatusOK, func() (string, url.Values) {
+				path, _ := contact()
+				return path + "/erase", nil
+			}},
+			{"POST /w/{slug}/contacts/{contact}/erase", http.StatusSeeOther, func() (string, url.Values) {
+				path, email := contact()
+				return path + "/erase", appForm("confirm", email)
+			}},
 		})
 	})
 }

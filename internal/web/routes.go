@@ -201,6 +201,10 @@ func (s *Server) reportRoutes() []appRoute {
 func (s *Server) privacyRoutes() []appRoute {
 	return []appRoute{
 		{"GET /w/{slug}/audit", nps.RoleOwner, s.handleAudit},
+		{"GET /w/{slug}/privacy", nps.RoleOwner, s.handlePrivacy},
+		{"GET /w/{slug}/contacts/{contact}/export", nps.RoleOwner, s.handleContactExport},
+		{"GET /w/{slug}/contacts/{contact}/erase", nps.RoleOwner, s.handleContactEraseForm},
+		{"POST /w/{slug}/contacts/{contact}/erase", nps.RoleOwner, s.handleContactErase},
 	}
 }
 
