@@ -62,6 +62,7 @@ Commands:
   demo      create the demo workspace (three yearly waves, -10 to +18); --serve serves it
   token     create, list and revoke a workspace's API tokens
   user      create users and workspaces; reset a password
+  contact   export or erase one contact's personal data (a data subject's request)
   version   print the version
 
 Run "promotor <command> -h" for a command's flags.
@@ -102,6 +103,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runToken(ctx, args, getenv, stdout)
 	case "user":
 		return runUser(ctx, args, getenv, stdin, stdout)
+	case "contact":
+		return runContact(ctx, args, getenv, stdout)
 	case "version":
 		fmt.Fprintf(stdout, "promotor %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return nil

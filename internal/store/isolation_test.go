@@ -145,11 +145,12 @@ func TestWorkspaceIsolation(t *testing.T) {
 				_, err := db.UpsertContact(ctx, A, nps.Contact{Email: "spy@a.example", AccountID: b.account.ID})
 				return err
 			},
-			"Contact":       func() error { _, err := db.Contact(ctx, A, b.contact.ID); return err },
-			"ExportContact": func() error { _, err := db.ExportContact(ctx, A, b.contact.ID); return err },
-			"EraseContact":  func() error { _, err := db.EraseContact(ctx, A, b.contact.ID); return err },
-			"OptOutContact": func() error { _, err := db.OptOutContact(ctx, A, b.contact.ID); return err },
-			"Survey":        func() error { _, err := db.Survey(ctx, A, b.survey.ID); return err },
+			"Contact":        func() error { _, err := db.Contact(ctx, A, b.contact.ID); return err },
+			"ContactByEmail": func() error { _, err := db.ContactByEmail(ctx, A, "bob@tenant-b.example"); return err },
+			"ExportContact":  func() error { _, err := db.ExportContact(ctx, A, b.contact.ID); return err },
+			"EraseContact":   func() error { _, err := db.EraseContact(ctx, A, b.contact.ID); return err },
+			"OptOutContact":  func() error { _, err := db.OptOutContact(ctx, A, b.contact.ID); return err },
+			"Survey":         func() error { _, err := db.Survey(ctx, A, b.survey.ID); return err },
 			"CreateWave": func() error {
 				_, err := db.CreateWave(ctx, A, nps.Wave{SurveyID: b.survey.ID, Name: "x", OpensAt: t0})
 				return err

@@ -358,3 +358,18 @@ func (db *DB) FindContacts(ctx context.Context, workspaceID int64, q string, lim
 	}
 	return list, nil
 }
+
+// ContactByEmail returns the workspace's contact with the email, in any
+// case; nps.ErrNotFound when there is none.
+func (db *DB) ContactByEmail(ctx context.Context, workspaceID int64, email string) (nps.Contact, error) {
+	email = nps.NormalizeEmail(email)
+	if email == "" {
+		return nps.Contact{}, fmt.Errorf("store: contact: %w", nps.ErrNotFound)
+	}
+	c, err := scanContact(db.read.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts
+		WHERE workspace_id = $1 AND email = $2`, workspaceID, email))
+	if err != nil {
+		return nps.Contact{}, fmt.Errorf("store: %w", notFound(err, "contact", "with this email"))
+	}
+	return c, nil
+}
