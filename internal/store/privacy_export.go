@@ -331,12 +331,11 @@ func scanString(r rowScanner) (string, error) {
 type ContactMatch struct {
 	Contact     nps.Contact
 	AccountName string
-	Erased      bool
 }
 
 // FindContacts finds the workspace's contacts whose email, external ID
-// or name contains q, in any case, at most limit of them, erased ones
-// (which match nothing but their ID) left out.
+// or name contains q, in any case, at most limit of them. An erased
+// contact has none of these left, so no search finds it.
 func (db *DB) FindContacts(ctx context.Context, workspaceID int64, q string, limit int) ([]ContactMatch, error) {
 	q = strings.ToLower(strings.TrimSpace(q))
 	if q == "" {
@@ -344,13 +343,13 @@ func (db *DB) FindContacts(ctx context.Context, workspaceID int64, q string, lim
 	}
 	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
 	rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.workspace_id, c.account_id, c.external_id, c.email, c.name, c.language,
-			c.attributes, c.consent_at, c.opted_out_at, c.created_at, c.updated_at, COALESCE(a.name, ''), c.erased_at IS NOT NULL
+			c.attributes, c.consent_at, c.opted_out_at, c.created_at, c.updated_at, COALESCE(a.name, '')
 		FROM contacts c LEFT JOIN accounts a ON a.workspace_id = c.workspace_id AND a.id = c.account_id
 		WHERE c.workspace_id = $1 AND (c.email LIKE $2 ESCAPE '\' OR lower(c.external_id) LIKE $2 ESCAPE '\' OR lower(c.name) LIKE $2 ESCAPE '\')
 		ORDER BY c.email, c.id LIMIT `+strconv.Itoa(limit), workspaceID, like)
 	list, err := collectOr(rows, err, func(r rowScanner) (ContactMatch, error) {
 		var m ContactMatch
-		err := r.Scan(append(contactDest(&m.Contact), &m.AccountName, &m.Erased)...)
+		err := r.Scan(append(contactDest(&m.Contact), &m.AccountName)...)
 		return m, err
 	})
 	if err != nil {
