@@ -78,6 +78,10 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
+	if err := db.RecordAudit(ctx, ws.ID, nps.AuditExport, string(kind)+"."+string(format),
+		fmt.Sprintf("survey %d, wave %d, to %s", scope.SurveyID, scope.WaveID, *out)); err != nil {
+		return err
+	}
 	var rows int64
 	err = writeOutput(*out, stdout, func(w io.Writer) error {
 		rows, err = writeExport(ctx, db, ws.ID, kind, scope, format, w)

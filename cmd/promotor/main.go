@@ -13,6 +13,9 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
+
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -66,6 +69,7 @@ Commands:
   demo      create the demo workspace (three yearly waves, -10 to +18); --serve serves it
   token     create, list and revoke a workspace's API tokens
   user      create users and workspaces; reset a password
+  contact   export or erase one contact's personal data (a data subject's request)
   version   print the version
 
 Run "promotor <command> -h" for a command's flags.
@@ -78,6 +82,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return usageError{errors.New("no command given")}
 	}
 	cmd, args := args[0], args[1:]
+	if cmd != "serve" {
+		// What an operator changes or takes at the command line is in the
+		// audit log as the CLI's; serve's background work is the system's.
+		ctx = store.WithActor(ctx, nps.Actor{Kind: nps.ActorCLI, Name: cliActorName(getenv)})
+	}
 	switch cmd {
 	case "serve":
 		return runServe(ctx, args, getenv, stdout, stderr)
@@ -103,6 +112,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runToken(ctx, args, getenv, stdout)
 	case "user":
 		return runUser(ctx, args, getenv, stdin, stdout)
+	case "contact":
+		return runContact(ctx, args, getenv, stdout)
 	case "version":
 		fmt.Fprintf(stdout, "promotor %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return nil
@@ -112,6 +123,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	fmt.Fprint(stderr, usage)
 	return usageError{fmt.Errorf("unknown command %q", cmd)}
+}
+
+// cliActorName names the operator in the audit log: "cli", with the
+// login name the environment gives, when it gives one.
+func cliActorName(getenv func(string) string) string {
+	if u := getenv("USER"); u != "" {
+		return "cli (" + u + ")"
+	}
+	return "cli"
 }
 
 // parseFlags parses a subcommand's flags, which may stand before, between

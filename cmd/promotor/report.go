@@ -76,6 +76,10 @@ the themes are complete.`, args, stdout)
 	if *format == "html" {
 		write = report.HTML
 	}
+	if err := db.RecordAudit(ctx, ws.ID, nps.AuditExport, "report."+*format,
+		fmt.Sprintf("wave %d, %s, anonymised %t, to %s", wave.ID, *lang, *anon, *out)); err != nil {
+		return err
+	}
 	return writeOutput(*out, stdout, func(w io.Writer) error { return write(w, rep) })
 }
 

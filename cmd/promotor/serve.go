@@ -178,6 +178,12 @@ func tasks(sender *send.Sender, closed *loop.Loop, analyser *insight.Analyser, a
 		{Name: "analyse-comments", Every: time.Second, Timeout: time.Minute, Run: analyser.Run},
 		{Name: "escalate-followups", Every: time.Minute, Timeout: time.Minute, Run: app.EscalateOverdue},
 		{Name: "silent-key-accounts", Every: time.Hour, Timeout: 5 * time.Minute, Run: app.RaiseSilentKeyAccounts},
+		// Each run erases a bounded batch per workspace; a backlog takes
+		// a few hours to clear (see docs/PRIVACY.md).
+		{Name: "apply-retention", Every: time.Hour, Timeout: 10 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := sender.DB.ApplyRetention(ctx)
+			return err
+		}},
 	}
 	if sender.Mail != nil {
 		// Digests are written when they can be sent: one written while no

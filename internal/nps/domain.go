@@ -36,13 +36,22 @@ type Workspace struct {
 	// hyphens.
 	Slug string
 	Name string
-	// RetentionDays is how long responses are kept; 0 keeps them forever.
-	RetentionDays int
+	// RetentionMonths is how long personal data is kept: the retention
+	// task erases what is older (see docs/PRIVACY.md); 0 keeps it forever.
+	RetentionMonths int
 	// FatigueDays is the least number of days between two invitations of
 	// the same contact; 0 sets no limit.
 	FatigueDays int
 	CreatedAt   time.Time
 }
+
+// The bounds of a retention period: under half a year would erase the
+// comments of a yearly wave before its report is written, and ten years
+// is longer than any programme compares.
+const (
+	MinRetentionMonths = 6
+	MaxRetentionMonths = 120
+)
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
@@ -59,8 +68,9 @@ func (w Workspace) Validate() error {
 	if err := checkLine("name", w.Name, maxName, true); err != nil {
 		return err
 	}
-	if w.RetentionDays < 0 || w.RetentionDays > 36500 {
-		return fieldError("retention_days", "must be between 0 (keep forever) and 36500 days, got %d", w.RetentionDays)
+	if w.RetentionMonths != 0 && (w.RetentionMonths < MinRetentionMonths || w.RetentionMonths > MaxRetentionMonths) {
+		return fieldError("retention_months", "must be 0 (keep forever) or from %d to %d months, got %d",
+			MinRetentionMonths, MaxRetentionMonths, w.RetentionMonths)
 	}
 	if w.FatigueDays < 0 || w.FatigueDays > 3650 {
 		return fieldError("fatigue_days", "must be between 0 (no limit) and 3650 days, got %d", w.FatigueDays)

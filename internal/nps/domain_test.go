@@ -28,7 +28,7 @@ func checkField(t *testing.T, name string, err error, wantField string) {
 }
 
 func TestWorkspaceValidate(t *testing.T) {
-	ok := Workspace{Slug: "acme-cx", Name: "Acme CX", RetentionDays: 365, FatigueDays: 90}
+	ok := Workspace{Slug: "acme-cx", Name: "Acme CX", RetentionMonths: 24, FatigueDays: 90}
 	tests := []struct {
 		name      string
 		edit      func(*Workspace)
@@ -45,7 +45,9 @@ func TestWorkspaceValidate(t *testing.T) {
 		{"blank name", func(w *Workspace) { w.Name = "  " }, "name"},
 		{"newline in name", func(w *Workspace) { w.Name = "Acme\nCX" }, "name"},
 		{"long name", func(w *Workspace) { w.Name = strings.Repeat("é", 201) }, "name"},
-		{"negative retention", func(w *Workspace) { w.RetentionDays = -1 }, "retention_days"},
+		{"negative retention", func(w *Workspace) { w.RetentionMonths = -1 }, "retention_months"},
+		{"short retention", func(w *Workspace) { w.RetentionMonths = 3 }, "retention_months"},
+		{"long retention", func(w *Workspace) { w.RetentionMonths = 121 }, "retention_months"},
 		{"huge fatigue", func(w *Workspace) { w.FatigueDays = 5000 }, "fatigue_days"},
 	}
 	for _, tt := range tests {

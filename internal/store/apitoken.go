@@ -42,10 +42,13 @@ func (db *DB) CreateAPIToken(ctx context.Context, workspaceID int64, name string
 				return err
 			}
 		}
-		return tx.QueryRowContext(ctx, `
+		if err := tx.QueryRowContext(ctx, `
 			INSERT INTO api_tokens (workspace_id, name, prefix, secret_hash, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			t.WorkspaceID, t.Name, t.Prefix, nps.HashAPISecret(secret), nullID(t.CreatedBy), t.CreatedAt).Scan(&t.ID)
+			t.WorkspaceID, t.Name, t.Prefix, nps.HashAPISecret(secret), nullID(t.CreatedBy), t.CreatedAt).Scan(&t.ID); err != nil {
+			return err
+		}
+		return db.auditWorkspace(ctx, tx, workspaceID, nps.AuditTokenCreate, quoted("token", t.Name), t.Prefix+"…")
 	})
 	if err != nil {
 		return nps.APIToken{}, "", fmt.Errorf("store: create API token: %w", err)
@@ -115,7 +118,10 @@ func (db *DB) RevokeAPIToken(ctx context.Context, workspaceID, id int64) (nps.AP
 			UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $3)
 			WHERE workspace_id = $1 AND id = $2
 			RETURNING `+apiTokenColumns, workspaceID, id, db.now()))
-		return notFound(err, "API token", id)
+		if err != nil {
+			return notFound(err, "API token", id)
+		}
+		return db.auditWorkspace(ctx, tx, workspaceID, nps.AuditTokenRevoke, quoted("token", t.Name), t.Prefix+"…")
 	})
 	if err != nil {
 		return nps.APIToken{}, fmt.Errorf("store: revoke API token: %w", err)

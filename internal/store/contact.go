@@ -93,6 +93,18 @@ func writeContact(ctx context.Context, tx *sql.Tx, c *nps.Contact, onConflict st
 			return err
 		}
 	}
+	if c.Email != "" && c.OptedOutAt.IsZero() {
+		// An erased contact who had opted out stays opted out when the
+		// address comes back, by import or otherwise.
+		var suppressed bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM suppressions WHERE workspace_id = $1 AND email_hash = $2)`,
+			c.WorkspaceID, emailHash(c.Email)).Scan(&suppressed); err != nil {
+			return err
+		}
+		if suppressed {
+			c.OptedOutAt = c.UpdatedAt
+		}
+	}
 	attrs := "{}"
 	if c.Attributes != nil {
 		var err error

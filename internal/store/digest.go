@@ -42,7 +42,7 @@ func scanDigest(row rowScanner, extra ...any) (nps.DigestSubscription, error) {
 // digestRecipientQuery reads DigestRecipients; scanDigestRecipient scans
 // its rows.
 const digestRecipientQuery = `SELECT ` + digestColumns + `, u.id, u.email, u.name, u.language, u.created_at,
-		w.id, w.slug, w.name, w.retention_days, w.fatigue_days, w.created_at, m.role
+		w.id, w.slug, w.name, w.retention_months, w.fatigue_days, w.created_at, m.role
 	FROM digest_subscriptions d
 	JOIN memberships m ON m.workspace_id = d.workspace_id AND m.user_id = d.user_id
 	JOIN users u ON u.id = d.user_id
@@ -53,7 +53,7 @@ func scanDigestRecipient(row rowScanner) (DigestRecipient, error) {
 	u, w := &r.User, &r.Workspace
 	var err error
 	r.DigestSubscription, err = scanDigest(row, &u.ID, &u.Email, &u.Name, &u.Language, timeCol{&u.CreatedAt},
-		&w.ID, &w.Slug, &w.Name, &w.RetentionDays, &w.FatigueDays, timeCol{&w.CreatedAt}, &r.Role)
+		&w.ID, &w.Slug, &w.Name, &w.RetentionMonths, &w.FatigueDays, timeCol{&w.CreatedAt}, &r.Role)
 	return r, err
 }
 

@@ -37,7 +37,12 @@ var unscoped = map[string]bool{
 	// and writes is keyed by the rows it claimed.
 	"StartDueSends": true, "ClaimMessages": true, "FinishMessages": true, "QueueReminders": true,
 	// The workspace's own settings, as CreateWorkspace.
-	"SetFatigueDays": true,
+	"SetFatigueDays": true, "SetRetentionMonths": true,
+	// A failed sign-in belongs to the user, as a session does.
+	"RecordSignInFailure": true,
+	// Retention works through every workspace with a period; what it
+	// erases is keyed by the rows of each (TestRetention).
+	"ApplyRetention": true,
 	// The user's own setting, as the password.
 	"SetUserLanguage": true,
 	// The benchmark loader names its workspace by slug and makes it, as
@@ -71,7 +76,7 @@ var unscoped = map[string]bool{
 // DeleteWorkspace are checked on their own.
 var refersToNothing = map[string]bool{"CreateSurvey": true, "AddMember": true, "DeleteWorkspace": true, "CreateBenchmark": true,
 	"CreateAlertRule": true, "CreateWebhookEndpoint": true, "Taxonomy": true, "SetTaxonomy": true, "InsightBacklog": true,
-	"GrowthYears": true, "Brand": true, "UpdateBrand": true}
+	"GrowthYears": true, "Brand": true, "UpdateBrand": true, "RecordAudit": true}
 
 // TestWorkspaceIsolation calls every workspace-scoped method with workspace
 // A's ID and workspace B's rows: each must act as if B's rows did not
@@ -115,6 +120,9 @@ func TestWorkspaceIsolation(t *testing.T) {
 		analyseAll(t, db, b.ws.ID)
 		promoterCalls := promoterIsolation(t, db, b)
 		must(db.SetDigest(ctx, b.ws.ID, b.owner.ID, nps.DigestWeekly))(t)
+		if err := db.RecordSignInFailure(ctx, b.owner.ID); err != nil {
+			t.Fatal(err)
+		}
 		a := newFixture(t, db, "tenant-a")
 		b.clock = a.clock
 		before := dumpWorkspace(t, db, b)
@@ -142,9 +150,12 @@ func TestWorkspaceIsolation(t *testing.T) {
 				_, err := db.UpsertContact(ctx, A, nps.Contact{Email: "spy@a.example", AccountID: b.account.ID})
 				return err
 			},
-			"Contact":       func() error { _, err := db.Contact(ctx, A, b.contact.ID); return err },
-			"OptOutContact": func() error { _, err := db.OptOutContact(ctx, A, b.contact.ID); return err },
-			"Survey":        func() error { _, err := db.Survey(ctx, A, b.survey.ID); return err },
+			"Contact":        func() error { _, err := db.Contact(ctx, A, b.contact.ID); return err },
+			"ContactByEmail": func() error { _, err := db.ContactByEmail(ctx, A, "bob@tenant-b.example"); return err },
+			"ExportContact":  func() error { _, err := db.ExportContact(ctx, A, b.contact.ID); return err },
+			"EraseContact":   func() error { _, err := db.EraseContact(ctx, A, b.contact.ID); return err },
+			"OptOutContact":  func() error { _, err := db.OptOutContact(ctx, A, b.contact.ID); return err },
+			"Survey":         func() error { _, err := db.Survey(ctx, A, b.survey.ID); return err },
 			"CreateWave": func() error {
 				_, err := db.CreateWave(ctx, A, nps.Wave{SurveyID: b.survey.ID, Name: "x", OpensAt: t0})
 				return err
@@ -245,6 +256,22 @@ func TestWorkspaceIsolation(t *testing.T) {
 			},
 		}
 		empty := map[string]func() (int, error){
+			"FindContacts": func() (int, error) {
+				list, err := db.FindContacts(ctx, A, "tenant-b", 10)
+				return len(list), err
+			},
+			// B's entries and those about B's owner, who is no member of
+			// A yet; A's own log has entries of its own.
+			"AuditLog": func() (int, error) {
+				p, err := db.AuditLog(ctx, A, store.AuditFilter{Limit: 1000})
+				n := 0
+				for _, e := range p.Entries {
+					if e.WorkspaceID == b.ws.ID || e.UserID == b.owner.ID {
+						n++
+					}
+				}
+				return n, err
+			},
 			"Insight":      func() (int, error) { l, err := db.Insight(ctx, A, b.survey.ID, 0); return len(l), err },
 			"AccountYears": func() (int, error) { l, err := db.AccountYears(ctx, A, b.wave.ID, 2025, 0); return len(l), err },
 			"InsightOf":    func() (int, error) { m, err := db.InsightOf(ctx, A, []int64{bResp.ID}); return len(m), err },

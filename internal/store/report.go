@@ -64,7 +64,17 @@ func (db *DB) UpdateBrand(ctx context.Context, workspaceID int64, u BrandUpdate)
 		case u.RemoveLogo:
 			_, err = tx.ExecContext(ctx, `DELETE FROM workspace_logos WHERE workspace_id = $1`, workspaceID)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		detail := "colours " + u.Colour + " " + u.Accent
+		switch {
+		case len(u.Logo) > 0:
+			detail += ", new logo"
+		case u.RemoveLogo:
+			detail += ", logo removed"
+		}
+		return db.auditWorkspace(ctx, tx, workspaceID, nps.AuditSettingsUpdate, "brand", detail)
 	})
 	if err != nil {
 		return fmt.Errorf("store: brand: %w", err)
@@ -209,9 +219,13 @@ func (db *DB) CreateReportLink(ctx context.Context, l nps.ReportLink) (nps.Repor
 				return err
 			}
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO report_links (workspace_id, wave_id, token_hash, lang, anonymise, created_by, created_at, expires_at)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO report_links (workspace_id, wave_id, token_hash, lang, anonymise, created_by, created_at, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			l.WorkspaceID, l.WaveID, hashReportToken(token), l.Lang, l.Anonymise, nullID(l.CreatedBy), l.CreatedAt, l.ExpiresAt).Scan(&l.ID)
+			l.WorkspaceID, l.WaveID, hashReportToken(token), l.Lang, l.Anonymise, nullID(l.CreatedBy), l.CreatedAt, l.ExpiresAt).Scan(&l.ID); err != nil {
+			return err
+		}
+		return db.auditWorkspace(ctx, tx, l.WorkspaceID, nps.AuditReportLinkCreate, fmt.Sprintf("report link %d", l.ID),
+			fmt.Sprintf("wave %d, %s, anonymised %t, expires %s", l.WaveID, l.Lang, l.Anonymise, l.ExpiresAt.Format(time.DateOnly)))
 	})
 	if err != nil {
 		return nps.ReportLink{}, "", fmt.Errorf("store: create report link: %w", err)
@@ -237,7 +251,10 @@ func (db *DB) RevokeReportLink(ctx context.Context, workspaceID, id int64) error
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE report_links SET revoked_at = COALESCE(revoked_at, $3)
 			WHERE workspace_id = $1 AND id = $2`, workspaceID, id, db.now())
-		return oneRow(res, err, "report link", id)
+		if err := oneRow(res, err, "report link", id); err != nil {
+			return err
+		}
+		return db.auditWorkspace(ctx, tx, workspaceID, nps.AuditReportLinkRevoke, fmt.Sprintf("report link %d", id), "")
 	})
 	if err != nil {
 		return fmt.Errorf("store: revoke report link: %w", err)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,11 +38,13 @@ func (db *DB) CreateSession(ctx context.Context, userID int64) (string, Session,
 			now, now.Add(-auth.SessionIdleTimeout)); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `
+		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO sessions (secret_hash, user_id, created_at, last_seen_at, expires_at)
 			VALUES ($1, $2, $3, $3, $4)`,
-			auth.HashSessionSecret(secret), s.UserID, s.CreatedAt, s.ExpiresAt)
-		return err
+			auth.HashSessionSecret(secret), s.UserID, s.CreatedAt, s.ExpiresAt); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, nps.AuditEntry{UserID: userID, Action: nps.AuditSignIn})
 	})
 	if err != nil {
 		return "", Session{}, fmt.Errorf("store: create session: %w", err)
@@ -87,13 +90,21 @@ func scanUserSeen(row rowScanner, lastSeen *time.Time) (nps.User, error) {
 	return u, err
 }
 
-// DeleteSession ends the session with the given secret (signing out). A
-// session that does not exist is no error: the browser is signed out
-// either way.
+// DeleteSession ends the session with the given secret (signing out),
+// which the audit log records. A session that does not exist is no
+// error: the browser is signed out either way.
 func (db *DB) DeleteSession(ctx context.Context, secret string) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE secret_hash = $1`, auth.HashSessionSecret(secret))
-		return err
+		var userID int64
+		err := tx.QueryRowContext(ctx, `DELETE FROM sessions WHERE secret_hash = $1 RETURNING user_id`,
+			auth.HashSessionSecret(secret)).Scan(&userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, nps.AuditEntry{UserID: userID, Action: nps.AuditSignOut})
 	})
 	if err != nil {
 		return fmt.Errorf("store: delete session: %w", err)
@@ -123,8 +134,10 @@ func (db *DB) ResetPassword(ctx context.Context, userID int64, hash string) erro
 		if err := oneRow(res, err, "user", userID); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
-		return err
+		if _, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, nps.AuditEntry{UserID: userID, Action: nps.AuditPasswordReset, Detail: "all sessions ended"})
 	})
 	if err != nil {
 		return fmt.Errorf("store: reset password: %w", err)
@@ -158,7 +171,7 @@ type WorkspaceRole struct {
 // roles, in order of name, for the workspace switcher.
 func (db *DB) Memberships(ctx context.Context, userID int64) ([]WorkspaceRole, error) {
 	rows, err := db.read.QueryContext(ctx, `
-		SELECT w.id, w.slug, w.name, w.retention_days, w.fatigue_days, w.created_at, m.role
+		SELECT w.id, w.slug, w.name, w.retention_months, w.fatigue_days, w.created_at, m.role
 		FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
 		WHERE m.user_id = $1
 		ORDER BY w.name, w.id`, userID)
@@ -168,7 +181,7 @@ func (db *DB) Memberships(ctx context.Context, userID int64) ([]WorkspaceRole, e
 	all, err := collect(rows, func(row rowScanner) (WorkspaceRole, error) {
 		var m WorkspaceRole
 		w := &m.Workspace
-		err := row.Scan(&w.ID, &w.Slug, &w.Name, &w.RetentionDays, &w.FatigueDays, timeCol{&w.CreatedAt}, &m.Role)
+		err := row.Scan(&w.ID, &w.Slug, &w.Name, &w.RetentionMonths, &w.FatigueDays, timeCol{&w.CreatedAt}, &m.Role)
 		return m, err
 	})
 	if err != nil {

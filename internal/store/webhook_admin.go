@@ -73,6 +73,16 @@ func joinEvents(kinds []nps.EventKind) string {
 	return strings.Join(s, " ")
 }
 
+// webhookSubject names an endpoint in the audit log by its ID and its
+// address without the query, where a chat service's key may sit.
+func webhookSubject(e nps.WebhookEndpoint) string {
+	u := e.URL
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	return fmt.Sprintf("webhook %d %s", e.ID, u)
+}
+
 // CreateWebhookEndpoint adds an endpoint with a new signing secret, which
 // the returned endpoint holds.
 func (db *DB) CreateWebhookEndpoint(ctx context.Context, workspaceID int64, e nps.WebhookEndpoint) (nps.WebhookEndpoint, error) {
@@ -91,7 +101,10 @@ func (db *DB) CreateWebhookEndpoint(ctx context.Context, workspaceID int64, e np
 				secret, events, description, active, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING `+webhookEndpointColumns,
 			workspaceID, e.URL, e.Format, secret, joinEvents(e.Events), e.Description, e.Active, db.now()))
-		return err
+		if err != nil {
+			return err
+		}
+		return db.auditWorkspace(ctx, tx, workspaceID, nps.AuditWebhookCreate, webhookSubject(out), "")
 	})
 	if err != nil {
 		return nps.WebhookEndpoint{}, fmt.Errorf("store: create webhook endpoint: %w", err)
@@ -113,7 +126,11 @@ func (db *DB) UpdateWebhookEndpoint(ctx context.Context, workspaceID, id int64, 
 				events = $3, description = $4, active = $5, updated_at = $6
 			WHERE workspace_id = $7 AND id = $8 RETURNING `+webhookEndpointColumns,
 			e.URL, e.Format, joinEvents(e.Events), e.Description, e.Active, db.now(), workspaceID, id))
-		return notFound(err, "webhook endpoint", id)
+		if err != nil {
+			return notFound(err, "webhook endpoint", id)
+		}
+		return db.auditWorkspace(ctx, tx, workspaceID, nps.AuditWebhookUpdate, webhookSubject(out),
+			fmt.Sprintf("format %s, events %s, active %t", out.Format, joinEvents(out.Events), out.Active))
 	})
 	if err != nil {
 		return nps.WebhookEndpoint{}, fmt.Errorf("store: update webhook endpoint: %w", err)
@@ -133,7 +150,10 @@ func (db *DB) RotateWebhookSecret(ctx context.Context, workspaceID, id int64) (n
 		var err error
 		out, err = scanWebhookEndpoint(tx.QueryRowContext(ctx, `UPDATE webhook_endpoints SET secret = $1, updated_at = $2
 			WHERE workspace_id = $3 AND id = $4 RETURNING `+webhookEndpointColumns, secret, db.now(), workspaceID, id))
-		return notFound(err, "webhook endpoint", id)
+		if err != nil {
+			return notFound(err, "webhook endpoint", id)
+		}
+		return db.auditWorkspace(ctx, tx, workspaceID, nps.AuditWebhookRotate, webhookSubject(out), "")
 	})
 	if err != nil {
 		return nps.WebhookEndpoint{}, fmt.Errorf("store: rotate webhook secret: %w", err)
@@ -148,19 +168,26 @@ func (db *DB) DeleteWebhookEndpoint(ctx context.Context, workspaceID, id int64) 
 	err = db.write(ctx, func(tx *sql.Tx) error {
 		deleted = false
 		var used bool
-		err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE workspace_id = $1 AND endpoint_id = $2)
-			FROM webhook_endpoints WHERE workspace_id = $1 AND id = $2`, workspaceID, id).Scan(&used)
+		var url string
+		err := tx.QueryRowContext(ctx, `SELECT url, EXISTS (SELECT 1 FROM webhook_deliveries WHERE workspace_id = $1 AND endpoint_id = $2)
+			FROM webhook_endpoints WHERE workspace_id = $1 AND id = $2`, workspaceID, id).Scan(&url, &used)
 		if err != nil {
 			return notFound(err, "webhook endpoint", id)
 		}
+		subject := webhookSubject(nps.WebhookEndpoint{ID: id, URL: url})
 		if used {
 			_, err = tx.ExecContext(ctx, `UPDATE webhook_endpoints SET active = false, updated_at = $1
 				WHERE workspace_id = $2 AND id = $3`, db.now(), workspaceID, id)
+			if err != nil {
+				return err
+			}
+			return db.auditWorkspace(ctx, tx, workspaceID, nps.AuditWebhookDelete, subject, "kept for its delivery log, deactivated")
+		}
+		if _, err = tx.ExecContext(ctx, `DELETE FROM webhook_endpoints WHERE workspace_id = $1 AND id = $2`, workspaceID, id); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM webhook_endpoints WHERE workspace_id = $1 AND id = $2`, workspaceID, id)
-		deleted = err == nil
-		return err
+		deleted = true
+		return db.auditWorkspace(ctx, tx, workspaceID, nps.AuditWebhookDelete, subject, "")
 	})
 	if err != nil {
 		return false, fmt.Errorf("store: delete webhook endpoint: %w", err)

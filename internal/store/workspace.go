@@ -8,11 +8,11 @@ import (
 	"github.com/promotor/promotor/internal/nps"
 )
 
-const workspaceColumns = `id, slug, name, retention_days, fatigue_days, created_at`
+const workspaceColumns = `id, slug, name, retention_months, fatigue_days, created_at`
 
 func scanWorkspace(row rowScanner) (nps.Workspace, error) {
 	var w nps.Workspace
-	err := row.Scan(&w.ID, &w.Slug, &w.Name, &w.RetentionDays, &w.FatigueDays, timeCol{&w.CreatedAt})
+	err := row.Scan(&w.ID, &w.Slug, &w.Name, &w.RetentionMonths, &w.FatigueDays, timeCol{&w.CreatedAt})
 	return w, err
 }
 
@@ -25,9 +25,9 @@ func (db *DB) CreateWorkspace(ctx context.Context, w nps.Workspace) (nps.Workspa
 	w.CreatedAt = db.now()
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `
-			INSERT INTO workspaces (slug, name, retention_days, fatigue_days, created_at)
+			INSERT INTO workspaces (slug, name, retention_months, fatigue_days, created_at)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			w.Slug, w.Name, w.RetentionDays, w.FatigueDays, w.CreatedAt).Scan(&w.ID)
+			w.Slug, w.Name, w.RetentionMonths, w.FatigueDays, w.CreatedAt).Scan(&w.ID)
 	})
 	if err != nil {
 		return nps.Workspace{}, fmt.Errorf("store: create workspace: %w", conflict(err, "a workspace with slug "+w.Slug))
@@ -115,14 +115,18 @@ func (db *DB) AddMember(ctx context.Context, workspaceID, userID int64, role nps
 		if _, err := workspace(ctx, tx, workspaceID); err != nil {
 			return err
 		}
-		if _, err := user(ctx, tx, userID); err != nil {
+		u, err := user(ctx, tx, userID)
+		if err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `
+		_, err = tx.ExecContext(ctx, `
 			INSERT INTO memberships (workspace_id, user_id, role, created_at)
 			VALUES ($1, $2, $3, $4)`,
 			m.WorkspaceID, m.UserID, m.Role, m.CreatedAt)
-		return conflict(err, "this membership")
+		if err != nil {
+			return conflict(err, "this membership")
+		}
+		return db.auditWorkspace(ctx, tx, workspaceID, nps.AuditMemberAdd, "user "+u.Email, "role "+string(role))
 	})
 	if err != nil {
 		return nps.Membership{}, fmt.Errorf("store: add member: %w", err)
@@ -166,20 +170,38 @@ func user(ctx context.Context, q querier, id int64) (nps.User, error) {
 // SetFatigueDays sets the least number of days between two invitations
 // of a contact in the workspace (0: no limit).
 func (db *DB) SetFatigueDays(ctx context.Context, id int64, days int) error {
+	return db.setSetting(ctx, id, "fatigue_days", days, func(w *nps.Workspace) *int { return &w.FatigueDays })
+}
+
+// SetRetentionMonths sets how many months the workspace keeps personal
+// data (0: forever); the retention task erases what is older.
+func (db *DB) SetRetentionMonths(ctx context.Context, id int64, months int) error {
+	return db.setSetting(ctx, id, "retention_months", months, func(w *nps.Workspace) *int { return &w.RetentionMonths })
+}
+
+// setSetting sets one whole-number setting of the workspace, the column
+// of field, after validating the workspace with it; a change is recorded
+// in the audit log, a save of the same value is not.
+func (db *DB) setSetting(ctx context.Context, id int64, column string, value int, field func(*nps.Workspace) *int) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		w, err := workspace(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		w.FatigueDays = days
+		old := *field(&w)
+		if *field(&w) = value; old == value {
+			return nil
+		}
 		if err := w.Validate(); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE workspaces SET fatigue_days = $2 WHERE id = $1`, id, days)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE workspaces SET `+column+` = $2 WHERE id = $1`, id, value); err != nil {
+			return err
+		}
+		return db.auditWorkspace(ctx, tx, id, nps.AuditSettingsUpdate, column, fmt.Sprintf("%d → %d", old, value))
 	})
 	if err != nil {
-		return fmt.Errorf("store: set fatigue days: %w", err)
+		return fmt.Errorf("store: set %s: %w", column, err)
 	}
 	return nil
 }

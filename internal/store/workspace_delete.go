@@ -15,6 +15,8 @@ import (
 // of a deleted workspace, or make DeleteWorkspace fail on a foreign key;
 // TestWorkspaceTablesComplete fails until it is added.
 var workspaceTables = []string{
+	"audit_log",
+	"suppressions",
 	"report_links",
 	"report_verbatims",
 	"workspace_logos",

@@ -93,6 +93,7 @@ func fillWorkspace(t *testing.T, f *fixture) {
 	quiet := f.addContact(t, "carol@"+f.ws.Slug+".example")
 	must(db.CreateInvitation(ctx, f.ws.ID, f.wave.ID, quiet.ID))(t)
 	must(db.OptOutContact(ctx, f.ws.ID, quiet.ID))(t)
+	must(db.EraseContact(ctx, f.ws.ID, quiet.ID))(t)
 	if _, _, err := db.CreateAPIToken(ctx, f.ws.ID, "CRM", f.owner.ID); err != nil {
 		t.Fatal(err)
 	}

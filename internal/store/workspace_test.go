@@ -15,8 +15,8 @@ func TestWorkspace(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		setClock(db)
-		w := must(db.CreateWorkspace(ctx, nps.Workspace{Slug: "acme-cx", Name: "Acme CX", RetentionDays: 730, FatigueDays: 90}))(t)
-		want := nps.Workspace{ID: w.ID, Slug: "acme-cx", Name: "Acme CX", RetentionDays: 730, FatigueDays: 90, CreatedAt: t0}
+		w := must(db.CreateWorkspace(ctx, nps.Workspace{Slug: "acme-cx", Name: "Acme CX", RetentionMonths: 24, FatigueDays: 90}))(t)
+		want := nps.Workspace{ID: w.ID, Slug: "acme-cx", Name: "Acme CX", RetentionMonths: 24, FatigueDays: 90, CreatedAt: t0}
 		if w != want || w.ID == 0 {
 			t.Errorf("CreateWorkspace: got %+v, want %+v", w, want)
 		}

@@ -50,6 +50,8 @@ func (s *Server) authenticated(h apiHandler) http.Handler {
 		if err != nil {
 			return err
 		}
+		r = r.WithContext(store.WithActor(r.Context(), nps.Actor{Kind: nps.ActorToken, TokenID: token.ID,
+			Name: token.Name, IP: loginClientIP(r)}))
 		return h(w, r, token)
 	})
 }

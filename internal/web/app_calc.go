@@ -254,6 +254,9 @@ func (s *Server) handleCalculationExport(w http.ResponseWriter, r *http.Request,
 	} else if hs, weights, err = s.calcWeights(r, a, c); err != nil {
 		return err
 	}
+	if err := s.db.RecordAudit(r.Context(), a.Workspace.ID, nps.AuditExport, "calculation.csv", r.URL.RawQuery); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="calculation.csv"`)
 	out := bufio.NewWriterSize(w, 64<<10)

@@ -40,6 +40,12 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, a *appRequ
 	if err != nil {
 		return err
 	}
+	// Who took which data: exports are where personal data leaves. The
+	// entry is written before the first byte, so a download cut short is
+	// recorded too.
+	if err := s.db.RecordAudit(r.Context(), a.Workspace.ID, nps.AuditExport, r.PathValue("export"), r.URL.RawQuery); err != nil {
+		return err
+	}
 	d := &download{w: w, contentType: format.ContentType(),
 		filename: dataset.Filename(a.Workspace.Slug, kind, format, s.db.Now())}
 	if err := http.NewResponseController(w).SetWriteDeadline(time.Now().Add(exportWriteTime)); err != nil && !errors.Is(err, http.ErrNotSupported) {
@@ -56,7 +62,6 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, a *appRequ
 		panic(http.ErrAbortHandler)
 	}
 	d.start()
-	// Who took which data: exports are where personal data leaves.
 	s.log.InfoContext(r.Context(), "export", "user_id", a.User.ID, "workspace_id", a.Workspace.ID, "what", kind,
 		"format", format, "rows", rows, "bytes", d.bytes)
 	return nil

@@ -138,6 +138,13 @@ func (s *Server) appReport(w http.ResponseWriter, r *http.Request, a *appRequest
 	if err != nil {
 		return err
 	}
+	what := "report.html"
+	if pdf {
+		what = "report.pdf"
+	}
+	if err := s.db.RecordAudit(r.Context(), a.Workspace.ID, nps.AuditExport, what, r.URL.RawQuery); err != nil {
+		return err
+	}
 	return writeReport(w, rep, a.Workspace.Slug, pdf)
 }
 

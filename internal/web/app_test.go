@@ -410,8 +410,13 @@ var wantRoles = map[string]nps.Role{
 	"GET /w/{slug}/digest":                                            nps.RoleViewer,
 	"POST /w/{slug}/digest":                                           nps.RoleViewer,
 	// Public routes, which anyone may open (""): single sign-on.
-	"GET /login/oidc":          "",
-	"GET /login/oidc/callback": "",
+	"GET /login/oidc":                         "",
+	"GET /login/oidc/callback":                "",
+	"GET /w/{slug}/audit":                     nps.RoleOwner,
+	"GET /w/{slug}/privacy":                   nps.RoleOwner,
+	"GET /w/{slug}/contacts/{contact}/export": nps.RoleOwner,
+	"GET /w/{slug}/contacts/{contact}/erase":  nps.RoleOwner,
+	"POST /w/{slug}/contacts/{contact}/erase": nps.RoleOwner,
 }
 
 // routeTry is one route of a route-matrix test: try returns the path and

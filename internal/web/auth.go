@@ -12,6 +12,7 @@ import (
 	"github.com/promotor/promotor/internal/auth"
 	"github.com/promotor/promotor/internal/i18n"
 	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
 )
 
 // appMaxFormBytes bounds a signed-in form's body: a survey with all its texts
@@ -89,10 +90,18 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	ctx := store.WithActor(r.Context(), userActor(r, u))
 	if !ok {
 		s.limiter.fail(emailKey, now)
 		s.limiter.fail(ipKey, now)
 		s.opts.Metrics.LoginFailed()
+		// Only a known user's failure is recorded: an email typed without
+		// an account may be anyone's, or a password typed in the wrong box.
+		if u.ID != 0 {
+			if err := s.db.RecordSignInFailure(ctx, u.ID); err != nil {
+				return err
+			}
+		}
 		page.Error = page.T(errLoginWrong)
 		return s.render(w, http.StatusUnprocessableEntity, "app/login", page)
 	}
@@ -101,19 +110,26 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if auth.NeedsRehash(u.PasswordHash) {
 		s.rehash(r, u, password)
 	}
-	// A new session on every sign-in, and the old one ended: a session
-	// secret planted before sign-in (session fixation) is never promoted.
+	return s.startSession(w, r, u, page.Next)
+}
+
+// startSession signs the browser in as u, whose password or identity
+// provider vouched for them, and sends it on to next. A new session on
+// every sign-in, and the old one ended: a session secret planted before
+// sign-in (session fixation) is never promoted. The sign-in is audited
+// in the session's transaction.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u nps.User, next string) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
 			return err
 		}
 	}
-	secret, _, err := s.db.CreateSession(r.Context(), u.ID)
+	secret, _, err := s.db.CreateSession(store.WithActor(r.Context(), userActor(r, u)), u.ID)
 	if err != nil {
 		return err
 	}
 	s.setSessionCookie(w, r, secret)
-	http.Redirect(w, r, page.Next, http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
 
@@ -154,7 +170,11 @@ func (s *Server) rehash(r *http.Request, u nps.User, password string) {
 // handleLogout ends the session and clears the cookie.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
+		u, _, err := s.sessionUser(r)
+		if err != nil {
+			return err
+		}
+		if err := s.db.DeleteSession(store.WithActor(r.Context(), userActor(r, u)), c.Value); err != nil {
 			return err
 		}
 	}
@@ -203,6 +223,11 @@ func loginNextPath(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// userActor is the user doing a request, for the audit log.
+func userActor(r *http.Request, u nps.User) nps.Actor {
+	return nps.Actor{Kind: nps.ActorUser, UserID: u.ID, Name: u.Email, IP: loginClientIP(r)}
 }
 
 // loginClientIP is the address the request came from, without the port.

@@ -150,7 +150,7 @@ func (s *Server) handleOIDCCallback(w http.ResponseWriter, r *http.Request) erro
 	case err != nil:
 		return err
 	}
-	return s.completeOIDCSignIn(w, r, u, flow.Next)
+	return s.startSession(w, r, u, flow.Next)
 }
 
 // oidcUser returns the Promotor user the provider vouched for: the one
@@ -173,25 +173,6 @@ func (s *Server) oidcUser(ctx context.Context, id sso.Identity) (nps.User, error
 		return nps.User{}, err
 	}
 	return u, nil
-}
-
-// completeOIDCSignIn signs the browser in as u, whom the provider vouched
-// for: the one place where a single sign-on succeeds. Like a password
-// sign-in it ends the browser's old session and starts a new one, so
-// that a session planted before (session fixation) is never promoted.
-func (s *Server) completeOIDCSignIn(w http.ResponseWriter, r *http.Request, u nps.User, next string) error {
-	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
-			return err
-		}
-	}
-	secret, _, err := s.db.CreateSession(r.Context(), u.ID)
-	if err != nil {
-		return err
-	}
-	s.setSessionCookie(w, r, secret)
-	http.Redirect(w, r, next, http.StatusSeeOther)
-	return nil
 }
 
 // oidcRefuse shows the sign-in page with the message key (args are

@@ -216,7 +216,17 @@ func (f *matrixFixture) matrixTries() map[string]matrixTry {
 		"POST /w/{slug}/accounts/{account}/page/rotate": {status: see},
 
 		// The promoter programme and the loop.
-		"GET /w/{slug}/promoters":                    {status: ok},
+		"GET /w/{slug}/promoters": {status: ok},
+		// Privacy: the audit log, and a contact's export and erasure;
+		// erasing uses its contact up, confirmed by its ID (it has no
+		// email).
+		"GET /w/{slug}/audit":                     {status: ok},
+		"GET /w/{slug}/privacy":                   {status: ok, query: "q=mia"},
+		"GET /w/{slug}/contacts/{contact}/export": {status: ok},
+		"GET /w/{slug}/contacts/{contact}/erase":  {status: ok},
+		"POST /w/{slug}/contacts/{contact}/erase": {status: see, form: "confirm={contact}", fresh: map[string]func() string{"contact": func() string {
+			return id(appMust(db.CreateContact(ctx, acme, nps.Contact{ExternalID: "doomed-" + f.guess("aaaaaaaa"), AccountID: f.memberAccount}))(t).ID)
+		}}},
 		"GET /w/{slug}/promoters/{contact}":          {status: ok},
 		"POST /w/{slug}/promoters/{contact}/actions": {status: see, form: "kind=reward&note=Korting"},
 		"POST /w/{slug}/promoters/{contact}/thank":   {status: see, form: "confirm=1"},

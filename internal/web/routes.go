@@ -214,6 +214,19 @@ func (s *Server) reportRoutes() []appRoute {
 	}
 }
 
+// privacyRoutes are the owners' pages of the audit log (app_audit.go)
+// and of a data subject's requests (app_privacy.go). TestPrivacyRoutes
+// tries each as every role and as a user of another workspace.
+func (s *Server) privacyRoutes() []appRoute {
+	return []appRoute{
+		{"GET /w/{slug}/audit", nps.RoleOwner, s.handleAudit},
+		{"GET /w/{slug}/privacy", nps.RoleOwner, s.handlePrivacy},
+		{"GET /w/{slug}/contacts/{contact}/export", nps.RoleOwner, s.handleContactExport},
+		{"GET /w/{slug}/contacts/{contact}/erase", nps.RoleOwner, s.handleContactEraseForm},
+		{"POST /w/{slug}/contacts/{contact}/erase", nps.RoleOwner, s.handleContactErase},
+	}
+}
+
 // loopRoutes are the dashboard's pages and those of the closed loop. The
 // route tests (TestDashboardRoutes, TestAlertRoutes, TestPlanRoutes,
 // TestPromoterRoutes) try each as every role and as a user of another
@@ -296,7 +309,7 @@ func (s *Server) workspaceRoutes() []appRoute {
 // appRoutes are all the pages of a workspace (/w/{slug}/…), each with the
 // least role that may use it.
 func (s *Server) appRoutes() []appRoute {
-	return slices.Concat(s.workspaceRoutes(), s.loopRoutes(), s.insightRoutes(), s.valueRoutes(), s.reportRoutes(), s.digestRoutes())
+	return slices.Concat(s.workspaceRoutes(), s.loopRoutes(), s.insightRoutes(), s.valueRoutes(), s.reportRoutes(), s.digestRoutes(), s.privacyRoutes())
 }
 
 // apiRoutes are the REST API's authenticated routes, which

@@ -1,0 +1,4 @@
+package store
+
+// ContactTables exposes contactTables to the guard test.
+var ContactTables = contactTables
