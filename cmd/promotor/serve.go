@@ -53,12 +53,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	baseURL := fs.String("base-url", getenv("PROMOTOR_BASE_URL"), "public address of the server, for links in QR codes and emails (env PROMOTOR_BASE_URL; default: the address requests come to)")
 	smtpURL := fs.String("smtp", getenv("PROMOTOR_SMTP_URL"), "SMTP server that sends invitations, e.g. smtp://user:pass@smtp.example.com:587?from=nps@example.com (env PROMOTOR_SMTP_URL; see docs/EMAIL.md; default: none, messages wait in the outbox)")
 	lease := fs.Duration("send-lease", send.DefaultLease, "how long a claimed message belongs to this process before another may send it")
+	proxies := fs.String("trusted-proxies", getenv("PROMOTOR_TRUSTED_PROXIES"), "comma-separated networks (CIDR) of the reverse proxies in front, whose X-Forwarded-For and X-Forwarded-Proto are believed, e.g. 127.0.0.1/32,10.0.0.0/8 (env PROMOTOR_TRUSTED_PROXIES; default: none)")
 	rest, help, err := parseFlags(fs, "serve [flags]\n\nRuns the web server; applies pending database migrations first.", args, stdout)
 	if help || err != nil {
 		return err
 	}
 	if len(rest) > 0 {
 		return usageError{fmt.Errorf("serve: unexpected argument %q", rest[0])}
+	}
+	trusted, err := web.ParseTrustedProxies(*proxies)
+	if err != nil {
+		return usageError{fmt.Errorf("serve: --trusted-proxies: %w (want networks like 10.0.0.0/8, separated by commas)", err)}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
@@ -116,7 +121,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if links == "" {
 		links = "http://" + ln.Addr().String()
 	}
-	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer})
+	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -69,7 +68,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	now := s.db.Now()
 	// No account has an email over 254 bytes; cutting the key there keeps
 	// made-up long emails from filling the limiter's memory.
-	emailKey, ipKey := "email:"+email[:min(len(email), 254)], "ip:"+loginClientIP(r)
+	emailKey, ipKey := "email:"+email[:min(len(email), 254)], "ip:"+s.clientIP(r)
 	wait := max(s.limiter.retryAfter(emailKey, loginFailuresEmail, now), s.limiter.retryAfter(ipKey, loginFailuresIP, now))
 	if wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
@@ -198,15 +197,6 @@ func loginNextPath(next string) string {
 		return "/"
 	}
 	return next
-}
-
-// loginClientIP is the address the request came from, without the port.
-func loginClientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // loginWaitText says a wait in whole minutes, rounded up, in the

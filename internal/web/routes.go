@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"sync"
 
@@ -29,6 +30,10 @@ type Options struct {
 	// Mail sends the test emails of the signed-in area; nil when no SMTP
 	// server is configured, which the digest's page tells its readers.
 	Mail mail.Sender
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// the server, whose X-Forwarded-For and X-Forwarded-Proto are believed
+	// (clientip.go); none by default, so that no client can forge them.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves Promotor's pages and API from one database.

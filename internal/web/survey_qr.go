@@ -66,7 +66,7 @@ func (s *Server) absoluteURL(r *http.Request, path string) string {
 		return base + path
 	}
 	scheme := "http"
-	if r.TLS != nil {
+	if s.requestHTTPS(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + path
