@@ -49,6 +49,8 @@ type Server struct {
 	// sign-ins of unknown emails are checked against, made once.
 	limiter   *loginLimiter
 	dummyHash func() (string, error)
+	// limits are the rate limits of survey answers and the API (ratelimit.go).
+	limits limits
 	// apiRoutes is the REST API's route table, set by Handler.
 	apiRoutes []apiRoute
 	// imports are the files being imported (app_import_job.go).
@@ -58,7 +60,7 @@ type Server struct {
 // New returns a server on db that logs to log.
 func New(db *store.DB, log *slog.Logger, opts Options) (*Server, error) {
 	s := &Server{db: db, log: log, opts: opts}
-	s.limiter, s.dummyHash = newLoginLimiter(), sync.OnceValues(newDummyHash)
+	s.limiter, s.dummyHash, s.limits = newLoginLimiter(), sync.OnceValues(newDummyHash), newLimits()
 	// Made now, off the request path, so that the first sign-in of an
 	// unknown email takes no longer than any other.
 	go s.dummyHash()
@@ -232,6 +234,47 @@ func (s *Server) insightRoutes() []appRoute {
 	}
 }
 
+// workspaceRoutes are the pages of a workspace's surveys, waves, sends,
+// settings, imports and API tokens; TestAppRoleMatrix tries them.
+func (s *Server) workspaceRoutes() []appRoute {
+	return []appRoute{
+		{"GET /w/{slug}/{$}", nps.RoleViewer, s.handleAppWorkspace},
+		{"GET /w/{slug}/surveys", nps.RoleViewer, s.handleAppSurveyList},
+		{"GET /w/{slug}/surveys/new", nps.RoleAnalyst, s.handleAppSurveyNew},
+		{"POST /w/{slug}/surveys", nps.RoleAnalyst, s.handleAppSurveyCreate},
+		{"GET /w/{slug}/surveys/{survey}", nps.RoleViewer, s.handleAppSurvey},
+		{"GET /w/{slug}/surveys/{survey}/edit", nps.RoleAnalyst, s.handleAppSurveyEdit},
+		{"POST /w/{slug}/surveys/{survey}", nps.RoleAnalyst, s.handleAppSurveyUpdate},
+		{"GET /w/{slug}/surveys/{survey}/waves/new", nps.RoleAnalyst, s.handleAppWaveNew},
+		{"POST /w/{slug}/surveys/{survey}/waves", nps.RoleAnalyst, s.handleAppWaveCreate},
+		{"GET /w/{slug}/waves/{wave}", nps.RoleViewer, s.handleAppWave}, // a member sees own accounts only
+		{"POST /w/{slug}/waves/{wave}/open", nps.RoleAnalyst, s.handleAppWaveOpen},
+		{"POST /w/{slug}/waves/{wave}/close", nps.RoleAnalyst, s.handleAppWaveClose},
+		{"GET /w/{slug}/waves/{wave}/sends", nps.RoleViewer, s.handleAppSends},
+		{"POST /w/{slug}/waves/{wave}/sends", nps.RoleAnalyst, s.handleAppSendCreate},
+		{"GET /w/{slug}/waves/{wave}/email", nps.RoleViewer, s.handleAppEmailPreview},
+		{"POST /w/{slug}/waves/{wave}/test-email", nps.RoleAnalyst, s.handleAppEmailTest},
+		{"GET /w/{slug}/sends/{send}", nps.RoleViewer, s.handleAppSend},
+		{"POST /w/{slug}/sends/{send}/cancel", nps.RoleAnalyst, s.handleAppSendCancel},
+		{"GET /w/{slug}/settings", nps.RoleOwner, s.handleAppSettings},
+		{"POST /w/{slug}/settings", nps.RoleOwner, s.handleAppSettingsUpdate},
+		{"GET /w/{slug}/import", nps.RoleAnalyst, s.handleAppImportForm},
+		{"POST /w/{slug}/import", nps.RoleAnalyst, s.handleAppImportUpload},
+		{"GET /w/{slug}/import/{id}", nps.RoleAnalyst, s.handleAppImportMapping},
+		{"POST /w/{slug}/import/{id}/check", nps.RoleAnalyst, s.handleAppImportCheck},
+		{"POST /w/{slug}/import/{id}/apply", nps.RoleAnalyst, s.handleAppImportApply},
+		{"GET /w/{slug}/import/{id}/progress", nps.RoleAnalyst, s.handleAppImportProgress},
+		{"GET /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokens},
+		{"POST /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokenCreate},
+		{"POST /w/{slug}/tokens/{token}/revoke", nps.RoleOwner, s.handleAppTokenRevoke},
+	}
+}
+
+// appRoutes are all the pages of a workspace, each with its least role.
+func (s *Server) appRoutes() []appRoute {
+	return slices.Concat(s.workspaceRoutes(), s.loopRoutes(), s.insightRoutes(), s.valueRoutes(), s.reportRoutes(), s.digestRoutes())
+}
+
 // Handler returns the router with every route Promotor serves, behind the
 // security headers and the cross-origin protection that guards every
 // state-changing request.
@@ -275,37 +318,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /login", s.htmlPage(s.handleLoginForm))
 	mux.Handle("POST /login", s.htmlPage(s.handleLogin))
 	mux.Handle("POST /logout", s.htmlPage(s.handleLogout))
-	for _, rt := range append([]appRoute{
-		{"GET /w/{slug}/{$}", nps.RoleViewer, s.handleAppWorkspace},
-		{"GET /w/{slug}/surveys", nps.RoleViewer, s.handleAppSurveyList},
-		{"GET /w/{slug}/surveys/new", nps.RoleAnalyst, s.handleAppSurveyNew},
-		{"POST /w/{slug}/surveys", nps.RoleAnalyst, s.handleAppSurveyCreate},
-		{"GET /w/{slug}/surveys/{survey}", nps.RoleViewer, s.handleAppSurvey},
-		{"GET /w/{slug}/surveys/{survey}/edit", nps.RoleAnalyst, s.handleAppSurveyEdit},
-		{"POST /w/{slug}/surveys/{survey}", nps.RoleAnalyst, s.handleAppSurveyUpdate},
-		{"GET /w/{slug}/surveys/{survey}/waves/new", nps.RoleAnalyst, s.handleAppWaveNew},
-		{"POST /w/{slug}/surveys/{survey}/waves", nps.RoleAnalyst, s.handleAppWaveCreate},
-		{"GET /w/{slug}/waves/{wave}", nps.RoleViewer, s.handleAppWave}, // a member sees own accounts only
-		{"POST /w/{slug}/waves/{wave}/open", nps.RoleAnalyst, s.handleAppWaveOpen},
-		{"POST /w/{slug}/waves/{wave}/close", nps.RoleAnalyst, s.handleAppWaveClose},
-		{"GET /w/{slug}/waves/{wave}/sends", nps.RoleViewer, s.handleAppSends},
-		{"POST /w/{slug}/waves/{wave}/sends", nps.RoleAnalyst, s.handleAppSendCreate},
-		{"GET /w/{slug}/waves/{wave}/email", nps.RoleViewer, s.handleAppEmailPreview},
-		{"POST /w/{slug}/waves/{wave}/test-email", nps.RoleAnalyst, s.handleAppEmailTest},
-		{"GET /w/{slug}/sends/{send}", nps.RoleViewer, s.handleAppSend},
-		{"POST /w/{slug}/sends/{send}/cancel", nps.RoleAnalyst, s.handleAppSendCancel},
-		{"GET /w/{slug}/settings", nps.RoleOwner, s.handleAppSettings},
-		{"POST /w/{slug}/settings", nps.RoleOwner, s.handleAppSettingsUpdate},
-		{"GET /w/{slug}/import", nps.RoleAnalyst, s.handleAppImportForm},
-		{"POST /w/{slug}/import", nps.RoleAnalyst, s.handleAppImportUpload},
-		{"GET /w/{slug}/import/{id}", nps.RoleAnalyst, s.handleAppImportMapping},
-		{"POST /w/{slug}/import/{id}/check", nps.RoleAnalyst, s.handleAppImportCheck},
-		{"POST /w/{slug}/import/{id}/apply", nps.RoleAnalyst, s.handleAppImportApply},
-		{"GET /w/{slug}/import/{id}/progress", nps.RoleAnalyst, s.handleAppImportProgress},
-		{"GET /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokens},
-		{"POST /w/{slug}/tokens", nps.RoleOwner, s.handleAppTokenCreate},
-		{"POST /w/{slug}/tokens/{token}/revoke", nps.RoleOwner, s.handleAppTokenRevoke},
-	}, slices.Concat(s.loopRoutes(), s.insightRoutes(), s.valueRoutes(), s.reportRoutes(), s.digestRoutes())...) {
+	for _, rt := range s.appRoutes() {
 		mux.Handle(rt.pattern, s.inWorkspace(rt.min, rt.handler))
 	}
 
