@@ -47,6 +47,7 @@ func (c *appClock) add(d time.Duration) {
 type appFixture struct {
 	db      *store.DB
 	clock   *appClock
+	srv     *Server
 	h       http.Handler
 	acme    nps.Workspace
 	globex  nps.Workspace
@@ -71,7 +72,7 @@ func newAppFixtureWith(t *testing.T, db *store.DB, opts Options) *appFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.h = s.Handler()
+	f.srv, f.h = s, s.Handler()
 	f.acme = appMust(db.CreateWorkspace(ctx, nps.Workspace{Slug: "acme", Name: "Acme"}))(t)
 	f.globex = appMust(db.CreateWorkspace(ctx, nps.Workspace{Slug: "globex", Name: "Globex"}))(t)
 	for _, m := range []struct {

@@ -34,6 +34,9 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		// Survey links carry their token in the path: never send it on.
 		h.Set("Referrer-Policy", "no-referrer")
+		if !s.limitBody(w, r) {
+			return
+		}
 		protected.ServeHTTP(w, r)
 	})
 }
