@@ -125,14 +125,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           app.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := newHTTPServer(app.Handler(), log, serveLimits)
 	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second}
 	closed := &loop.Loop{DB: db, Catalog: catalog, Render: renderer, Mail: mailer, BaseURL: sender.BaseURL, Log: log}
 	analyser := &insight.Analyser{DB: db, Log: log, Budget: 20 * time.Second}
@@ -161,6 +154,43 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// httpLimits bound what one connection may hold of the server: how long
+// a client may take to send its headers and its whole request, how long
+// writing the answer may take, how long an idle keep-alive connection
+// stays open, and how large the headers may be.
+type httpLimits struct {
+	readHeader, read, write, idle time.Duration
+	maxHeaderBytes                int
+}
+
+// serveLimits are serve's connection limits. Ten seconds for the headers
+// and thirty for the whole request cut off a client that trickles bytes to
+// hold connections open (slowloris), while a form or an API batch of 4 MB
+// arrives in time over any working line; sixty seconds to write covers
+// the largest export and PDF report. Headers of 64 KiB hold any cookie and
+// token a browser or client sends; Go's default is a megabyte.
+var serveLimits = httpLimits{
+	readHeader:     10 * time.Second,
+	read:           30 * time.Second,
+	write:          60 * time.Second,
+	idle:           120 * time.Second,
+	maxHeaderBytes: 64 << 10,
+}
+
+// newHTTPServer is the HTTP server of serve, with its connection limits:
+// serve uses it with serveLimits, the tests with short ones.
+func newHTTPServer(h http.Handler, log *slog.Logger, l httpLimits) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: l.readHeader,
+		ReadTimeout:       l.read,
+		WriteTimeout:      l.write,
+		IdleTimeout:       l.idle,
+		MaxHeaderBytes:    l.maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // tasks is the table of periodic background work that every serve
