@@ -379,6 +379,9 @@ var wantRoles = map[string]nps.Role{
 	"GET /w/{slug}/value/calculator":                                  nps.RoleViewer,
 	"GET /w/{slug}/digest":                                            nps.RoleViewer,
 	"POST /w/{slug}/digest":                                           nps.RoleViewer,
+	// The user's own account: any signed-in user, of any workspace or none.
+	"GET /account/password":  "",
+	"POST /account/password": "",
 }
 
 // routeTry is one route of a route-matrix test: try returns the path and

@@ -318,6 +318,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /login", s.htmlPage(s.handleLoginForm))
 	mux.Handle("POST /login", s.htmlPage(s.handleLogin))
 	mux.Handle("POST /logout", s.htmlPage(s.handleLogout))
+	for _, rt := range s.accountRoutes() {
+		mux.Handle(rt.pattern, s.signedIn(rt.handler))
+	}
 	for _, rt := range s.appRoutes() {
 		mux.Handle(rt.pattern, s.inWorkspace(rt.min, rt.handler))
 	}
