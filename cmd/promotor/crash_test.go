@@ -32,10 +32,13 @@ func TestKillDuringSubmissions(t *testing.T) {
 			dsn := storetest.DSN(t, d)
 			ctx := context.Background()
 			wsID, waveID, secret := crashFixture(t, dsn)
+			// A token each, as 32 integrations: one token's rate limit
+			// would stop the load long before the kill.
+			const workers = 32
+			secrets := append([]string{secret}, crashTokens(t, dsn, wsID, workers-1)...)
 
 			addr := freeAddr(t)
 			srv := startServe(t, bin, dsn, addr)
-			const workers = 32
 			var (
 				mu      sync.Mutex
 				acked   = map[string]bool{} // comment → acknowledged
@@ -44,7 +47,7 @@ func TestKillDuringSubmissions(t *testing.T) {
 				wg      sync.WaitGroup
 				client  = &http.Client{Timeout: 5 * time.Second}
 			)
-			post := func(comment string, keyed bool) (int, error) {
+			post := func(secret, comment string, keyed bool) (int, error) {
 				body := fmt.Sprintf(`{"wave_id": %d, "score": %d, "comment": %q}`, waveID, len(comment)%11, comment)
 				req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/responses", bytes.NewBufferString(body))
 				req.Header.Set("Authorization", "Bearer "+secret)
@@ -64,7 +67,7 @@ func TestKillDuringSubmissions(t *testing.T) {
 				wg.Go(func() {
 					for i := 0; ; i++ {
 						comment := fmt.Sprintf("w%d-%d", w, i)
-						status, err := post(comment, keyed)
+						status, err := post(secrets[w], comment, keyed)
 						sent.Add(1)
 						mu.Lock()
 						switch {
@@ -94,7 +97,7 @@ func TestKillDuringSubmissions(t *testing.T) {
 
 			srv = startServe(t, bin, dsn, addr)
 			for _, comment := range pending {
-				if status, err := post(comment, true); err != nil || status != http.StatusCreated {
+				if status, err := post(secret, comment, true); err != nil || status != http.StatusCreated {
 					t.Errorf("retry of %s after the restart: got %d, %v, want 201", comment, status, err)
 				}
 				acked[comment] = true
@@ -170,6 +173,25 @@ func crashFixture(t *testing.T, dsn string) (wsID, waveID int64, secret string) 
 		t.Fatal(err)
 	}
 	return ws.ID, w.ID, secret
+}
+
+// crashTokens makes n more API tokens of the workspace and returns their
+// secrets.
+func crashTokens(t *testing.T, dsn string, wsID int64, n int) []string {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	secrets := make([]string, n)
+	for i := range secrets {
+		if _, secrets[i], err = db.CreateAPIToken(ctx, wsID, fmt.Sprint("crash test ", i+2), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return secrets
 }
 
 // startServe starts the promotor binary's serve on dsn, with more flags

@@ -53,12 +53,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	ops := registerOpsFlags(fs, getenv) // serveops.go
 	// Single sign-on with an OpenID Connect provider (serve_oidc.go).
 	oidc := oidcFlags(fs, getenv)
+	proxies := fs.String("trusted-proxies", getenv("PROMOTOR_TRUSTED_PROXIES"), "comma-separated networks (CIDR) of the reverse proxies in front, whose X-Forwarded-For and X-Forwarded-Proto are believed, e.g. 127.0.0.1/32,10.0.0.0/8 (env PROMOTOR_TRUSTED_PROXIES; default: none)")
 	rest, help, err := parseFlags(fs, "serve [flags]\n\nRuns the web server; applies pending database migrations first.", args, stdout)
 	if help || err != nil {
 		return err
 	}
 	if len(rest) > 0 {
 		return usageError{fmt.Errorf("serve: unexpected argument %q", rest[0])}
+	}
+	trusted, err := web.ParseTrustedProxies(*proxies)
+	if err != nil {
+		return usageError{fmt.Errorf("serve: --trusted-proxies: %w (want networks like 10.0.0.0/8, separated by commas)", err)}
 	}
 	metricsNetworks, err := parseNetworks(*ops.metricsNetworks)
 	if err != nil {
@@ -136,18 +141,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		links = "http://" + ln.Addr().String()
 	}
 	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer, SSO: signOn,
-		Metrics: m, MetricsNetworks: metricsNetworks, MetricsToken: *ops.metricsToken})
+		TrustedProxies: trusted, Metrics: m, MetricsNetworks: metricsNetworks, MetricsToken: *ops.metricsToken})
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           app.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := newHTTPServer(app.Handler(), log, serveLimits)
 	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second, Metrics: m}
 	closed := &loop.Loop{DB: db, Catalog: catalog, Render: renderer, Mail: mailer, BaseURL: sender.BaseURL, Log: log, Metrics: m}
 	analyser := &insight.Analyser{DB: db, Log: log, Budget: 20 * time.Second}
@@ -164,6 +162,43 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	case <-ctx.Done():
 	}
 	return shutdown(log, app, srv, errc, queue, *ops.shutdownDelay, *ops.shutdownGrace) // serveops.go
+}
+
+// httpLimits bound what one connection may hold of the server: how long
+// a client may take to send its headers and its whole request, how long
+// writing the answer may take, how long an idle keep-alive connection
+// stays open, and how large the headers may be.
+type httpLimits struct {
+	readHeader, read, write, idle time.Duration
+	maxHeaderBytes                int
+}
+
+// serveLimits are serve's connection limits. Ten seconds for the headers
+// and thirty for the whole request cut off a client that trickles bytes to
+// hold connections open (slowloris), while a form or an API batch of 4 MB
+// arrives in time over any working line; sixty seconds to write covers
+// the largest export and PDF report. Headers of 64 KiB hold any cookie and
+// token a browser or client sends; Go's default is a megabyte.
+var serveLimits = httpLimits{
+	readHeader:     10 * time.Second,
+	read:           30 * time.Second,
+	write:          60 * time.Second,
+	idle:           120 * time.Second,
+	maxHeaderBytes: 64 << 10,
+}
+
+// newHTTPServer is the HTTP server of serve, with its connection limits:
+// serve uses it with serveLimits, the tests with short ones.
+func newHTTPServer(h http.Handler, log *slog.Logger, l httpLimits) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: l.readHeader,
+		ReadTimeout:       l.read,
+		WriteTimeout:      l.write,
+		IdleTimeout:       l.idle,
+		MaxHeaderBytes:    l.maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // tasks is the table of periodic background work that every serve

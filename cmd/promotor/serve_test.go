@@ -68,6 +68,12 @@ func TestServeBadFlags(t *testing.T) {
 			t.Errorf("%v: got exit %d (%s), want 2", args, code, errOut)
 		}
 	}
+	for _, bad := range []string{"10.0.0.0/33", "proxy.example.com", "10.0.0.0/8,,nonsense"} {
+		_, errOut, code := runCLI(t, "", "serve", "--trusted-proxies", bad)
+		if code != 2 || !strings.Contains(errOut, "--trusted-proxies") {
+			t.Errorf("serve --trusted-proxies %q: got exit %d, %q; want 2 and a message naming the flag", bad, code, errOut)
+		}
+	}
 	dir := t.TempDir()
 	if _, errOut, code := runCLI(t, "", "serve", "--database", filepath.Join(dir, "no", "such", "dir.db")); code != 1 || !strings.Contains(errOut, "store: open sqlite database") {
 		t.Errorf("serve on an impossible path: got exit %d, %q", code, errOut)

@@ -60,7 +60,7 @@ const maxBouncePart = 1 << 20
 func ParseBounce(r io.Reader) (Bounce, error) {
 	msg, err := mail.ReadMessage(bufio.NewReader(r))
 	if err != nil {
-		return Bounce{}, fmt.Errorf("%w: %v", ErrNotDSN, err)
+		return Bounce{}, fmt.Errorf("%w: %w", ErrNotDSN, err)
 	}
 	var p bounceParts
 	if err := p.walk(textproto.MIMEHeader(msg.Header), msg.Body, 0); err != nil {
@@ -113,7 +113,7 @@ func (p *bounceParts) walk(h textproto.MIMEHeader, body io.Reader, depth int) er
 				return nil
 			}
 			if err != nil {
-				return fmt.Errorf("%w: %s: %v", ErrNotDSN, mt, err)
+				return fmt.Errorf("%w: %s: %w", ErrNotDSN, mt, err)
 			}
 			if err := p.walk(part.Header, part, depth+1); err != nil {
 				return err
@@ -148,7 +148,7 @@ func readPart(h textproto.MIMEHeader, body io.Reader) ([]byte, error) {
 	}
 	b, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotDSN, err)
+		return nil, fmt.Errorf("%w: %w", ErrNotDSN, err)
 	}
 	return b, nil
 }

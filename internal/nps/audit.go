@@ -17,6 +17,8 @@ const (
 	AuditSignInFailed  AuditAction = "auth.sign_in_failed"
 	AuditSignOut       AuditAction = "auth.sign_out"
 	AuditPasswordReset AuditAction = "auth.password_reset"
+	// AuditPasswordChange is a user's own change, on the password page.
+	AuditPasswordChange AuditAction = "auth.password_change"
 
 	// AuditExport is a download of the workspace's data: a responses,
 	// accounts or aggregates export, the calculation's CSV, the report.
@@ -39,7 +41,7 @@ const (
 
 // AuditActions is every action, in the order the audit page lists them.
 var AuditActions = []AuditAction{
-	AuditSignIn, AuditSignInFailed, AuditSignOut, AuditPasswordReset,
+	AuditSignIn, AuditSignInFailed, AuditSignOut, AuditPasswordReset, AuditPasswordChange,
 	AuditExport, AuditContactExport, AuditContactErase, AuditRetentionRun,
 	AuditMemberAdd, AuditTokenCreate, AuditTokenRevoke, AuditReportLinkCreate, AuditReportLinkRevoke,
 	AuditWebhookCreate, AuditWebhookUpdate, AuditWebhookRotate, AuditWebhookDelete, AuditSettingsUpdate,

@@ -28,7 +28,7 @@ var unscoped = map[string]bool{
 	// Sessions, passwords and a user's memberships belong to the user,
 	// who may be a member of several workspaces, not to a workspace.
 	"CreateSession": true, "SessionUser": true, "DeleteSession": true, "DeleteUserSessions": true,
-	"ResetPassword": true, "RehashPassword": true, "Memberships": true,
+	"ResetPassword": true, "RehashPassword": true, "ChangePassword": true, "Memberships": true,
 	// A single sign-on identity is the user's too.
 	"UserByOIDC": true, "LinkOIDC": true,
 	// The secret decides the workspace; the caller names none.

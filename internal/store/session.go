@@ -38,16 +38,58 @@ func (db *DB) CreateSession(ctx context.Context, userID int64) (string, Session,
 			now, now.Add(-auth.SessionIdleTimeout)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO sessions (secret_hash, user_id, created_at, last_seen_at, expires_at)
-			VALUES ($1, $2, $3, $3, $4)`,
-			auth.HashSessionSecret(secret), s.UserID, s.CreatedAt, s.ExpiresAt); err != nil {
+		if err := insertSession(ctx, tx, secret, s); err != nil {
 			return err
 		}
 		return db.audit(ctx, tx, nps.AuditEntry{UserID: userID, Action: nps.AuditSignIn})
 	})
 	if err != nil {
 		return "", Session{}, fmt.Errorf("store: create session: %w", err)
+	}
+	return secret, s, nil
+}
+
+func insertSession(ctx context.Context, tx *sql.Tx, secret string, s Session) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO sessions (secret_hash, user_id, created_at, last_seen_at, expires_at)
+		VALUES ($1, $2, $3, $3, $4)`,
+		auth.HashSessionSecret(secret), s.UserID, s.CreatedAt, s.ExpiresAt)
+	return err
+}
+
+// ChangePassword replaces the user's password hash oldHash with newHash,
+// as the user asks after proving the old password, and in the same
+// transaction ends every session of the user and starts one new session,
+// whose secret it returns for the browser that asked: whoever else was
+// signed in, with a stolen cookie or on a forgotten computer, is signed
+// out at their next request, and the asking browser's old secret is worth
+// nothing either. When the hash is no longer oldHash (changed or reset
+// meanwhile) it changes nothing and returns nps.ErrConflict.
+func (db *DB) ChangePassword(ctx context.Context, userID int64, oldHash, newHash string) (string, Session, error) {
+	now := db.now()
+	secret := auth.NewSessionSecret()
+	s := Session{UserID: userID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(auth.SessionLifetime)}
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`,
+			newHash, userID, oldHash)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return fmt.Errorf("the password of user %d changed meanwhile: %w", userID, nps.ErrConflict)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+			return err
+		}
+		if err := insertSession(ctx, tx, secret, s); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, nps.AuditEntry{UserID: userID, Action: nps.AuditPasswordChange, Detail: "other sessions ended"})
+	})
+	if err != nil {
+		return "", Session{}, fmt.Errorf("store: change password: %w", err)
 	}
 	return secret, s, nil
 }

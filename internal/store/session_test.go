@@ -195,3 +195,49 @@ func must2[T, U any](v T, w U, err error) func(testing.TB) (T, U) {
 		return v, w
 	}
 }
+
+// TestChangePassword: the new hash counts, every session of the user
+// ends, the one returned lives, other users keep theirs, and a hash
+// changed meanwhile is a conflict that changes nothing.
+func TestChangePassword(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		setClock(db)
+		u := must(db.CreateUser(ctx, nps.User{Email: "c@example.com", Name: "C", PasswordHash: "old"}))(t)
+		other := must(db.CreateUser(ctx, nps.User{Email: "o@example.com", Name: "O", PasswordHash: "h"}))(t)
+		here, _ := must2(db.CreateSession(ctx, u.ID))(t)
+		elsewhere, _ := must2(db.CreateSession(ctx, u.ID))(t)
+		theirs, _ := must2(db.CreateSession(ctx, other.ID))(t)
+
+		secret, s, err := db.ChangePassword(ctx, u.ID, "old", "new")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.UserID != u.ID || secret == here || !auth.PlausibleSessionSecret(secret) {
+			t.Errorf("ChangePassword: got %q %+v, want a new session of user %d", secret, s, u.ID)
+		}
+		got := must(db.SessionUser(ctx, secret))(t)
+		if got.ID != u.ID || got.PasswordHash != "new" {
+			t.Errorf("the new session: got user %d with hash %q, want %d with \"new\"", got.ID, got.PasswordHash, u.ID)
+		}
+		for what, old := range map[string]string{"the asking browser's old session": here, "another browser's": elsewhere} {
+			if _, err := db.SessionUser(ctx, old); !errors.Is(err, nps.ErrNotFound) {
+				t.Errorf("%s after the change: got %v, want ErrNotFound", what, err)
+			}
+		}
+		if _, err := db.SessionUser(ctx, theirs); err != nil {
+			t.Errorf("another user's session after the change: %v", err)
+		}
+
+		// The hash is "new" now: a change from "old" is a conflict.
+		if _, _, err := db.ChangePassword(ctx, u.ID, "old", "newer"); !errors.Is(err, nps.ErrConflict) {
+			t.Errorf("ChangePassword from a stale hash: got %v, want ErrConflict", err)
+		}
+		if _, err := db.SessionUser(ctx, secret); err != nil {
+			t.Errorf("the session after a refused change: %v", err)
+		}
+		if got := must(db.UserByEmail(ctx, u.Email))(t); got.PasswordHash != "new" {
+			t.Errorf("after the refused change: hash %q, want \"new\"", got.PasswordHash)
+		}
+	})
+}

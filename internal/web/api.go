@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
@@ -44,16 +45,40 @@ const (
 
 // authenticated adapts an apiHandler: it authenticates the bearer token,
 // runs the handler, and turns its error into a problem.
+//
+// Before the token is looked up, the client address must be within its
+// limit of failed authentications (apiFailedAuthPerIP), which only a
+// missing or invalid token spends; a valid token then spends one request
+// of its own limit (apiPerToken).
 func (s *Server) authenticated(h apiHandler) http.Handler {
 	return s.apiError(func(w http.ResponseWriter, r *http.Request) error {
+		now, ip := s.db.Now(), s.clientKey(r)
+		if wait := s.limits.apiFailedAuth.wait(ip, now); wait > 0 {
+			s.opts.Metrics.RateLimited("api_failed_auth")
+			return tooManyRequests(w, wait, "too many requests without a valid API token from this address")
+		}
 		token, err := s.bearerToken(r)
+		var he *httpError
+		if errors.As(err, &he) && he.status == http.StatusUnauthorized {
+			s.limits.apiFailedAuth.take(ip, now)
+		}
 		if err != nil {
 			return err
 		}
+		if wait := s.limits.apiToken.take(strconv.FormatInt(token.ID, 10), now); wait > 0 {
+			s.opts.Metrics.RateLimited("api_token")
+			return tooManyRequests(w, wait, "too many requests with this API token")
+		}
 		r = r.WithContext(store.WithActor(r.Context(), nps.Actor{Kind: nps.ActorToken, TokenID: token.ID,
-			Name: token.Name, IP: loginClientIP(r)}))
+			Name: token.Name, IP: s.clientIP(r)}))
 		return h(w, r, token)
 	})
+}
+
+// tooManyRequests sets Retry-After and returns the 429 to answer.
+func tooManyRequests(w http.ResponseWriter, wait time.Duration, message string) error {
+	setRetryAfter(w, wait)
+	return &httpError{status: http.StatusTooManyRequests, message: message + "; retry after the seconds in Retry-After"}
 }
 
 // apiError adapts a handler that returns an error: the one place where

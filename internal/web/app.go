@@ -208,7 +208,7 @@ func (s *Server) inWorkspace(min nps.Role, h appHandler) http.Handler {
 			return s.appError(w, r, a.layout(""), appHTTPError(http.StatusForbidden, nil, "app.error.role", "role", a.Role))
 		}
 		// The store writes the user with every change the audit log keeps.
-		r = r.WithContext(store.WithActor(r.Context(), userActor(r, u)))
+		r = r.WithContext(store.WithActor(r.Context(), s.userActor(r, u)))
 		if err := h(w, r, a); err != nil {
 			return s.appError(w, r, a.layout(""), err)
 		}

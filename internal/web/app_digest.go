@@ -117,6 +117,9 @@ func (s *Server) handleDigestUnsubscribeForm(w http.ResponseWriter, r *http.Requ
 func (s *Server) handleDigestUnsubscribe(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUnsubscribeBytes)
 	if err := r.ParseForm(); err != nil {
+		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+			return appHTTPError(http.StatusRequestEntityTooLarge, err, "app.error.form_too_large")
+		}
 		return appHTTPError(http.StatusBadRequest, err, "app.error.form_unreadable")
 	}
 	rcp, err := s.db.UnsubscribeDigest(r.Context(), r.PathValue("token"))

@@ -47,6 +47,7 @@ func (c *appClock) add(d time.Duration) {
 type appFixture struct {
 	db      *store.DB
 	clock   *appClock
+	srv     *Server
 	h       http.Handler
 	acme    nps.Workspace
 	globex  nps.Workspace
@@ -74,7 +75,7 @@ func newAppFixtureWith(t *testing.T, db *store.DB, opts Options) *appFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.h = s.Handler()
+	f.srv, f.h = s, s.Handler()
 	f.acme = appMust(db.CreateWorkspace(ctx, nps.Workspace{Slug: "acme", Name: "Acme"}))(t)
 	f.globex = appMust(db.CreateWorkspace(ctx, nps.Workspace{Slug: "globex", Name: "Globex"}))(t)
 	for _, m := range []struct {
@@ -417,6 +418,9 @@ var wantRoles = map[string]nps.Role{
 	"GET /w/{slug}/contacts/{contact}/export": nps.RoleOwner,
 	"GET /w/{slug}/contacts/{contact}/erase":  nps.RoleOwner,
 	"POST /w/{slug}/contacts/{contact}/erase": nps.RoleOwner,
+	// The user's own account: any signed-in user, of any workspace or none.
+	"GET /account/password":  "",
+	"POST /account/password": "",
 }
 
 // routeTry is one route of a route-matrix test: try returns the path and

@@ -2,10 +2,8 @@ package web
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -73,11 +71,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	now := s.db.Now()
 	// No account has an email over 254 bytes; cutting the key there keeps
 	// made-up long emails from filling the limiter's memory.
-	emailKey, ipKey := "email:"+email[:min(len(email), 254)], "ip:"+loginClientIP(r)
+	emailKey, ipKey := "email:"+email[:min(len(email), 254)], s.clientKey(r)
 	wait := max(s.limiter.retryAfter(emailKey, loginFailuresEmail, now), s.limiter.retryAfter(ipKey, loginFailuresIP, now))
 	if wait > 0 {
 		s.opts.Metrics.RateLimited("login")
-		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+		setRetryAfter(w, wait)
 		page.Error = page.T("app.login.too_many", "wait", loginWaitText(page.M, wait))
 		return s.render(w, http.StatusTooManyRequests, "app/login", page)
 	}
@@ -90,7 +88,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ctx := store.WithActor(r.Context(), userActor(r, u))
+	ctx := store.WithActor(r.Context(), s.userActor(r, u))
 	if !ok {
 		s.limiter.fail(emailKey, now)
 		s.limiter.fail(ipKey, now)
@@ -124,7 +122,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u nps.User
 			return err
 		}
 	}
-	secret, _, err := s.db.CreateSession(store.WithActor(r.Context(), userActor(r, u)), u.ID)
+	secret, _, err := s.db.CreateSession(store.WithActor(r.Context(), s.userActor(r, u)), u.ID)
 	if err != nil {
 		return err
 	}
@@ -174,7 +172,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if err := s.db.DeleteSession(store.WithActor(r.Context(), userActor(r, u)), c.Value); err != nil {
+		if err := s.db.DeleteSession(store.WithActor(r.Context(), s.userActor(r, u)), c.Value); err != nil {
 			return err
 		}
 	}
@@ -226,17 +224,8 @@ func loginNextPath(next string) string {
 }
 
 // userActor is the user doing a request, for the audit log.
-func userActor(r *http.Request, u nps.User) nps.Actor {
-	return nps.Actor{Kind: nps.ActorUser, UserID: u.ID, Name: u.Email, IP: loginClientIP(r)}
-}
-
-// loginClientIP is the address the request came from, without the port.
-func loginClientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+func (s *Server) userActor(r *http.Request, u nps.User) nps.Actor {
+	return nps.Actor{Kind: nps.ActorUser, UserID: u.ID, Name: u.Email, IP: s.clientIP(r)}
 }
 
 // loginWaitText says a wait in whole minutes, rounded up, in the

@@ -9,10 +9,9 @@ import (
 // attempts are refused until the oldest failure leaves the window. An
 // email allows 10, which stops guessing one account's password while a
 // person who mistypes a few times is never stopped. An IP address allows
-// more, because an office behind one NAT, or every user when Promotor runs
-// behind a reverse proxy (which this server cannot see past), shares one
-// address; its limit is there to stop one machine from trying a few
-// passwords on many accounts.
+// more, because an office behind one NAT, or every user behind a reverse
+// proxy that is not in --trusted-proxies, shares one address; its limit is
+// there to stop one machine from trying a few passwords on many accounts.
 const (
 	loginWindow         = 15 * time.Minute
 	loginFailuresEmail  = 10

@@ -67,6 +67,11 @@ func (f *matrixFixture) matrixTries() map[string]matrixTry {
 		"GET /login":   {as: map[string]int{"": ok, "owner": see}},
 		"POST /login":  {form: "email=owner%40example.com&password=not+the+password", as: map[string]int{"": http.StatusUnprocessableEntity}},
 		"POST /logout": {as: map[string]int{"": see, "leaving": see}},
+		// The user's own password: any signed-in user; a wrong current
+		// password changes nothing.
+		"GET /account/password": {as: map[string]int{"": see, "owner": ok, "outsider": ok, "lonely": ok}},
+		"POST /account/password": {form: "current=not+the+password&new=a+new+long+passphrase&confirm=a+new+long+passphrase",
+			as: map[string]int{"": see, "owner": http.StatusUnprocessableEntity}},
 		// Single sign-on: without a provider configured, as here, not
 		// found (TestSignInRoutes tries them with one).
 		"GET /login/oidc":          {as: map[string]int{"": http.StatusNotFound, "owner": http.StatusNotFound}},

@@ -45,6 +45,10 @@ type Options struct {
 	// SSO is the OpenID Connect provider users may sign in with, besides
 	// their password (auth_oidc.go); nil for none.
 	SSO *sso.Provider
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// the server, whose X-Forwarded-For and X-Forwarded-Proto are believed
+	// (clientip.go); none by default, so that no client can forge them.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves Promotor's pages and API from one database.
@@ -60,6 +64,8 @@ type Server struct {
 	// sign-ins of unknown emails are checked against, made once.
 	limiter   *loginLimiter
 	dummyHash func() (string, error)
+	// limits are the rate limits of survey answers and the API (ratelimit.go).
+	limits limits
 	// imports are the files being imported (app_import_job.go).
 	imports importJobs
 	// draining is set when the process begins to stop (health.go).
@@ -72,7 +78,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{db: db, log: slog.New(requestIDHandler{log.Handler()}), opts: opts}
-	s.limiter, s.dummyHash = newLoginLimiter(), sync.OnceValues(newDummyHash)
+	s.limiter, s.dummyHash, s.limits = newLoginLimiter(), sync.OnceValues(newDummyHash), newLimits()
 	// Made now, off the request path, so that the first sign-in of an
 	// unknown email takes no longer than any other.
 	go s.dummyHash()
@@ -406,6 +412,10 @@ func (s *Server) routes() []route {
 		{"POST /logout", routeAuth, "", s.htmlPage(s.handleLogout)},
 	}
 	rs = append(rs, s.signInRoutes()...)
+	// The user's own account, whichever workspaces they are in.
+	for _, rt := range s.accountRoutes() {
+		rs = append(rs, route{rt.pattern, routeAuth, "", s.signedIn(rt.handler)})
+	}
 
 	// Signed-in area. Each page of a workspace (/w/{slug}/…) names the
 	// least role that may use it; app.go has the whole matrix.

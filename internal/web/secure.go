@@ -10,11 +10,16 @@ import (
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// secure sets the security headers on every response and rejects
-// cross-origin state-changing browser requests (CSRF) with a 403 in the
-// form of the route: problem+json under /api/, a page elsewhere. Requests
-// without browser fetch metadata, such as API clients with a bearer token,
-// pass.
+// hstsHeader asks browsers to use only https for a year. It leaves out
+// includeSubDomains and preload: other hosts of the operator's domain may
+// not serve https, and that is not Promotor's to decide.
+const hstsHeader = "max-age=31536000"
+
+// secure sets the security headers on every response, holds every body
+// to its ceiling (limitBody) and rejects cross-origin state-changing
+// browser requests (CSRF) with a 403 in the form of the route:
+// problem+json under /api/, a page elsewhere. Requests without browser
+// fetch metadata, such as API clients with a bearer token, pass.
 func (s *Server) secure(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -27,6 +32,7 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		http.Error(w, err.message, err.status)
 	}))
 	protected := cop.Handler(next)
+	hsts := strings.HasPrefix(strings.ToLower(s.opts.BaseURL), "https://")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
@@ -34,6 +40,18 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		// Survey links carry their token in the path: never send it on.
 		h.Set("Referrer-Policy", "no-referrer")
+		if hsts {
+			h.Set("Strict-Transport-Security", hstsHeader)
+		}
+		// Nearly every answer shows someone's data (a signed-in page, a
+		// respondent's answer, an API document, an error naming a
+		// workspace), so none is stored by a browser or a proxy unless
+		// its route says otherwise: the assets, the QR codes and the
+		// OpenAPI document, which are the same for everyone.
+		h.Set("Cache-Control", "no-store")
+		if !s.limitBody(w, r) {
+			return
+		}
 		protected.ServeHTTP(w, r)
 	})
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/promotor/promotor/internal/auth"
@@ -13,12 +12,10 @@ import (
 // sessionCookie names the cookie that carries a session's secret.
 const sessionCookie = "promotor_session"
 
-// secureCookies reports whether cookies must be Secure: when the request
-// came over TLS, or when the public address is https (TLS ends at a proxy
-// in front of the server and the request arrives as plain HTTP).
-func (s *Server) secureCookies(r *http.Request) bool {
-	return r.TLS != nil || strings.HasPrefix(strings.ToLower(s.opts.BaseURL), "https://")
-}
+// secureCookies reports whether cookies must be Secure: whenever the
+// browser reached the server over https (requestHTTPS), also when TLS ends
+// at a proxy in front and the request arrives as plain HTTP.
+func (s *Server) secureCookies(r *http.Request) bool { return s.requestHTTPS(r) }
 
 // setSessionCookie hands the browser the session's secret. HttpOnly keeps
 // it from scripts; SameSite=Lax keeps browsers from sending it with

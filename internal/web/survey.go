@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/promotor/promotor/internal/metrics"
 	"github.com/promotor/promotor/internal/nps"
@@ -128,6 +129,13 @@ func (s *Server) handleSurveyOneClickSave(w http.ResponseWriter, r *http.Request
 	if err := parseBody(w, r, maxOneClickBytes); err != nil {
 		return err
 	}
+	if wait := s.answerWait(r, s.limits.surveyInvitation); wait > 0 {
+		// The script that sends this shows nothing on a refusal: the
+		// person still sees the form and its Save button.
+		setRetryAfter(w, wait)
+		http.Error(w, "too many answers from this address; try again later", http.StatusTooManyRequests)
+		return nil
+	}
 	resp, lang, err := s.openInvitation(r)
 	if err != nil {
 		return err
@@ -158,6 +166,9 @@ func (s *Server) handleSurveyOneClickSave(w http.ResponseWriter, r *http.Request
 func (s *Server) handleSurveySubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := parseBody(w, r, maxFormBytes); err != nil {
 		return err
+	}
+	if wait := s.answerWait(r, s.limits.surveyInvitation); wait > 0 {
+		return s.tooManyAnswers(w, r, wait, s.openInvitation)
 	}
 	resp, lang, err := s.openInvitation(r)
 	if err != nil {
@@ -239,6 +250,9 @@ func (s *Server) handlePublicSubmit(w http.ResponseWriter, r *http.Request) erro
 	if err := parseBody(w, r, maxFormBytes); err != nil {
 		return err
 	}
+	if wait := s.answerWait(r, s.limits.surveyPublic); wait > 0 {
+		return s.tooManyAnswers(w, r, wait, s.openPublic)
+	}
 	resp, lang, err := s.openPublic(r)
 	if err != nil {
 		return err
@@ -272,6 +286,37 @@ func (s *Server) handlePublicThanks(w http.ResponseWriter, r *http.Request) erro
 	lang := respondentLanguage(r, sv, "")
 	p := thanksPage{surveyChrome: s.chrome(lang, lang.M.T("thanks.title"), nil), Anonymous: sv.Anonymous}
 	return s.render(w, http.StatusOK, "survey/thanks", p)
+}
+
+// answerWait spends one answer of the request's client address and, when
+// that is allowed, one of its link's token in byToken. It returns how long
+// to wait when either limit refuses, and 0 when the answer may go on.
+func (s *Server) answerWait(r *http.Request, byToken *limiter) time.Duration {
+	now := s.db.Now()
+	if wait := s.limits.surveyIP.take(s.clientKey(r), now); wait > 0 {
+		s.opts.Metrics.RateLimited("survey_address")
+		return wait
+	}
+	wait := byToken.take(tokenKey(r.PathValue("token")), now)
+	if wait > 0 {
+		s.opts.Metrics.RateLimited("survey_link")
+	}
+	return wait
+}
+
+// tooManyAnswers refuses an answer over a limit with 429: the form again
+// with what the respondent typed and a request to wait, or, when the link
+// does not lead to an open form (open fails), the friendly page alone.
+// Nothing is stored.
+func (s *Server) tooManyAnswers(w http.ResponseWriter, r *http.Request, wait time.Duration,
+	open func(*http.Request) (respondent, pageLang, error)) error {
+	setRetryAfter(w, wait)
+	resp, lang, err := open(r)
+	if err != nil {
+		return &pageError{status: http.StatusTooManyRequests, kind: "too_many", lang: lang.Text, cause: err}
+	}
+	f, _ := parseAnswerForm(r.PostForm, resp.survey, lang.M)
+	return s.renderForm(w, http.StatusTooManyRequests, resp, lang, f, "", []string{lang.M.T("error.too_many")})
 }
 
 // submitError turns the refusal of a recorded answer into its page: the

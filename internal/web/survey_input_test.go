@@ -18,6 +18,9 @@ func TestSurveyBadInput(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newSurveyFixture(t, db)
+		// Many refusals of one link from one address: more than the
+		// limits let through (TestSurveyLimits tries those).
+		f.srv.limits = noLimits()
 		token := check(db.SurveyLink(ctx, f.ws.ID, f.survey.ID))(t)
 		form := func(kv ...string) url.Values {
 			v := url.Values{"lang": {"en"}}

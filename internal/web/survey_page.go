@@ -243,35 +243,38 @@ func (s *Server) surveyHandler(h func(http.ResponseWriter, *http.Request) error)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Pages may show a respondent's answer: no cache keeps them.
 		w.Header().Set("Cache-Control", "no-store")
-		err := h(w, r)
-		if err == nil {
-			return
-		}
-		pe := asPageError(err)
-		level := slog.LevelDebug
-		if pe.status >= 500 {
-			level = slog.LevelError
-		}
-		route, method := routeOf(r)
-		s.log.Log(r.Context(), level, "request failed", "method", method, "route", route, "status", pe.status, "err", err)
-		lang := pe.lang
-		if lang == "" {
-			lang, _ = i18n.Choose(catalog.Languages(), []string{requestedLang(r)}, i18n.AcceptLanguage(r.Header.Get("Accept-Language")))
-		}
-		m := catalog.Messages(lang)
-		if lang == "" {
-			lang = m.Lang
-		}
-		p := errorPage{
-			surveyChrome: surveyChrome{Lang: lang, M: m, Title: m.T(pe.kind + ".title")},
-			Heading:      m.T(pe.kind + ".title"),
-			Body:         m.T(pe.kind + ".body"),
-		}
-		if err := s.render(w, pe.status, "survey/error", p); err != nil {
-			s.log.ErrorContext(r.Context(), "survey error page failed", "route", route, "err", err)
-			http.Error(w, http.StatusText(pe.status), pe.status)
+		if err := h(w, r); err != nil {
+			s.surveyError(w, r, err)
 		}
 	})
+}
+
+// surveyError answers err with its friendly page and logs it.
+func (s *Server) surveyError(w http.ResponseWriter, r *http.Request, err error) {
+	pe := asPageError(err)
+	level := slog.LevelDebug
+	if pe.status >= 500 {
+		level = slog.LevelError
+	}
+	route, method := routeOf(r)
+	s.log.Log(r.Context(), level, "request failed", "method", method, "route", route, "status", pe.status, "err", err)
+	lang := pe.lang
+	if lang == "" {
+		lang, _ = i18n.Choose(catalog.Languages(), []string{requestedLang(r)}, i18n.AcceptLanguage(r.Header.Get("Accept-Language")))
+	}
+	m := catalog.Messages(lang)
+	if lang == "" {
+		lang = m.Lang
+	}
+	p := errorPage{
+		surveyChrome: surveyChrome{Lang: lang, M: m, Title: m.T(pe.kind + ".title")},
+		Heading:      m.T(pe.kind + ".title"),
+		Body:         m.T(pe.kind + ".body"),
+	}
+	if err := s.render(w, pe.status, "survey/error", p); err != nil {
+		s.log.ErrorContext(r.Context(), "survey error page failed", "route", route, "err", err)
+		http.Error(w, http.StatusText(pe.status), pe.status)
+	}
 }
 
 // renderForm shows the survey form with f filled in.

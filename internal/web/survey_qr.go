@@ -58,15 +58,16 @@ func (s *Server) publicQR(r *http.Request) (*qr.QrCode, error) {
 }
 
 // absoluteURL makes path absolute with Options.BaseURL, else with the
-// address the request came to. Behind a reverse proxy the request's
-// address is the proxy's view (http, an internal host): operators there
-// set --base-url, so that printed codes lead to the public address.
+// address the request came to (https when requestHTTPS says so). Behind a
+// reverse proxy the request's host may be the proxy's view (an internal
+// host): operators there set --base-url, so that printed codes lead to the
+// public address.
 func (s *Server) absoluteURL(r *http.Request, path string) string {
 	if base := strings.TrimRight(s.opts.BaseURL, "/"); base != "" {
 		return base + path
 	}
 	scheme := "http"
-	if r.TLS != nil {
+	if s.requestHTTPS(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + path

@@ -23,6 +23,7 @@ import (
 // an invitation of a Dutch-speaking contact.
 type surveyFixture struct {
 	db      *store.DB
+	srv     *Server
 	h       http.Handler
 	ws      nps.Workspace
 	survey  nps.Survey
@@ -76,7 +77,7 @@ func newSurveyFixtureWith(t *testing.T, db *store.DB, opts Options) *surveyFixtu
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &surveyFixture{db: db, h: s.Handler()}
+	f := &surveyFixture{db: db, srv: s, h: s.Handler()}
 	f.ws = check(db.CreateWorkspace(ctx, nps.Workspace{Slug: "acme", Name: "Secret Workspace Name"}))(t)
 	f.survey = check(db.CreateSurvey(ctx, f.ws.ID, testSurvey("Secret Survey Name", false)))(t)
 	f.wave = f.openWave(t, f.survey)

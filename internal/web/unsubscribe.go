@@ -33,9 +33,8 @@ func (s *Server) handleUnsubscribeForm(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUnsubscribeBytes)
-	if err := r.ParseForm(); err != nil {
-		return &pageError{status: http.StatusBadRequest, kind: "bad_request", cause: err}
+	if err := parseBody(w, r, maxUnsubscribeBytes); err != nil {
+		return err
 	}
 	resp, lang, err := s.invitationTarget(r)
 	if err != nil {

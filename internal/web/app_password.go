@@ -1,0 +1,121 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/promotor/promotor/internal/auth"
+	"github.com/promotor/promotor/internal/nps"
+)
+
+// accountRoutes are the pages of the signed-in user's own account, outside
+// any workspace: every signed-in user may use them, also one without a
+// workspace. TestAccountRoutes tries each as every kind of visitor.
+func (s *Server) accountRoutes() []appRoute {
+	return []appRoute{
+		{"GET /account/password", "", s.handlePasswordForm},
+		{"POST /account/password", "", s.handlePasswordChange},
+	}
+}
+
+// signedIn guards a page of the user's own account: a visitor who is not
+// signed in is sent to sign in and back; errors are pages in the area's
+// layout, with the user's workspaces in the header.
+func (s *Server) signedIn(h appHandler) http.Handler {
+	return s.htmlPage(func(w http.ResponseWriter, r *http.Request) error {
+		u, ok, err := s.sessionUser(r)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			target := "/login"
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+			}
+			http.Redirect(w, r, target, http.StatusSeeOther)
+			return nil
+		}
+		a := &appRequest{User: u, M: appMessages(r, u), Here: r.URL.RequestURI()}
+		if a.Workspaces, err = s.db.Memberships(r.Context(), u.ID); err != nil {
+			return err
+		}
+		if err := h(w, r, a); err != nil {
+			return s.appError(w, r, a.layout(""), err)
+		}
+		return nil
+	})
+}
+
+// passwordPage is the data of the password change page. The passwords
+// typed are never sent back.
+type passwordPage struct {
+	appLayout
+	MinChars int
+	Error    string
+	Done     bool
+}
+
+func (s *Server) passwordPage(a *appRequest) passwordPage {
+	return passwordPage{appLayout: a.layout(a.M.T("app.password.title")), MinChars: auth.MinPasswordChars}
+}
+
+// handlePasswordForm asks for the current password and the new one twice.
+func (s *Server) handlePasswordForm(w http.ResponseWriter, r *http.Request, a *appRequest) error {
+	p := s.passwordPage(a)
+	p.Done = r.URL.Query().Get("done") == "1"
+	return s.render(w, http.StatusOK, "app/password", p)
+}
+
+// handlePasswordChange sets the user's new password once the current one
+// is proven. Wrong current passwords count against the sign-in limits of
+// the user and of the client address (loginLimiter), so that a browser
+// left signed in cannot be used to guess the password. A change ends
+// every session of the user and signs this browser in anew (store.ChangePassword).
+func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request, a *appRequest) error {
+	if err := parseAppForm(w, r); err != nil {
+		return err
+	}
+	p := s.passwordPage(a)
+	now := s.db.Now()
+	userKey, ipKey := "password:"+strconv.FormatInt(a.User.ID, 10), s.clientKey(r)
+	if wait := max(s.limiter.retryAfter(userKey, loginFailuresEmail, now), s.limiter.retryAfter(ipKey, loginFailuresIP, now)); wait > 0 {
+		setRetryAfter(w, wait)
+		p.Error = a.M.T("app.password.too_many", "wait", loginWaitText(a.M, wait))
+		return s.render(w, http.StatusTooManyRequests, "app/password", p)
+	}
+	current, next := r.PostFormValue("current"), r.PostFormValue("new")
+	ok, err := s.checkLogin(a.User, current)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !ok:
+		s.limiter.fail(userKey, now)
+		s.limiter.fail(ipKey, now)
+		p.Error = a.M.T("app.password.wrong")
+	case next != r.PostFormValue("confirm"):
+		p.Error = a.M.T("app.password.mismatch")
+	case auth.ValidatePassword(next) != nil:
+		p.Error = a.M.T("app.password.rules", "min", auth.MinPasswordChars, "max", auth.MaxPasswordBytes)
+	}
+	if p.Error != "" {
+		return s.render(w, http.StatusUnprocessableEntity, "app/password", p)
+	}
+	s.limiter.reset(userKey)
+	hash, err := auth.HashPassword(next)
+	if err != nil {
+		return err
+	}
+	secret, _, err := s.db.ChangePassword(r.Context(), a.User.ID, a.User.PasswordHash, hash)
+	if errors.Is(err, nps.ErrConflict) {
+		return appHTTPError(http.StatusConflict, err, "app.password.conflict")
+	}
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(w, r, secret)
+	http.Redirect(w, r, "/account/password?done=1", http.StatusSeeOther)
+	return nil
+}
