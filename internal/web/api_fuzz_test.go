@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,7 +13,7 @@ import (
 )
 
 // checkInvalidInput fails unless err is the API's *invalidInput with at
-// least one problem, each saying what is wrong, indexed (when at all)
+// least one problem, each saying on one line what is wrong, indexed (when at all)
 // within n items.
 func checkInvalidInput(t *testing.T, what string, err error, n int) *invalidInput {
 	t.Helper()
@@ -24,7 +25,7 @@ func checkInvalidInput(t *testing.T, what string, err error, n int) *invalidInpu
 		t.Fatalf("%s: error %q names no problem", what, in.Error())
 	}
 	for _, p := range in.problems {
-		if p.Detail == "" || (p.Index != nil && (*p.Index < 0 || *p.Index >= n)) {
+		if p.Detail == "" || strings.ContainsAny(p.Detail, "\r\n") || (p.Index != nil && (*p.Index < 0 || *p.Index >= n)) {
 			t.Fatalf("%s: problem %+v has no detail or an index outside %d items", what, p, n)
 		}
 	}
@@ -52,7 +53,7 @@ func FuzzParseResponses(f *testing.F) {
 		`{"wave_id": 1, "score": 9, "answers": {"drivers": {"support": 6}, "mood": 1}}`,
 		`{"wave_id": 1, "score": 9, "answers": null, "comment": null}`,
 		`{"wave_id": 1, "score": 9, "unknown": true}`, `{"wave_id": 1, "score": 9} {}`, `[{"wave_id": 1}]`,
-		`"x"`, `7`, `null`, ``, `{`, "{\"comment\": \"\xff\"}", `{"comment": "\ud800"}`,
+		`"x"`, `7`, `null`, ``, `{`, "{\"wave_id\": {\n}, \"score\": [\r\n1]}", "{\"comment\": \"\xff\"}", `{"comment": "\ud800"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -256,8 +257,8 @@ func FuzzParseAPIAmount(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		cents, err := parseAPIAmount(raw)
 		if err != nil {
-			if err.Error() == "" {
-				t.Fatalf("parseAPIAmount(%q): an error without a message", raw)
+			if msg := err.Error(); msg == "" || strings.ContainsAny(msg, "\r\n") {
+				t.Fatalf("parseAPIAmount(%q): error %q is not one line", raw, msg)
 			}
 			return
 		}
