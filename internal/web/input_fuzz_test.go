@@ -96,9 +96,9 @@ func FuzzValueCalculator(f *testing.F) {
 // without a change keeps it.
 func FuzzAlertRuleForm(f *testing.F) {
 	for _, kind := range []string{"score", "drop", "keyword", "silent", "", "SCORE", "other"} {
-		f.Add("Detractors", kind, "6", "3", "te duur\nopzeggen, concurrent*", "6", "1.234", "2", true)
+		f.Add("Detractors", kind, "6", "3", "te duur\nopzeggen, concurrent*", "6", "1.234,56", "2", true)
 	}
-	f.Add("x", "silent", "", "", "", " 12 ", "12", "", false)
+	f.Add("x", "silent", "", "", "", " 12 ", "12,5", "", false)
 	f.Add("x", "silent", "", "", "", "6", "€ 1.500", "0", true)
 	f.Add("x", "keyword", "", "", ",,\n\n", "", "", "-1", true)
 	f.Add("\a", "score", "99999999999999999999", "", "", "", "", "+2", true)
