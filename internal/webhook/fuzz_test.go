@@ -46,7 +46,7 @@ func FuzzPayload(f *testing.F) {
 			}
 			return
 		}
-		if !json.Valid(body) {
+		if !json.Valid(body) || !utf8.Valid(body) {
 			t.Fatalf("Payload(%s, %+v) is not valid JSON: %s", fm, ev, body)
 		}
 		if ev.ID == "" || ev.Kind == "" || ev.At.IsZero() || strings.ContainsAny(ev.ID+ev.Kind, " \r\n") {
