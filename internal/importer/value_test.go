@@ -1,8 +1,6 @@
 package importer
 
 import (
-	"errors"
-	"strings"
 	"testing"
 	"time"
 )
@@ -81,41 +79,4 @@ func TestIsFormula(t *testing.T) {
 			t.Errorf("isFormula(%q) = true, want false", s)
 		}
 	}
-}
-
-func FuzzRead(f *testing.F) {
-	for _, s := range []string{
-		"email;naam\nanna@acme.nl;José\n", "\xef\xbb\xbfid,name,omzet\n1,Acme,\"1.234,56\"\n", "score\tdate\n9\t1-3-2025\n",
-		"email\n\"a@b.nl\n", "x\x00y", "naam;taal\r\nJos\xe9;nl\r\n", "PK\x03\x04garbage", "\"a\"\"b\",c\n1,2,3\n",
-		"klantnummer;jaar;omzet;omzetjaar\nK1;2024;\"1.234,56\";2023\nK1;2024;5;\n",
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, in []byte) {
-		tab, err := Read(strings.NewReader(string(in)), Limits{MaxBytes: 1 << 20, MaxLine: 4 << 10})
-		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("Read(%q): error %v is not an *Error", in, err)
-			}
-			return
-		}
-		for _, k := range Kinds {
-			rs, errs := Parse(k, tab, Suggest(k, tab.Header))
-			if rs == nil && errs == nil {
-				t.Fatalf("Parse(%s, %q): neither records nor errors", k, in)
-			}
-			if rs == nil {
-				continue
-			}
-			if rs.Len()+len(errs) > len(tab.Rows) {
-				t.Fatalf("Parse(%s, %q): %d records and %d errors from %d rows", k, in, rs.Len(), len(errs), len(tab.Rows))
-			}
-			for _, e := range errs {
-				if e.Line <= tab.HeaderLine {
-					t.Fatalf("Parse(%s, %q): error %v is not at a data line", k, in, e)
-				}
-			}
-		}
-	})
 }

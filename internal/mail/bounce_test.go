@@ -2,9 +2,11 @@ package mail_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -111,6 +113,12 @@ func TestParseBounceRejects(t *testing.T) {
 	}
 }
 
+// statusCode is an RFC 3463 status code.
+var statusCode = regexp.MustCompile(`^[245]\.[0-9]{1,3}\.[0-9]{1,3}$`)
+
+// FuzzParseBounce checks that a bounce is read only from a delivery status
+// report, with its action and status code normalised and its fields on one
+// line, and that anything else is ErrNotDSN.
 func FuzzParseBounce(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("testdata", "bounce", "*.eml"))
 	if err != nil {
@@ -123,6 +131,20 @@ func FuzzParseBounce(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	// Shapes the files have not: base64, the internationalised report,
+	// nesting, several recipients, a status without its code.
+	report := func(ct, cte, status string) string {
+		return "Content-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n" +
+			"--b\r\nContent-Type: text/plain\r\n\r\nsorry\r\n--b\r\nContent-Type: " + ct + "\r\n" + cte + "\r\n" + status +
+			"\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nX-Promotor-Invitation: inv_1\r\nMessage-ID: <m@x>\r\n--b--\r\n--o--\r\n"
+	}
+	groups := "Reporting-MTA: dns; mx.example.net\r\n\r\nFinal-Recipient: rfc822; a@x.nl\r\nAction: delayed\r\nStatus: 4.4.7\r\n \r\n" +
+		"Final-Recipient: utf-8; <b@x.nl>\r\nAction: FAILED \r\nStatus: 5.1.1 (unknown)\r\nDiagnostic-Code: smtp; 550\r\n  5.1.1 no\r\n"
+	f.Add([]byte(report("message/delivery-status", "", groups)))
+	f.Add([]byte(report("message/global-delivery-status", "Content-Transfer-Encoding: base64\r\n",
+		base64.StdEncoding.EncodeToString([]byte(groups)))))
+	f.Add([]byte(report("message/delivery-status", "", "Reporting-MTA: x\r\n\r\nFinal-Recipient: a\r\nAction: failed\r\nStatus: 5.1\r\n")))
+	f.Add([]byte(report("message/delivery-status", "Content-Transfer-Encoding: base64\r\n", "!!!")))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		b, err := mail.ParseBounce(bytes.NewReader(in))
 		if err != nil {
@@ -136,6 +158,14 @@ func FuzzParseBounce(f *testing.F) {
 		}
 		if b.Permanent() && !strings.HasPrefix(b.Status, "5.") {
 			t.Fatalf("permanent with status %q", b.Status)
+		}
+		if !statusCode.MatchString(b.Status) || b.Action != strings.ToLower(strings.TrimSpace(b.Action)) {
+			t.Fatalf("status %q is not an RFC 3463 code, or action %q is not normalised", b.Status, b.Action)
+		}
+		for _, v := range []string{b.Recipient, b.Invitation, b.MessageID, b.ReportingMTA} {
+			if strings.ContainsAny(v, "\r\n") {
+				t.Fatalf("a field of %+v spans lines", b)
+			}
 		}
 	})
 }

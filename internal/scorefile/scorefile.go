@@ -190,6 +190,20 @@ func notAScore(field []byte) string {
 	return fmt.Sprintf("%q is not a score: want a whole number from 0 to 10", s)
 }
 
+// columnList names a header's columns for a message on one line: plainly,
+// or quoted where a name is empty or holds a comma or a character that
+// does not print (a stray carriage return would garble the terminal).
+func columnList(header []string) string {
+	names := make([]string, len(header))
+	for i, h := range header {
+		names[i] = h
+		if h == "" || strings.ContainsFunc(h, func(r rune) bool { return r == ',' || !unicode.IsPrint(r) }) {
+			names[i] = strconv.Quote(h)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
 // sniffDelimiter picks the delimiter the header line uses most: Dutch
 // Excel writes ';', other tools write tabs; a tie means ','.
 func sniffDelimiter(header []byte) rune {
@@ -220,12 +234,12 @@ func readCSV(r io.Reader, name string, offset int, delim rune, o Options) (Score
 	}
 	si := columnIndex(header, column)
 	if si < 0 {
-		return Scores{}, &Error{name, offset, fmt.Sprintf("no %q column in the header (columns: %s; --column chooses one)", column, strings.Join(header, ", "))}
+		return Scores{}, &Error{name, offset, fmt.Sprintf("no %q column in the header (columns: %s; --column chooses one)", column, columnList(header))}
 	}
 	wi := -1
 	if o.Weight != "" {
 		if wi = columnIndex(header, o.Weight); wi < 0 {
-			return Scores{}, &Error{name, offset, fmt.Sprintf("no %q weight column in the header (columns: %s)", o.Weight, strings.Join(header, ", "))}
+			return Scores{}, &Error{name, offset, fmt.Sprintf("no %q weight column in the header (columns: %s)", o.Weight, columnList(header))}
 		}
 	}
 	s := Scores{Weighted: wi >= 0}

@@ -81,6 +81,7 @@ func TestReadErrors(t *testing.T) {
 		{"utf16", "\xff\xfe9\x00", Options{}, "in: the file is UTF-16 encoded"},
 		{"column on plain", "9\n", Options{Column: "nps"}, "in:1: no header line"},
 		{"missing column", "id,nps\n1,9\n", Options{}, `in:1: no "score" column in the header (columns: id, nps; --column chooses one)`},
+		{"column with a carriage return", "\rA;x y;\n", Options{}, `in:1: no "score" column in the header (columns: "\rA", x y, ""; --column chooses one)`},
 		{"missing weight", "score\n9\n", Options{Weight: "w"}, `in:1: no "w" weight column`},
 		{"empty score", "id,score\n1,\n", Options{}, "in:2: the score is empty"},
 		{"bad score in csv", "comment,score\n\"two\nlines\",12\n", Options{}, `in:3: "12" is not a score`},
@@ -126,8 +127,8 @@ func FuzzRead(f *testing.F) {
 		s, err := Read(strings.NewReader(string(in)), "in", o)
 		if err != nil {
 			var fe *Error
-			if !errors.As(err, &fe) {
-				t.Fatalf("Read(%q): error %v is not a *Error", in, err)
+			if !errors.As(err, &fe) || strings.ContainsAny(err.Error(), "\r\n") {
+				t.Fatalf("Read(%q): error %q is not a *Error on one line", in, err)
 			}
 			return
 		}

@@ -225,8 +225,10 @@ func (p itemParser) answers(raw json.RawMessage) nps.Answers {
 	return a
 }
 
-// truncate shortens what a client sent for an error message.
+// truncate shortens what a client sent for an error message, on one
+// line: JSON may break lines between its tokens.
 func truncate(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
 	if len(s) <= n {
 		return s
 	}

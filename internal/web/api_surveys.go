@@ -166,6 +166,15 @@ func (s *Server) handleAPIWaveList(w http.ResponseWriter, r *http.Request, token
 	return writeJSON(w, "application/json", http.StatusOK, out)
 }
 
+// waveInput is the body that creates a wave; a time left out is now (the
+// opening) or never (the closing).
+type waveInput struct {
+	Name       string   `json:"name"`
+	OpensAt    *apiTime `json:"opens_at"`
+	ClosesAt   *apiTime `json:"closes_at"`
+	Population int64    `json:"population"`
+}
+
 func (s *Server) handleAPIWaveCreate(w http.ResponseWriter, r *http.Request, token nps.APIToken) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -174,12 +183,7 @@ func (s *Server) handleAPIWaveCreate(w http.ResponseWriter, r *http.Request, tok
 	if _, err := s.db.Survey(r.Context(), token.WorkspaceID, id); err != nil {
 		return notFoundAs(err, "survey", id)
 	}
-	var in struct {
-		Name       string   `json:"name"`
-		OpensAt    *apiTime `json:"opens_at"`
-		ClosesAt   *apiTime `json:"closes_at"`
-		Population int64    `json:"population"`
-	}
+	var in waveInput
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}

@@ -39,6 +39,10 @@ func alertRuleFormOf(r nps.AlertRule) alertRuleForm {
 	case nps.RuleSilent:
 		f.SilentMonths = strconv.Itoa(r.SilentMonths)
 		f.MinRevenue = strconv.FormatInt(r.MinRevenueCents/100, 10)
+		if r.MinRevenueCents%100 != 0 {
+			// Cents shown, or saving the form unchanged would drop them.
+			f.MinRevenue = formatCents(r.MinRevenueCents)
+		}
 	}
 	return f
 }

@@ -183,3 +183,20 @@ func TestAlertRoutes(t *testing.T) {
 		f.checkRouteMatrix(t, mine, tries)
 	})
 }
+
+// TestAlertRuleFormKeepsCents is the regression test of a silent rule's
+// minimum revenue with cents, which its edit form showed in whole euros.
+func TestAlertRuleFormKeepsCents(t *testing.T) {
+	m := catalog.Messages("nl")
+	for _, typed := range []string{"1.234,56", "12,5", "0,01", "1500"} {
+		r, err := alertRuleForm{Name: "Stil", Kind: "silent", SilentMonths: "6", MinRevenue: typed}.rule(m)
+		if err != nil {
+			t.Fatalf("rule with min_revenue %q: %v", typed, err)
+		}
+		again, err := alertRuleFormOf(r).rule(m)
+		if err != nil || again.MinRevenueCents != r.MinRevenueCents {
+			t.Errorf("min_revenue %q: %d cents, shown as %q and read back as %d (%v)", typed, r.MinRevenueCents,
+				alertRuleFormOf(r).MinRevenue, again.MinRevenueCents, err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -159,15 +160,7 @@ func (s *Server) handleValueCalculator(w http.ResponseWriter, r *http.Request, a
 		}
 		return s.render(w, http.StatusOK, "app/value_calculator", p)
 	}
-	// A shared link may leave out the assumptions: they are the rules of
-	// thumb then. A field sent empty is an error like any other.
-	p.setAssumptions(nps.RulesOfThumb(), true)
-	for _, f := range calcFields {
-		if q.Has(f) {
-			p.Form[f] = strings.TrimSpace(q.Get(f))
-		}
-	}
-	in := p.readCalc()
+	in := p.readQuery(q)
 	if len(p.Errors) > 0 {
 		return s.render(w, http.StatusBadRequest, "app/value_calculator", p)
 	}
@@ -213,6 +206,19 @@ func (p *valueCalcPage) setAssumptions(as nps.Assumptions, marketing bool) {
 		set("marketing_low", as.MarketingLow)
 		set("marketing_high", as.MarketingHigh)
 	}
+}
+
+// readQuery fills the form from the query of a submitted calculator and
+// parses it. A shared link may leave out the assumptions: they are the
+// rules of thumb then. A field sent empty is an error like any other.
+func (p *valueCalcPage) readQuery(q url.Values) nps.CalculatorInput {
+	p.setAssumptions(nps.RulesOfThumb(), true)
+	for _, f := range calcFields {
+		if q.Has(f) {
+			p.Form[f] = strings.TrimSpace(q.Get(f))
+		}
+	}
+	return p.readCalc()
 }
 
 // readCalc parses the form into the calculator's input, noting in Errors

@@ -64,12 +64,12 @@ func testSurvey(name string, anonymous bool, langs ...string) nps.Survey {
 	return s
 }
 
-func newSurveyFixture(t *testing.T, db *store.DB) *surveyFixture {
+func newSurveyFixture(t testing.TB, db *store.DB) *surveyFixture {
 	t.Helper()
 	return newSurveyFixtureWith(t, db, Options{})
 }
 
-func newSurveyFixtureWith(t *testing.T, db *store.DB, opts Options) *surveyFixture {
+func newSurveyFixtureWith(t testing.TB, db *store.DB, opts Options) *surveyFixture {
 	t.Helper()
 	ctx := context.Background()
 	// Server errors show in the test's log; the expected 4xx do not.
@@ -86,7 +86,7 @@ func newSurveyFixtureWith(t *testing.T, db *store.DB, opts Options) *surveyFixtu
 }
 
 // openWave adds a wave of sv that opened an hour ago and stays open.
-func (f *surveyFixture) openWave(t *testing.T, sv nps.Survey) nps.Wave {
+func (f *surveyFixture) openWave(t testing.TB, sv nps.Survey) nps.Wave {
 	t.Helper()
 	return check(f.db.CreateWave(context.Background(), f.ws.ID, nps.Wave{SurveyID: sv.ID, Name: "2026", OpensAt: time.Now().Add(-time.Hour)}))(t)
 }
@@ -101,7 +101,7 @@ func (f *surveyFixture) closedWave(t *testing.T, sv nps.Survey) nps.Wave {
 }
 
 // invite adds a contact with language lang and invites them to w.
-func (f *surveyFixture) invite(t *testing.T, lang string, w nps.Wave) (nps.Contact, nps.Invitation) {
+func (f *surveyFixture) invite(t testing.TB, lang string, w nps.Wave) (nps.Contact, nps.Invitation) {
 	t.Helper()
 	ctx := context.Background()
 	f.n++
@@ -128,7 +128,7 @@ func (f *surveyFixture) do(method, target string, form url.Values, headers ...st
 }
 
 // answer returns the stored answer of inv, or ok false when it has none.
-func (f *surveyFixture) answer(t *testing.T, inv nps.Invitation) (nps.Response, bool) {
+func (f *surveyFixture) answer(t testing.TB, inv nps.Invitation) (nps.Response, bool) {
 	t.Helper()
 	r, err := f.db.ResponseOfInvitation(context.Background(), f.ws.ID, inv.ID)
 	if errors.Is(err, nps.ErrNotFound) {
@@ -140,7 +140,7 @@ func (f *surveyFixture) answer(t *testing.T, inv nps.Invitation) (nps.Response, 
 	return r, true
 }
 
-func (f *surveyFixture) histogram(t *testing.T, w nps.Wave) nps.Histogram {
+func (f *surveyFixture) histogram(t testing.TB, w nps.Wave) nps.Histogram {
 	t.Helper()
 	return check(f.db.Histogram(context.Background(), f.ws.ID, store.HistogramFilter{WaveID: w.ID}))(t)
 }

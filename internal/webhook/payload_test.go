@@ -238,6 +238,7 @@ func TestPayloadErrors(t *testing.T) {
 		{"no kind", webhook.FormatPromotor, func(e *webhook.Event) { e.Kind = "" }},
 		{"no time", webhook.FormatTeams, func(e *webhook.Event) { e.At = time.Time{} }},
 		{"data not JSON", webhook.FormatPromotor, func(e *webhook.Event) { e.Data = json.RawMessage("{") }},
+		{"data not UTF-8", webhook.FormatPromotor, func(e *webhook.Event) { e.Data = json.RawMessage("{\"a\": \"\x8b\"}") }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Format of a payload: what the receiving end understands.
@@ -101,7 +102,7 @@ type promotorPayload struct {
 // "data", text unescaped as given; the chat formats carry what their
 // receiver shows. An unknown format, an event without ID, kind or time, an
 // ID or kind that cannot go into an HTTP header, or Data that is not JSON
-// is an error.
+// (or not UTF-8) is an error.
 func Payload(f Format, e Event) ([]byte, error) {
 	if err := checkEvent(e); err != nil {
 		return nil, err
@@ -148,6 +149,10 @@ func checkEvent(e Event) error {
 		return fmt.Errorf("webhook: event %s: kind %q: only visible ASCII without spaces is allowed", e.ID, e.Kind)
 	case e.At.IsZero():
 		return fmt.Errorf("webhook: event %s without time", e.ID)
+	case !utf8.Valid(e.Data):
+		// JSON is UTF-8 (RFC 8259), and encoding/json passes raw data on
+		// as it is: strict receivers would refuse the whole payload.
+		return fmt.Errorf("webhook: event %s: data is not valid UTF-8", e.ID)
 	}
 	return nil
 }
