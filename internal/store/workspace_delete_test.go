@@ -18,27 +18,11 @@ import (
 // workspace_id column, read from the database's own catalogue.
 func tablesWithWorkspace(t *testing.T, db *store.DB) []string {
 	t.Helper()
-	query := `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
-		WHERE m.type = 'table' AND c.name = 'workspace_id' ORDER BY m.name`
-	if db.Dialect() == store.Postgres {
-		query = `SELECT table_name FROM information_schema.columns
-			WHERE table_schema = current_schema() AND column_name = 'workspace_id' ORDER BY table_name`
-	}
-	rows, err := store.RawSQL(db).Query(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	var tables []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
+	for _, c := range storetest.Columns(t, db) {
+		if c.Name == "workspace_id" {
+			tables = append(tables, c.Table)
 		}
-		tables = append(tables, name)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return tables
 }

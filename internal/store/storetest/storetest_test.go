@@ -76,3 +76,18 @@ func TestRun(t *testing.T) {
 		t.Errorf("Run: ran on %v, want sqlite first", ran)
 	}
 }
+
+func TestColumns(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		cols := storetest.Columns(t, db)
+		var workspaces []storetest.Column
+		for _, c := range cols {
+			if c.Table == "workspaces" {
+				workspaces = append(workspaces, c)
+			}
+		}
+		if len(workspaces) < 3 || workspaces[0].Name != "id" || workspaces[1] != (storetest.Column{Table: "workspaces", Name: "slug", Type: "text"}) {
+			t.Errorf("Columns: workspaces has %v, want id, then slug of type text first", workspaces)
+		}
+	})
+}
