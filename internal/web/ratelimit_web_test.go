@@ -7,32 +7,12 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/store/storetest"
 )
-
-// limitClock is a settable clock for the limit tests, which the store and
-// so the limiters read.
-type limitClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *limitClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *limitClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // localProxy trusts httptest's peer address as a proxy, so that a test
 // plays many clients by X-Forwarded-For, as the soak test does through
@@ -46,7 +26,7 @@ var localProxy = []netip.Prefix{netip.MustParsePrefix("192.0.2.1/32")}
 func TestSurveyLimits(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		f := newSurveyFixtureWith(t, db, Options{TrustedProxies: localProxy})
-		clock := &limitClock{t: time.Now()}
+		clock := &appClock{t: time.Now()}
 		db.Now = clock.now
 		ctx := context.Background()
 		token := check(db.SurveyLink(ctx, f.ws.ID, f.survey.ID))(t)
@@ -104,7 +84,7 @@ func TestSurveyLimits(t *testing.T) {
 func TestPublicLinkLimit(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		f := newSurveyFixtureWith(t, db, Options{TrustedProxies: localProxy})
-		db.Now = (&limitClock{t: time.Now()}).now
+		db.Now = (&appClock{t: time.Now()}).now
 		token := check(db.SurveyLink(context.Background(), f.ws.ID, f.survey.ID))(t)
 		empty := surveyAnswer("", "")
 		for i := range surveyPerPublicLink.burst {
@@ -135,7 +115,7 @@ func surveyAnswer(score, comment string) url.Values {
 func TestAPILimits(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		f := newAPIFixture(t, db)
-		clock := &limitClock{t: apiT0}
+		clock := &appClock{t: apiT0}
 		db.Now = clock.now
 		f.srv.opts.TrustedProxies = localProxy
 
