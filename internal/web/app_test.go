@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -130,20 +131,24 @@ func appTestSurvey(name string, anonymous bool) nps.Survey {
 	return s
 }
 
+// formHeaders are the headers a browser sends with a same-origin form.
+var formHeaders = []string{"Content-Type: application/x-www-form-urlencoded", "Sec-Fetch-Site: same-origin", "Origin: http://example.com"}
+
 // do sends a request as actor ("" for a visitor who is not signed in).
 // A form is posted with the fetch metadata of a same-origin form, as a
 // browser sends it; headers ("Name: value") are added or replace those.
 func (f *appFixture) do(method, target string, form url.Values, actor string, headers ...string) *httptest.ResponseRecorder {
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
+	if form == nil {
+		return f.doRaw(method, target, nil, actor, headers...)
 	}
+	return f.doRaw(method, target, strings.NewReader(form.Encode()), actor, slices.Concat(formHeaders, headers)...)
+}
+
+// doRaw sends a request with body as it is, as actor ("" for a visitor
+// who is not signed in), with headers ("Name: value") only: the later of
+// two of one name wins.
+func (f *appFixture) doRaw(method, target string, body io.Reader, actor string, headers ...string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, target, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		req.Header.Set("Origin", "http://example.com")
-	}
 	for _, h := range headers {
 		name, value, _ := strings.Cut(h, ": ")
 		req.Header.Set(name, value)

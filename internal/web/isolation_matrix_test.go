@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -186,26 +185,13 @@ func (f *matrixFixture) values(c matrixTry) map[string]string {
 // A form body goes as a same-origin browser's form; headers are
 // "Name: value".
 func (f *matrixFixture) request(method, target, body, actor string, headers ...string) *httptest.ResponseRecorder {
-	var r io.Reader
-	if body != "" || method == http.MethodPost {
-		r = strings.NewReader(body)
+	if body == "" && method != http.MethodPost {
+		return f.doRaw(method, target, nil, actor, headers...)
 	}
-	req := httptest.NewRequest(method, target, r)
-	if r != nil && !strings.HasPrefix(target, "/api/") {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		req.Header.Set("Origin", "http://example.com")
+	if !strings.HasPrefix(target, "/api/") {
+		headers = slices.Concat(formHeaders, headers)
 	}
-	for _, h := range headers {
-		name, value, _ := strings.Cut(h, ": ")
-		req.Header.Set(name, value)
-	}
-	if actor != "" {
-		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: f.secrets[actor]})
-	}
-	rec := httptest.NewRecorder()
-	f.h.ServeHTTP(rec, req)
-	return rec
+	return f.doRaw(method, target, strings.NewReader(body), actor, headers...)
 }
 
 // expectStatus fails when rec's status is not want.
