@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -98,12 +99,12 @@ func TestAnonymousLeavesNoTrace(t *testing.T) {
 		}
 		for _, col := range textColumns(t, db) {
 			var n int
-			query := fmt.Sprintf(`SELECT count(*) FROM %s WHERE CAST(%s AS TEXT) LIKE $1`, col[0], col[1])
+			query := fmt.Sprintf(`SELECT count(*) FROM %s WHERE CAST(%s AS TEXT) LIKE $1`, col.Table, col.Name)
 			if err := rawSQL(t, db).QueryRow(query, "%203.0.113.7%").Scan(&n); err != nil {
-				t.Fatalf("%s.%s: %v", col[0], col[1], err)
+				t.Fatalf("%s.%s: %v", col.Table, col.Name, err)
 			}
 			if n > 0 {
-				t.Errorf("%s.%s holds the client's address in %d rows", col[0], col[1], n)
+				t.Errorf("%s.%s holds the client's address in %d rows", col.Table, col.Name, n)
 			}
 		}
 		if strings.Contains(logs.String(), "203.0.113.7") {
@@ -136,31 +137,17 @@ func countRows(t *testing.T, db *store.DB, table string) int {
 	return n
 }
 
-// textColumns lists every column of every table that can hold text, as
-// table and column, from the schema itself.
-func textColumns(t *testing.T, db *store.DB) [][2]string {
+// textColumns lists every column of every table that can hold text.
+func textColumns(t *testing.T, db *store.DB) []storetest.Column {
 	t.Helper()
-	query := `SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
-		WHERE m.type = 'table' AND (c.type = '' OR upper(c.type) LIKE '%TEXT%' OR upper(c.type) LIKE '%CHAR%' OR upper(c.type) LIKE '%BLOB%')
-		ORDER BY m.name, c.cid`
-	if db.Dialect() == store.Postgres {
-		query = `SELECT c.table_name, c.column_name FROM information_schema.columns c
-			JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
-			WHERE c.table_schema = current_schema() AND c.data_type IN ('text', 'character varying', 'jsonb', 'json', 'bytea', 'tsvector', 'inet')
-			ORDER BY c.table_name, c.ordinal_position`
-	}
-	rows, err := rawSQL(t, db).Query(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var cols [][2]string
-	for rows.Next() {
-		var c [2]string
-		if err := rows.Scan(&c[0], &c[1]); err != nil {
-			t.Fatal(err)
+	var cols []storetest.Column
+	for _, c := range storetest.Columns(t, db) {
+		// SQLite's declared types ("" is none, which holds anything), then
+		// PostgreSQL's other types that hold text.
+		if c.Type == "" || strings.Contains(c.Type, "text") || strings.Contains(c.Type, "char") || strings.Contains(c.Type, "blob") ||
+			slices.Contains([]string{"jsonb", "json", "bytea", "tsvector", "inet"}, c.Type) {
+			cols = append(cols, c)
 		}
-		cols = append(cols, c)
 	}
 	if len(cols) < 50 {
 		t.Fatalf("only %d text columns found: the schema query is wrong", len(cols))

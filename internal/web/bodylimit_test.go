@@ -167,53 +167,14 @@ func (zeros) Read(p []byte) (int, error) {
 // fingerprints mean nothing was stored or changed in between.
 func dbFingerprint(t *testing.T, db *store.DB) string {
 	t.Helper()
-	ctx := context.Background()
-	pool, err := db.Pool(ctx)
-	if err != nil {
-		t.Fatal(err)
+	var tables []string
+	for _, c := range storetest.Columns(t, db) {
+		tables = append(tables, c.Table)
 	}
-	q := `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`
-	if db.Dialect() == store.Postgres {
-		q = `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`
-	}
-	tables, err := pool.QueryContext(ctx, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for tables.Next() {
-		var n string
-		if err := tables.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
-	tables.Close()
 	var b strings.Builder
-	for _, name := range names {
-		rows, err := pool.QueryContext(ctx, `SELECT * FROM `+name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		var lines []string
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			lines = append(lines, fmt.Sprint(vals...))
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		rows.Close()
-		slices.Sort(lines)
-		fmt.Fprintf(&b, "%s:%d\n%s\n", name, len(lines), strings.Join(lines, "\n"))
+	for _, table := range slices.Compact(tables) {
+		rows := sortedRows(t, db, `SELECT * FROM `+table)
+		fmt.Fprintf(&b, "%s:%d\n%s\n", table, len(rows), strings.Join(rows, "\n"))
 	}
 	return b.String()
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/promotor/promotor/internal/mail/mailtest"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
+	"github.com/promotor/promotor/internal/store/storetest"
 )
 
 // matrixFixture is the plan fixture (Acme and Globex, each with surveys,
@@ -316,24 +317,14 @@ func checkSecurityHeaders(t *testing.T, what string, h http.Header) {
 // with a workspace_id column, and workspaces itself.
 func workspaceTablesOf(t *testing.T, db *store.DB) []string {
 	t.Helper()
-	ctx := context.Background()
-	pool := appMust(db.Pool(ctx))(t)
-	q := `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c WHERE m.type = 'table' AND c.name = 'workspace_id'`
-	if db.Dialect() == store.Postgres {
-		q = `SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'workspace_id'`
-	}
-	rows := appMust(pool.QueryContext(ctx, q))(t)
-	defer rows.Close()
 	tables := []string{}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
+	for _, c := range storetest.Columns(t, db) {
+		if c.Name == "workspace_id" {
+			tables = append(tables, c.Table)
 		}
-		tables = append(tables, name)
 	}
-	if err := rows.Err(); err != nil || len(tables) < 10 {
-		t.Fatalf("tables of a workspace: got %v, %v", tables, err)
+	if len(tables) < 10 {
+		t.Fatalf("tables of a workspace: got %v", tables)
 	}
 	return tables
 }
@@ -342,48 +333,47 @@ func workspaceTablesOf(t *testing.T, db *store.DB) []string {
 // and sorted, to tell whether a request changed any.
 func (f *matrixFixture) snapshot(t *testing.T, ws int64) map[string][]string {
 	t.Helper()
-	ctx := context.Background()
-	pool := appMust(f.db.Pool(ctx))(t)
 	snap := map[string][]string{}
-	read := func(table, query string) {
-		rows, err := pool.QueryContext(ctx, query, ws)
-		if err != nil {
-			t.Fatalf("snapshot %s: %v", table, err)
-		}
-		defer rows.Close()
-		cols := appMust(rows.Columns())(t)
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatalf("snapshot %s: %v", table, err)
-			}
-			snap[table] = append(snap[table], rowText(vals))
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatalf("snapshot %s: %v", table, err)
-		}
-		slices.Sort(snap[table])
-	}
 	for _, table := range f.tables {
-		read(table, `SELECT * FROM `+table+` WHERE workspace_id = $1`)
+		snap[table] = sortedRows(t, f.db, `SELECT * FROM `+table+` WHERE workspace_id = $1`, ws)
 	}
-	read("workspaces", `SELECT * FROM workspaces WHERE id = $1`)
-	read("users", `SELECT * FROM users WHERE id IN (SELECT user_id FROM memberships WHERE workspace_id = $1)`)
+	snap["workspaces"] = sortedRows(t, f.db, `SELECT * FROM workspaces WHERE id = $1`, ws)
+	snap["users"] = sortedRows(t, f.db, `SELECT * FROM users WHERE id IN (SELECT user_id FROM memberships WHERE workspace_id = $1)`, ws)
 	return snap
 }
 
-// rowText writes a row's values as text, bytes as a string.
-func rowText(vals []any) string {
-	var b strings.Builder
-	for _, v := range vals {
-		if raw, ok := v.([]byte); ok {
-			v = string(raw)
-		}
-		fmt.Fprintf(&b, "%v\x1f", v)
+// sortedRows reads every row query returns, each as its values in text
+// (bytes as a string), sorted: two equal results mean the same rows.
+func sortedRows(t *testing.T, db *store.DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := rawSQL(t, db).Query(query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
 	}
-	return b.String()
+	defer rows.Close()
+	cols := appMust(rows.Columns())(t)
+	var lines []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		var b strings.Builder
+		for _, v := range vals {
+			if raw, ok := v.([]byte); ok {
+				v = string(raw)
+			}
+			fmt.Fprintf(&b, "%v\x1f", v)
+		}
+		lines = append(lines, b.String())
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	slices.Sort(lines)
+	return lines
 }
