@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/promotor/promotor/internal/auth"
@@ -18,34 +17,6 @@ func (s *Server) accountRoutes() []appRoute {
 		{"GET /account/password", "", s.handlePasswordForm},
 		{"POST /account/password", "", s.handlePasswordChange},
 	}
-}
-
-// signedIn guards a page of the user's own account: a visitor who is not
-// signed in is sent to sign in and back; errors are pages in the area's
-// layout, with the user's workspaces in the header.
-func (s *Server) signedIn(h appHandler) http.Handler {
-	return s.htmlPage(func(w http.ResponseWriter, r *http.Request) error {
-		u, ok, err := s.sessionUser(r)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			target := "/login"
-			if r.Method == http.MethodGet || r.Method == http.MethodHead {
-				target += "?next=" + url.QueryEscape(r.URL.RequestURI())
-			}
-			http.Redirect(w, r, target, http.StatusSeeOther)
-			return nil
-		}
-		a := &appRequest{User: u, M: appMessages(r, u), Here: r.URL.RequestURI()}
-		if a.Workspaces, err = s.db.Memberships(r.Context(), u.ID); err != nil {
-			return err
-		}
-		if err := h(w, r, a); err != nil {
-			return s.appError(w, r, a.layout(""), err)
-		}
-		return nil
-	})
 }
 
 // passwordPage is the data of the password change page. The passwords

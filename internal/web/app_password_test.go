@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/promotor/promotor/internal/auth"
+	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/store/storetest"
 )
@@ -107,6 +108,14 @@ func TestPasswordChange(t *testing.T) {
 		got := appMust(db.UserByEmail(ctx, u.Email))(t)
 		if !appMust(auth.CheckPassword(got.PasswordHash, next))(t) {
 			t.Error("after the change the new password does not count")
+		}
+		// The change is audited as the user's own, from their address.
+		log := appMust(db.AuditLog(ctx, f.acme.ID, store.AuditFilter{Action: nps.AuditPasswordChange}))(t)
+		if len(log.Entries) != 1 {
+			t.Fatalf("audit entries of the change: %d, want 1", len(log.Entries))
+		}
+		if a := log.Entries[0].Actor; a.Kind != nps.ActorUser || a.UserID != u.ID || a.Name != u.Email || a.IP != "192.0.2.1" {
+			t.Errorf("the change's audit actor: %+v, want the user %s from 192.0.2.1", a, u.Email)
 		}
 		// The other browser is signed out at its next request, and so is
 		// this browser's old cookie; the new one goes on.
