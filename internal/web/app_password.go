@@ -41,7 +41,7 @@ func (s *Server) handlePasswordForm(w http.ResponseWriter, r *http.Request, a *a
 
 // handlePasswordChange sets the user's new password once the current one
 // is proven. Wrong current passwords count against the sign-in limits of
-// the user and of the client address (loginLimiter), so that a browser
+// the user (passwordFailuresUser) and of the client address, so that a browser
 // left signed in cannot be used to guess the password. A change ends
 // every session of the user and signs this browser in anew (store.ChangePassword).
 func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request, a *appRequest) error {
@@ -50,9 +50,9 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request, a 
 	}
 	p := s.passwordPage(a)
 	now := s.db.Now()
-	userKey, ipKey := "password:"+strconv.FormatInt(a.User.ID, 10), s.clientKey(r)
-	if wait := max(s.limiter.retryAfter(userKey, loginFailuresEmail, now), s.limiter.retryAfter(ipKey, loginFailuresIP, now)); wait > 0 {
-		setRetryAfter(w, wait)
+	userKey := "password:" + strconv.FormatInt(a.User.ID, 10)
+	limits := []guessLimit{{userKey, passwordFailuresUser}, {s.clientKey(r), loginFailuresIP}}
+	if wait := s.guessWait(w, "password", now, limits...); wait > 0 {
 		p.Error = a.M.T("app.password.too_many", "wait", loginWaitText(a.M, wait))
 		return s.render(w, http.StatusTooManyRequests, "app/password", p)
 	}
@@ -63,8 +63,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request, a 
 	}
 	switch {
 	case !ok:
-		s.limiter.fail(userKey, now)
-		s.limiter.fail(ipKey, now)
+		s.guessFailed(now, limits...)
 		p.Error = a.M.T("app.password.wrong")
 	case next != r.PostFormValue("confirm"):
 		p.Error = a.M.T("app.password.mismatch")

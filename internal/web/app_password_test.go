@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/promotor/promotor/internal/auth"
+	"github.com/promotor/promotor/internal/metrics"
+	"github.com/promotor/promotor/internal/metrics/metricstest"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/store/storetest"
@@ -130,14 +132,21 @@ func TestPasswordChange(t *testing.T) {
 			t.Errorf("the new session: got %d\n%s", rec.Code, appExcerpt(rec.Body.String()))
 		}
 
-		// Wrong current passwords: refused after the sign-in limit.
-		for range loginFailuresEmail {
+		// Wrong current passwords: refused after the limit, which the
+		// metrics count.
+		m := metrics.New()
+		f.srv.opts.Metrics, f.srv.opts.MetricsNetworks = m, loopback
+		for range passwordFailuresUser {
 			f.do("POST", "/account/password", appForm("current", "guess", "new", next, "confirm", next), "analyst")
 		}
 		rec = f.do("POST", "/account/password", appForm("current", next, "new", old, "confirm", old), "analyst", "Accept-Language: en")
 		checkTooMany(t, "the right password after 10 wrong ones", rec)
 		if !strings.Contains(rec.Body.String(), "Too many wrong passwords") {
 			t.Errorf("refusal page: %s", appExcerpt(rec.Body.String()))
+		}
+		fams := metricstest.Parse(t, scrape(f.h, "127.0.0.1:40000").Body)
+		if got, _ := fams.Value("promotor_rate_limited_total", map[string]string{"limit": "password"}); got != 1 {
+			t.Errorf("refusals counted under the password limit: %v, want 1", got)
 		}
 		f.clock.add(loginWindow)
 		if rec := f.do("POST", "/account/password", appForm("current", next, "new", old, "confirm", old), "analyst"); rec.Code != http.StatusSeeOther {

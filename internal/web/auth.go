@@ -71,11 +71,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	now := s.db.Now()
 	// No account has an email over 254 bytes; cutting the key there keeps
 	// made-up long emails from filling the limiter's memory.
-	emailKey, ipKey := "email:"+email[:min(len(email), 254)], s.clientKey(r)
-	wait := max(s.limiter.retryAfter(emailKey, loginFailuresEmail, now), s.limiter.retryAfter(ipKey, loginFailuresIP, now))
-	if wait > 0 {
-		s.opts.Metrics.RateLimited("login")
-		setRetryAfter(w, wait)
+	emailKey := "email:" + email[:min(len(email), 254)]
+	limits := []guessLimit{{emailKey, loginFailuresEmail}, {s.clientKey(r), loginFailuresIP}}
+	if wait := s.guessWait(w, "login", now, limits...); wait > 0 {
 		page.Error = page.T("app.login.too_many", "wait", loginWaitText(page.M, wait))
 		return s.render(w, http.StatusTooManyRequests, "app/login", page)
 	}
@@ -90,8 +88,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := store.WithActor(r.Context(), s.userActor(r, u))
 	if !ok {
-		s.limiter.fail(emailKey, now)
-		s.limiter.fail(ipKey, now)
+		s.guessFailed(now, limits...)
 		s.opts.Metrics.LoginFailed()
 		// Only a known user's failure is recorded: an email typed without
 		// an account may be anyone's, or a password typed in the wrong box.
@@ -109,6 +106,35 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		s.rehash(r, u, password)
 	}
 	return s.startSession(w, r, u, page.Next)
+}
+
+// guessLimit is one limit on guessing a password: the key whose wrong
+// passwords it counts, and how many it allows within loginWindow.
+type guessLimit struct {
+	key     string
+	allowed int
+}
+
+// guessWait returns how long until every one of limits lets another
+// password be tried, 0 when they all do now. A refusal sets Retry-After
+// and is counted in the metrics under the limit's name metric.
+func (s *Server) guessWait(w http.ResponseWriter, metric string, now time.Time, limits ...guessLimit) time.Duration {
+	var wait time.Duration
+	for _, l := range limits {
+		wait = max(wait, s.limiter.retryAfter(l.key, l.allowed, now))
+	}
+	if wait > 0 {
+		s.opts.Metrics.RateLimited(metric)
+		setRetryAfter(w, wait)
+	}
+	return wait
+}
+
+// guessFailed counts a wrong password against every one of limits.
+func (s *Server) guessFailed(now time.Time, limits ...guessLimit) {
+	for _, l := range limits {
+		s.limiter.fail(l.key, now)
+	}
 }
 
 // startSession signs the browser in as u, whose password or identity

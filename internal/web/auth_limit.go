@@ -12,11 +12,16 @@ import (
 // more, because an office behind one NAT, or every user behind a reverse
 // proxy that is not in --trusted-proxies, shares one address; its limit is
 // there to stop one machine from trying a few passwords on many accounts.
+// A signed-in user who changes their password allows as many wrong current
+// passwords as an email allows sign-ins, so that a browser left signed in
+// is no easier a way to guess the password; the address's count is shared
+// with sign-ins.
 const (
-	loginWindow         = 15 * time.Minute
-	loginFailuresEmail  = 10
-	loginFailuresIP     = 50
-	loginLimiterMaxKeys = 100_000
+	loginWindow          = 15 * time.Minute
+	loginFailuresEmail   = 10
+	loginFailuresIP      = 50
+	passwordFailuresUser = 10
+	loginLimiterMaxKeys  = 100_000
 )
 
 // loginLimiter counts failed sign-ins per key ("email:…", "ip:…") in a
