@@ -41,7 +41,7 @@ func (s *Server) handlePasswordForm(w http.ResponseWriter, r *http.Request, a *a
 
 // handlePasswordChange sets the user's new password once the current one
 // is proven. Wrong current passwords count against the sign-in limits of
-// the user (passwordFailuresUser) and of the client address, so that a browser
+// the user (passwordPerUser) and the sign-ins' of the client address, so that a browser
 // left signed in cannot be used to guess the password. A change ends
 // every session of the user and signs this browser in anew (store.ChangePassword).
 func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request, a *appRequest) error {
@@ -50,8 +50,8 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request, a 
 	}
 	p := s.passwordPage(a)
 	now := s.db.Now()
-	userKey := "password:" + strconv.FormatInt(a.User.ID, 10)
-	limits := []guessLimit{{userKey, passwordFailuresUser}, {s.clientKey(r), loginFailuresIP}}
+	userKey := strconv.FormatInt(a.User.ID, 10)
+	limits := []guessLimit{{s.limits.passwordUser, userKey}, {s.limits.loginIP, s.clientKey(r)}}
 	if wait := s.guessWait(w, "password", now, limits...); wait > 0 {
 		p.Error = a.M.T("app.password.too_many", "wait", loginWaitText(a.M, wait))
 		return s.render(w, http.StatusTooManyRequests, "app/password", p)
@@ -73,7 +73,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request, a 
 	if p.Error != "" {
 		return s.render(w, http.StatusUnprocessableEntity, "app/password", p)
 	}
-	s.limiter.reset(userKey)
+	s.limits.passwordUser.forget(userKey)
 	hash, err := auth.HashPassword(next)
 	if err != nil {
 		return err

@@ -136,7 +136,7 @@ func TestPasswordChange(t *testing.T) {
 		// metrics count.
 		m := metrics.New()
 		f.srv.opts.Metrics, f.srv.opts.MetricsNetworks = m, loopback
-		for range passwordFailuresUser {
+		for range passwordPerUser.burst {
 			f.do("POST", "/account/password", appForm("current", "guess", "new", next, "confirm", next), "analyst")
 		}
 		rec = f.do("POST", "/account/password", appForm("current", next, "new", old, "confirm", old), "analyst", "Accept-Language: en")
@@ -148,9 +148,9 @@ func TestPasswordChange(t *testing.T) {
 		if got, _ := fams.Value("promotor_rate_limited_total", map[string]string{"limit": "password"}); got != 1 {
 			t.Errorf("refusals counted under the password limit: %v, want 1", got)
 		}
-		f.clock.add(loginWindow)
+		f.clock.add(passwordPerUser.per)
 		if rec := f.do("POST", "/account/password", appForm("current", next, "new", old, "confirm", old), "analyst"); rec.Code != http.StatusSeeOther {
-			t.Errorf("after the window: got %d, want 303", rec.Code)
+			t.Errorf("after %v: got %d, want 303", passwordPerUser.per, rec.Code)
 		}
 	})
 }

@@ -59,7 +59,7 @@ func loginLayout(r *http.Request) appLayout {
 // unknown email is checked against a dummy hash) and answers both with
 // the same message, so that neither the page nor its timing tells which
 // emails have accounts. Failures are limited per email and per client
-// address (see loginLimiter).
+// address (loginPerEmail, loginPerIP).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if err := parseAppForm(w, r); err != nil {
 		return err
@@ -71,8 +71,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	now := s.db.Now()
 	// No account has an email over 254 bytes; cutting the key there keeps
 	// made-up long emails from filling the limiter's memory.
-	emailKey := "email:" + email[:min(len(email), 254)]
-	limits := []guessLimit{{emailKey, loginFailuresEmail}, {s.clientKey(r), loginFailuresIP}}
+	emailKey := email[:min(len(email), 254)]
+	limits := []guessLimit{{s.limits.loginEmail, emailKey}, {s.limits.loginIP, s.clientKey(r)}}
 	if wait := s.guessWait(w, "login", now, limits...); wait > 0 {
 		page.Error = page.T("app.login.too_many", "wait", loginWaitText(page.M, wait))
 		return s.render(w, http.StatusTooManyRequests, "app/login", page)
@@ -100,7 +100,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		page.Error = page.T(errLoginWrong)
 		return s.render(w, http.StatusUnprocessableEntity, "app/login", page)
 	}
-	s.limiter.reset(emailKey)
+	s.limits.loginEmail.forget(emailKey)
 
 	if auth.NeedsRehash(u.PasswordHash) {
 		s.rehash(r, u, password)
@@ -108,11 +108,12 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	return s.startSession(w, r, u, page.Next)
 }
 
-// guessLimit is one limit on guessing a password: the key whose wrong
-// passwords it counts, and how many it allows within loginWindow.
+// guessLimit is one limit on guessing a password: the limiter that counts
+// wrong passwords, and the key they count against. Only a wrong password
+// spends it (take); every try waits for it (wait).
 type guessLimit struct {
-	key     string
-	allowed int
+	lim *limiter
+	key string
 }
 
 // guessWait returns how long until every one of limits lets another
@@ -121,7 +122,7 @@ type guessLimit struct {
 func (s *Server) guessWait(w http.ResponseWriter, metric string, now time.Time, limits ...guessLimit) time.Duration {
 	var wait time.Duration
 	for _, l := range limits {
-		wait = max(wait, s.limiter.retryAfter(l.key, l.allowed, now))
+		wait = max(wait, l.lim.wait(l.key, now))
 	}
 	if wait > 0 {
 		s.opts.Metrics.RateLimited(metric)
@@ -133,7 +134,7 @@ func (s *Server) guessWait(w http.ResponseWriter, metric string, now time.Time, 
 // guessFailed counts a wrong password against every one of limits.
 func (s *Server) guessFailed(now time.Time, limits ...guessLimit) {
 	for _, l := range limits {
-		s.limiter.fail(l.key, now)
+		l.lim.take(l.key, now)
 	}
 }
 

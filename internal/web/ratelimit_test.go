@@ -60,6 +60,13 @@ func TestLimiterWait(t *testing.T) {
 	if wait := l.wait("ip:x", t0.Add(3*time.Second)); wait != 0 {
 		t.Errorf("3s later: got wait %v, want 0", wait)
 	}
+	// forget, as after a successful sign-in, is a full bucket.
+	l.take("ip:x", t0)
+	l.take("ip:x", t0)
+	l.forget("ip:x")
+	if wait := l.wait("ip:x", t0); wait != 0 || len(l.buckets) != 0 {
+		t.Errorf("after forget: got wait %v and %d keys, want 0 and none", wait, len(l.buckets))
+	}
 }
 
 // TestLimiterEviction keeps the key map bounded under a flood of new keys,
@@ -128,5 +135,6 @@ func checkTooMany(t *testing.T, what string, rec *httptest.ResponseRecorder) {
 // noLimits are limiters that allow every request.
 func noLimits() limits {
 	none := func() *limiter { return newLimiter(rateLimit{}) }
-	return limits{surveyIP: none(), surveyInvitation: none(), surveyPublic: none(), apiToken: none(), apiFailedAuth: none()}
+	return limits{surveyIP: none(), surveyInvitation: none(), surveyPublic: none(), apiToken: none(), apiFailedAuth: none(),
+		loginEmail: none(), loginIP: none(), passwordUser: none()}
 }

@@ -60,11 +60,11 @@ type Server struct {
 	// emails writes the invitation emails of previews and test sends.
 	emails *mail.Renderer
 
-	// limiter counts failed sign-ins; dummyHash is the password hash that
-	// sign-ins of unknown emails are checked against, made once.
-	limiter   *loginLimiter
+	// dummyHash is the password hash that sign-ins of unknown emails are
+	// checked against, made once.
 	dummyHash func() (string, error)
-	// limits are the rate limits of survey answers and the API (ratelimit.go).
+	// limits are the rate limits of sign-ins, survey answers and the API
+	// (ratelimit.go).
 	limits limits
 	// imports are the files being imported (app_import_job.go).
 	imports importJobs
@@ -78,7 +78,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{db: db, log: slog.New(requestIDHandler{log.Handler()}), opts: opts}
-	s.limiter, s.dummyHash, s.limits = newLoginLimiter(), sync.OnceValues(newDummyHash), newLimits()
+	s.dummyHash, s.limits = sync.OnceValues(newDummyHash), newLimits()
 	// Made now, off the request path, so that the first sign-in of an
 	// unknown email takes no longer than any other.
 	go s.dummyHash()
