@@ -70,7 +70,7 @@ func (s *Server) authenticated(h apiHandler) http.Handler {
 			return tooManyRequests(w, wait, "too many requests with this API token")
 		}
 		r = r.WithContext(store.WithActor(r.Context(), nps.Actor{Kind: nps.ActorToken, TokenID: token.ID,
-			Name: token.Name, IP: s.clientIP(r)}))
+			Name: token.Name, IP: ipText(s.clientIP(r))}))
 		return h(w, r, token)
 	})
 }

@@ -252,7 +252,7 @@ func loginNextPath(next string) string {
 
 // userActor is the user doing a request, for the audit log.
 func (s *Server) userActor(r *http.Request, u nps.User) nps.Actor {
-	return nps.Actor{Kind: nps.ActorUser, UserID: u.ID, Name: u.Email, IP: s.clientIP(r)}
+	return nps.Actor{Kind: nps.ActorUser, UserID: u.ID, Name: u.Email, IP: ipText(s.clientIP(r))}
 }
 
 // loginWaitText says a wait in whole minutes, rounded up, in the

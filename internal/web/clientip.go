@@ -50,13 +50,12 @@ func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
 // An entry that is not an address (garbage, "unknown") stops the walk: the
 // last trusted hop before it is the client then, so a broken chain puts
 // its clients under one shared key instead of letting them pick fresh ones.
-func (s *Server) clientIP(r *http.Request) string {
+// A peer without an address (a Unix socket) is the zero Addr, which
+// ipText shows as "".
+func (s *Server) clientIP(r *http.Request) netip.Addr {
 	peer, ok := parseHop(r.RemoteAddr)
-	if !ok {
-		return r.RemoteAddr
-	}
-	if !s.trustedProxy(peer) {
-		return peer.String()
+	if !ok || !s.trustedProxy(peer) {
+		return peer
 	}
 	client := peer
 	hops := forwardedFor(r.Header)
@@ -70,7 +69,15 @@ func (s *Server) clientIP(r *http.Request) string {
 			break
 		}
 	}
-	return client.String()
+	return client
+}
+
+// ipText shows a client address as the audit log keeps it: "" for none.
+func ipText(a netip.Addr) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return a.String()
 }
 
 // forwardedFor lists the entries of every X-Forwarded-For header in the
@@ -106,8 +113,11 @@ func parseHop(s string) (netip.Addr, bool) {
 }
 
 // trustedProxy reports whether a is in one of the trusted networks.
-func (s *Server) trustedProxy(a netip.Addr) bool {
-	for _, p := range s.opts.TrustedProxies {
+func (s *Server) trustedProxy(a netip.Addr) bool { return inNetworks(s.opts.TrustedProxies, a) }
+
+// inNetworks reports whether a, as parseHop reads it, is in one of nets.
+func inNetworks(nets []netip.Prefix, a netip.Addr) bool {
+	for _, p := range nets {
 		if p.Contains(a) {
 			return true
 		}

@@ -46,13 +46,14 @@ func TestClientIP(t *testing.T) {
 		{"IPv4-mapped client", s, "127.0.0.1:5000", []string{"::ffff:198.51.100.1"}, "198.51.100.1"},
 		{"zone dropped", s, "127.0.0.1:5000", []string{"fe80::1%eth0"}, "fe80::1"},
 		{"spaces", s, "127.0.0.1:5000", []string{"  198.51.100.1  ,10.0.0.1 "}, "198.51.100.1"},
+		{"peer without an address", s, "@", []string{"198.51.100.1"}, ""},
 	} {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.RemoteAddr = tc.remote
 		for _, v := range tc.xff {
 			r.Header.Add("X-Forwarded-For", v)
 		}
-		if got := tc.s.clientIP(r); got != tc.want {
+		if got := ipText(tc.s.clientIP(r)); got != tc.want {
 			t.Errorf("%s: clientIP(RemoteAddr %q, X-Forwarded-For %q) = %q, want %q", tc.name, tc.remote, tc.xff, got, tc.want)
 		}
 	}

@@ -189,11 +189,11 @@ func newLimits() limits {
 // clientKey is the limiters' key of the request's client address. An IPv6
 // address counts by its /64, the network one subscriber is given, so that
 // a client cannot step through its 2⁶⁴ addresses to get fresh limits.
+// Peers without an address (a Unix socket) share one key.
 func (s *Server) clientKey(r *http.Request) string {
-	ip := s.clientIP(r)
-	a, err := netip.ParseAddr(ip)
-	if err != nil || a.Is4() {
-		return "ip:" + ip
+	a := s.clientIP(r)
+	if !a.Is6() {
+		return "ip:" + ipText(a)
 	}
 	return "ip:" + netip.PrefixFrom(a, 64).Masked().String()
 }

@@ -101,7 +101,8 @@ func TestLimiterEviction(t *testing.T) {
 	}
 }
 
-// TestClientKey groups an IPv6 client by its /64.
+// TestClientKey groups an IPv6 client by its /64, and peers without an
+// address under one key.
 func TestClientKey(t *testing.T) {
 	s := &Server{}
 	for remote, want := range map[string]string{
@@ -109,7 +110,7 @@ func TestClientKey(t *testing.T) {
 		"[2001:db8:1:2:3:4:5:6]:1":    "ip:2001:db8:1:2::/64",
 		"[2001:db8:1:2:ffff::1]:1":    "ip:2001:db8:1:2::/64",
 		"[::ffff:192.0.2.1]:1":        "ip:192.0.2.1",
-		"not an address":              "ip:not an address",
+		"not an address":              "ip:",
 		"[2001:db8:1:3:3:4:5:6]:4711": "ip:2001:db8:1:3::/64",
 	} {
 		r := httptest.NewRequest("GET", "/", nil)
