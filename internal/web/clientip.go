@@ -1,41 +1,53 @@
 package web
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
 	"strings"
 )
 
-// ParseTrustedProxies reads a comma-separated list of networks in CIDR
-// notation ("10.0.0.0/8,fd00::/8"); a bare address stands for itself (a
-// /32 or /128). An empty list trusts no proxy.
-func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
+// ParseNetworks reads a comma-separated list of networks in CIDR notation
+// ("10.0.0.0/8,fd00::/8"), as --trusted-proxies and
+// --metrics-allowed-networks take them; a bare address stands for itself
+// (a /32 or /128). An IPv4 network in IPv6 form ("::ffff:10.0.0.0/104")
+// counts as the IPv4 network, as parseHop reads the addresses it must
+// contain. An empty list is no network.
+func ParseNetworks(list string) ([]netip.Prefix, error) {
 	var nets []netip.Prefix
 	for _, field := range strings.Split(list, ",") {
 		field = strings.TrimSpace(field)
 		if field == "" {
 			continue
 		}
-		if !strings.Contains(field, "/") {
-			a, err := netip.ParseAddr(field)
-			if err != nil {
-				return nil, err
-			}
-			a = a.Unmap()
-			nets = append(nets, netip.PrefixFrom(a, a.BitLen()))
-			continue
-		}
-		p, err := netip.ParsePrefix(field)
+		p, err := parseNetwork(field)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%q is not a network (CIDR) or an address", field)
 		}
-		if p.Addr().Is4In6() {
-			p = netip.PrefixFrom(p.Addr().Unmap(), max(p.Bits()-96, 0))
-		}
-		nets = append(nets, p.Masked())
+		nets = append(nets, p)
 	}
 	return nets, nil
+}
+
+// parseNetwork reads one entry of ParseNetworks's list.
+func parseNetwork(field string) (netip.Prefix, error) {
+	if !strings.Contains(field, "/") {
+		a, err := netip.ParseAddr(field)
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(field)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	if p.Addr().Is4In6() {
+		p = netip.PrefixFrom(p.Addr().Unmap(), max(p.Bits()-96, 0))
+	}
+	return p.Masked(), nil
 }
 
 // clientIP is the address of the client a request comes from, for rate
