@@ -12,10 +12,10 @@ import (
 // accountRoutes are the pages of the signed-in user's own account, outside
 // any workspace: every signed-in user may use them, also one without a
 // workspace. TestAccountRoutes tries each as every kind of visitor.
-func (s *Server) accountRoutes() []appRoute {
-	return []appRoute{
-		{"GET /account/password", "", s.handlePasswordForm},
-		{"POST /account/password", "", s.handlePasswordChange},
+func (s *Server) accountRoutes() []route {
+	return []route{
+		{"GET /account/password", routeAuth, "", s.signedIn(s.handlePasswordForm)},
+		{"POST /account/password", routeAuth, "", s.signedIn(s.handlePasswordChange)},
 	}
 }
 
@@ -52,7 +52,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request, a 
 	now := s.db.Now()
 	userKey := strconv.FormatInt(a.User.ID, 10)
 	limits := []guessLimit{{s.limits.passwordUser, userKey}, {s.limits.loginIP, s.clientKey(r)}}
-	if wait := s.guessWait(w, "password", now, limits...); wait > 0 {
+	if wait := s.guessWait(w, limitPassword, now, limits...); wait > 0 {
 		p.Error = a.M.T("app.password.too_many", "wait", loginWaitText(a.M, wait))
 		return s.render(w, http.StatusTooManyRequests, "app/password", p)
 	}

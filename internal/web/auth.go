@@ -73,7 +73,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	// made-up long emails from filling the limiter's memory.
 	emailKey := email[:min(len(email), 254)]
 	limits := []guessLimit{{s.limits.loginEmail, emailKey}, {s.limits.loginIP, s.clientKey(r)}}
-	if wait := s.guessWait(w, "login", now, limits...); wait > 0 {
+	if wait := s.guessWait(w, limitLogin, now, limits...); wait > 0 {
 		page.Error = page.T("app.login.too_many", "wait", loginWaitText(page.M, wait))
 		return s.render(w, http.StatusTooManyRequests, "app/login", page)
 	}

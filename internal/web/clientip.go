@@ -137,6 +137,11 @@ func inNetworks(nets []netip.Prefix, a netip.Addr) bool {
 	return false
 }
 
+// baseHTTPS reports whether the public address (Options.BaseURL) is https.
+func (s *Server) baseHTTPS() bool {
+	return strings.HasPrefix(strings.ToLower(s.opts.BaseURL), "https://")
+}
+
 // requestHTTPS reports whether the browser reached the server over https:
 // the connection is TLS; or the public address (Options.BaseURL) is
 // https, TLS ending at a proxy in front; or, without a base URL, a trusted
@@ -147,7 +152,7 @@ func (s *Server) requestHTTPS(r *http.Request) bool {
 		return true
 	}
 	if s.opts.BaseURL != "" {
-		return strings.HasPrefix(strings.ToLower(s.opts.BaseURL), "https://")
+		return s.baseHTTPS()
 	}
 	peer, ok := parseHop(r.RemoteAddr)
 	if !ok || !s.trustedProxy(peer) {

@@ -59,6 +59,17 @@ var (
 	apiFailedAuthPerIP = rateLimit{per: 3 * time.Second, burst: 20}
 )
 
+// The names of the limits in the metrics (Metrics.RateLimited), which
+// operators alert on: fixed, and few.
+const (
+	limitLogin         = "login"
+	limitPassword      = "password"
+	limitSurveyAddress = "survey_address"
+	limitSurveyLink    = "survey_link"
+	limitAPIToken      = "api_token"
+	limitAPIFailedAuth = "api_failed_auth"
+)
+
 // limiterMaxKeys bounds each limiter's key map. A key is about a hundred
 // bytes with its bucket, so a full limiter holds some 10 MB.
 const limiterMaxKeys = 100_000

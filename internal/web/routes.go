@@ -265,10 +265,10 @@ func (s *Server) insightRoutes() []appRoute {
 	}
 }
 
-// signInRoutes are the pages of single sign-on (auth_oidc.go), public
-// like /login; without a provider configured they are not found.
-// TestSignInRoutes tries each as every kind of visitor.
-func (s *Server) signInRoutes() []route {
+// ssoRoutes are the pages of single sign-on (auth_oidc.go), public like
+// /login; without a provider configured they are not found. TestSSORoutes
+// tries each as every kind of visitor.
+func (s *Server) ssoRoutes() []route {
 	return []route{
 		{"GET /login/oidc", routeAuth, "", s.htmlPage(s.handleOIDCStart)},
 		{"GET /login/oidc/callback", routeAuth, "", s.htmlPage(s.handleOIDCCallback)},
@@ -411,11 +411,8 @@ func (s *Server) routes() []route {
 		{"POST /login", routeAuth, "", s.htmlPage(s.handleLogin)},
 		{"POST /logout", routeAuth, "", s.htmlPage(s.handleLogout)},
 	}
-	rs = append(rs, s.signInRoutes()...)
-	// The user's own account, whichever workspaces they are in.
-	for _, rt := range s.accountRoutes() {
-		rs = append(rs, route{rt.pattern, routeAuth, "", s.signedIn(rt.handler)})
-	}
+	rs = append(rs, s.ssoRoutes()...)
+	rs = append(rs, s.accountRoutes()...)
 
 	// Signed-in area. Each page of a workspace (/w/{slug}/…) names the
 	// least role that may use it; app.go has the whole matrix.
