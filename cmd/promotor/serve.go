@@ -61,11 +61,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if len(rest) > 0 {
 		return usageError{fmt.Errorf("serve: unexpected argument %q", rest[0])}
 	}
-	trusted, err := web.ParseTrustedProxies(*proxies)
+	trusted, err := web.ParseNetworks(*proxies)
 	if err != nil {
 		return usageError{fmt.Errorf("serve: --trusted-proxies: %w (want networks like 10.0.0.0/8, separated by commas)", err)}
 	}
-	metricsNetworks, err := parseNetworks(*ops.metricsNetworks)
+	metricsNetworks, err := web.ParseNetworks(*ops.metricsNetworks)
 	if err != nil {
 		return usageError{fmt.Errorf("serve: --metrics-allowed-networks: %w", err)}
 	}

@@ -8,8 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/netip"
-	"strings"
 	"sync"
 	"time"
 
@@ -66,28 +64,6 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
 	return nil, usageError{fmt.Errorf("serve: --log-format: %q is not json or text", format)}
-}
-
-// parseNetworks parses a comma-separated list of CIDR prefixes; a bare
-// address is a network of one.
-func parseNetworks(list string) ([]netip.Prefix, error) {
-	var nets []netip.Prefix
-	for _, s := range strings.Split(list, ",") {
-		s = strings.TrimSpace(s)
-		if s == "" {
-			continue
-		}
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			a, aerr := netip.ParseAddr(s)
-			if aerr != nil {
-				return nil, fmt.Errorf("%q is not a network (CIDR) or an address", s)
-			}
-			p = netip.PrefixFrom(a, a.BitLen())
-		}
-		nets = append(nets, p.Masked())
-	}
-	return nets, nil
 }
 
 // watchDB exports the database's pool statistics and the outbox's depth.

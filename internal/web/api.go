@@ -54,7 +54,7 @@ func (s *Server) authenticated(h apiHandler) http.Handler {
 	return s.apiError(func(w http.ResponseWriter, r *http.Request) error {
 		now, ip := s.db.Now(), s.clientKey(r)
 		if wait := s.limits.apiFailedAuth.wait(ip, now); wait > 0 {
-			s.opts.Metrics.RateLimited("api_failed_auth")
+			s.opts.Metrics.RateLimited(limitAPIFailedAuth)
 			return tooManyRequests(w, wait, "too many requests without a valid API token from this address")
 		}
 		token, err := s.bearerToken(r)
@@ -66,11 +66,11 @@ func (s *Server) authenticated(h apiHandler) http.Handler {
 			return err
 		}
 		if wait := s.limits.apiToken.take(strconv.FormatInt(token.ID, 10), now); wait > 0 {
-			s.opts.Metrics.RateLimited("api_token")
+			s.opts.Metrics.RateLimited(limitAPIToken)
 			return tooManyRequests(w, wait, "too many requests with this API token")
 		}
 		r = r.WithContext(store.WithActor(r.Context(), nps.Actor{Kind: nps.ActorToken, TokenID: token.ID,
-			Name: token.Name, IP: s.clientIP(r)}))
+			Name: token.Name, IP: ipText(s.clientIP(r))}))
 		return h(w, r, token)
 	})
 }

@@ -173,11 +173,35 @@ func (l appLayout) FormatDate(t time.Time) string {
 }
 
 // inWorkspace guards the route of a workspace's page: a visitor who is not
-// signed in is sent to sign in and back; a user who is not a member of the
-// URL's workspace, or when there is no such workspace, gets the same 404,
-// so that the answer does not tell which workspaces exist; a member whose
-// role is below min gets 403.
+// signed in is sent to sign in and back (signedIn); a user who is not
+// a member of the URL's workspace, or when there is no such workspace,
+// gets the same 404, so that the answer does not tell which workspaces
+// exist; a member whose role is below min gets 403.
 func (s *Server) inWorkspace(min nps.Role, h appHandler) http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, a *appRequest) error {
+		slug := r.PathValue("slug")
+		for _, m := range a.Workspaces {
+			if m.Workspace.Slug == slug {
+				a.Workspace, a.Role = m.Workspace, m.Role
+			}
+		}
+		if a.Workspace.ID == 0 {
+			return nps.ErrNotFound
+		}
+		if !roleAllows(a.Role, min) {
+			return appHTTPError(http.StatusForbidden, nil, "app.error.role", "role", a.Role)
+		}
+		return h(w, r, a)
+	})
+}
+
+// signedIn guards a signed-in page, and alone a page of the user's own
+// account, which needs no workspace: a visitor who is not signed in is
+// sent to sign in and back; for a user it resolves their workspaces and
+// language, and names them as the actor of every change the store audits,
+// before h runs. An error of h is a page in the area's
+// layout, with the user's workspaces in the header.
+func (s *Server) signedIn(h appHandler) http.Handler {
 	return s.htmlPage(func(w http.ResponseWriter, r *http.Request) error {
 		u, ok, err := s.sessionUser(r)
 		if err != nil {
@@ -195,19 +219,6 @@ func (s *Server) inWorkspace(min nps.Role, h appHandler) http.Handler {
 		if a.Workspaces, err = s.db.Memberships(r.Context(), u.ID); err != nil {
 			return err
 		}
-		slug := r.PathValue("slug")
-		for _, m := range a.Workspaces {
-			if m.Workspace.Slug == slug {
-				a.Workspace, a.Role = m.Workspace, m.Role
-			}
-		}
-		if a.Workspace.ID == 0 {
-			return s.appError(w, r, appLayout{User: u, Workspaces: a.Workspaces, M: a.M}, nps.ErrNotFound)
-		}
-		if !roleAllows(a.Role, min) {
-			return s.appError(w, r, a.layout(""), appHTTPError(http.StatusForbidden, nil, "app.error.role", "role", a.Role))
-		}
-		// The store writes the user with every change the audit log keeps.
 		r = r.WithContext(store.WithActor(r.Context(), s.userActor(r, u)))
 		if err := h(w, r, a); err != nil {
 			return s.appError(w, r, a.layout(""), err)

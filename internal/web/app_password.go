@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/promotor/promotor/internal/auth"
@@ -13,39 +12,11 @@ import (
 // accountRoutes are the pages of the signed-in user's own account, outside
 // any workspace: every signed-in user may use them, also one without a
 // workspace. TestAccountRoutes tries each as every kind of visitor.
-func (s *Server) accountRoutes() []appRoute {
-	return []appRoute{
-		{"GET /account/password", "", s.handlePasswordForm},
-		{"POST /account/password", "", s.handlePasswordChange},
+func (s *Server) accountRoutes() []route {
+	return []route{
+		{"GET /account/password", routeAuth, "", s.signedIn(s.handlePasswordForm)},
+		{"POST /account/password", routeAuth, "", s.signedIn(s.handlePasswordChange)},
 	}
-}
-
-// signedIn guards a page of the user's own account: a visitor who is not
-// signed in is sent to sign in and back; errors are pages in the area's
-// layout, with the user's workspaces in the header.
-func (s *Server) signedIn(h appHandler) http.Handler {
-	return s.htmlPage(func(w http.ResponseWriter, r *http.Request) error {
-		u, ok, err := s.sessionUser(r)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			target := "/login"
-			if r.Method == http.MethodGet || r.Method == http.MethodHead {
-				target += "?next=" + url.QueryEscape(r.URL.RequestURI())
-			}
-			http.Redirect(w, r, target, http.StatusSeeOther)
-			return nil
-		}
-		a := &appRequest{User: u, M: appMessages(r, u), Here: r.URL.RequestURI()}
-		if a.Workspaces, err = s.db.Memberships(r.Context(), u.ID); err != nil {
-			return err
-		}
-		if err := h(w, r, a); err != nil {
-			return s.appError(w, r, a.layout(""), err)
-		}
-		return nil
-	})
 }
 
 // passwordPage is the data of the password change page. The passwords
@@ -70,7 +41,7 @@ func (s *Server) handlePasswordForm(w http.ResponseWriter, r *http.Request, a *a
 
 // handlePasswordChange sets the user's new password once the current one
 // is proven. Wrong current passwords count against the sign-in limits of
-// the user and of the client address (loginLimiter), so that a browser
+// the user (passwordPerUser) and the sign-ins' of the client address, so that a browser
 // left signed in cannot be used to guess the password. A change ends
 // every session of the user and signs this browser in anew (store.ChangePassword).
 func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request, a *appRequest) error {
@@ -79,9 +50,9 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request, a 
 	}
 	p := s.passwordPage(a)
 	now := s.db.Now()
-	userKey, ipKey := "password:"+strconv.FormatInt(a.User.ID, 10), s.clientKey(r)
-	if wait := max(s.limiter.retryAfter(userKey, loginFailuresEmail, now), s.limiter.retryAfter(ipKey, loginFailuresIP, now)); wait > 0 {
-		setRetryAfter(w, wait)
+	userKey := strconv.FormatInt(a.User.ID, 10)
+	limits := []guessLimit{{s.limits.passwordUser, userKey}, {s.limits.loginIP, s.clientKey(r)}}
+	if wait := s.guessWait(w, limitPassword, now, limits...); wait > 0 {
 		p.Error = a.M.T("app.password.too_many", "wait", loginWaitText(a.M, wait))
 		return s.render(w, http.StatusTooManyRequests, "app/password", p)
 	}
@@ -92,8 +63,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request, a 
 	}
 	switch {
 	case !ok:
-		s.limiter.fail(userKey, now)
-		s.limiter.fail(ipKey, now)
+		s.guessFailed(now, limits...)
 		p.Error = a.M.T("app.password.wrong")
 	case next != r.PostFormValue("confirm"):
 		p.Error = a.M.T("app.password.mismatch")
@@ -103,7 +73,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request, a 
 	if p.Error != "" {
 		return s.render(w, http.StatusUnprocessableEntity, "app/password", p)
 	}
-	s.limiter.reset(userKey)
+	s.limits.passwordUser.forget(userKey)
 	hash, err := auth.HashPassword(next)
 	if err != nil {
 		return err

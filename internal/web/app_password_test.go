@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/promotor/promotor/internal/auth"
+	"github.com/promotor/promotor/internal/metrics"
+	"github.com/promotor/promotor/internal/metrics/metricstest"
+	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/store/storetest"
 )
@@ -108,6 +111,14 @@ func TestPasswordChange(t *testing.T) {
 		if !appMust(auth.CheckPassword(got.PasswordHash, next))(t) {
 			t.Error("after the change the new password does not count")
 		}
+		// The change is audited as the user's own, from their address.
+		log := appMust(db.AuditLog(ctx, f.acme.ID, store.AuditFilter{Action: nps.AuditPasswordChange}))(t)
+		if len(log.Entries) != 1 {
+			t.Fatalf("audit entries of the change: %d, want 1", len(log.Entries))
+		}
+		if a := log.Entries[0].Actor; a.Kind != nps.ActorUser || a.UserID != u.ID || a.Name != u.Email || a.IP != "192.0.2.1" {
+			t.Errorf("the change's audit actor: %+v, want the user %s from 192.0.2.1", a, u.Email)
+		}
 		// The other browser is signed out at its next request, and so is
 		// this browser's old cookie; the new one goes on.
 		f.secrets["elsewhere"], f.secrets["before"], f.secrets["analyst"] = elsewhere, before, issued
@@ -121,8 +132,11 @@ func TestPasswordChange(t *testing.T) {
 			t.Errorf("the new session: got %d\n%s", rec.Code, appExcerpt(rec.Body.String()))
 		}
 
-		// Wrong current passwords: refused after the sign-in limit.
-		for range loginFailuresEmail {
+		// Wrong current passwords: refused after the limit, which the
+		// metrics count.
+		m := metrics.New()
+		f.srv.opts.Metrics, f.srv.opts.MetricsNetworks = m, loopback
+		for range passwordPerUser.burst {
 			f.do("POST", "/account/password", appForm("current", "guess", "new", next, "confirm", next), "analyst")
 		}
 		rec = f.do("POST", "/account/password", appForm("current", next, "new", old, "confirm", old), "analyst", "Accept-Language: en")
@@ -130,9 +144,13 @@ func TestPasswordChange(t *testing.T) {
 		if !strings.Contains(rec.Body.String(), "Too many wrong passwords") {
 			t.Errorf("refusal page: %s", appExcerpt(rec.Body.String()))
 		}
-		f.clock.add(loginWindow)
+		fams := metricstest.Parse(t, scrape(f.h, "127.0.0.1:40000").Body)
+		if got, _ := fams.Value("promotor_rate_limited_total", map[string]string{"limit": "password"}); got != 1 {
+			t.Errorf("refusals counted under the password limit: %v, want 1", got)
+		}
+		f.clock.add(passwordPerUser.per)
 		if rec := f.do("POST", "/account/password", appForm("current", next, "new", old, "confirm", old), "analyst"); rec.Code != http.StatusSeeOther {
-			t.Errorf("after the window: got %d, want 303", rec.Code)
+			t.Errorf("after %v: got %d, want 303", passwordPerUser.per, rec.Code)
 		}
 	})
 }

@@ -59,7 +59,7 @@ func loginLayout(r *http.Request) appLayout {
 // unknown email is checked against a dummy hash) and answers both with
 // the same message, so that neither the page nor its timing tells which
 // emails have accounts. Failures are limited per email and per client
-// address (see loginLimiter).
+// address (loginPerEmail, loginPerIP).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if err := parseAppForm(w, r); err != nil {
 		return err
@@ -71,11 +71,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	now := s.db.Now()
 	// No account has an email over 254 bytes; cutting the key there keeps
 	// made-up long emails from filling the limiter's memory.
-	emailKey, ipKey := "email:"+email[:min(len(email), 254)], s.clientKey(r)
-	wait := max(s.limiter.retryAfter(emailKey, loginFailuresEmail, now), s.limiter.retryAfter(ipKey, loginFailuresIP, now))
-	if wait > 0 {
-		s.opts.Metrics.RateLimited("login")
-		setRetryAfter(w, wait)
+	emailKey := email[:min(len(email), 254)]
+	limits := []guessLimit{{s.limits.loginEmail, emailKey}, {s.limits.loginIP, s.clientKey(r)}}
+	if wait := s.guessWait(w, limitLogin, now, limits...); wait > 0 {
 		page.Error = page.T("app.login.too_many", "wait", loginWaitText(page.M, wait))
 		return s.render(w, http.StatusTooManyRequests, "app/login", page)
 	}
@@ -90,8 +88,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := store.WithActor(r.Context(), s.userActor(r, u))
 	if !ok {
-		s.limiter.fail(emailKey, now)
-		s.limiter.fail(ipKey, now)
+		s.guessFailed(now, limits...)
 		s.opts.Metrics.LoginFailed()
 		// Only a known user's failure is recorded: an email typed without
 		// an account may be anyone's, or a password typed in the wrong box.
@@ -103,12 +100,42 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		page.Error = page.T(errLoginWrong)
 		return s.render(w, http.StatusUnprocessableEntity, "app/login", page)
 	}
-	s.limiter.reset(emailKey)
+	s.limits.loginEmail.forget(emailKey)
 
 	if auth.NeedsRehash(u.PasswordHash) {
 		s.rehash(r, u, password)
 	}
 	return s.startSession(w, r, u, page.Next)
+}
+
+// guessLimit is one limit on guessing a password: the limiter that counts
+// wrong passwords, and the key they count against. Only a wrong password
+// spends it (take); every try waits for it (wait).
+type guessLimit struct {
+	lim *limiter
+	key string
+}
+
+// guessWait returns how long until every one of limits lets another
+// password be tried, 0 when they all do now. A refusal sets Retry-After
+// and is counted in the metrics under the limit's name metric.
+func (s *Server) guessWait(w http.ResponseWriter, metric string, now time.Time, limits ...guessLimit) time.Duration {
+	var wait time.Duration
+	for _, l := range limits {
+		wait = max(wait, l.lim.wait(l.key, now))
+	}
+	if wait > 0 {
+		s.opts.Metrics.RateLimited(metric)
+		setRetryAfter(w, wait)
+	}
+	return wait
+}
+
+// guessFailed counts a wrong password against every one of limits.
+func (s *Server) guessFailed(now time.Time, limits ...guessLimit) {
+	for _, l := range limits {
+		l.lim.take(l.key, now)
+	}
 }
 
 // startSession signs the browser in as u, whose password or identity
@@ -225,7 +252,7 @@ func loginNextPath(next string) string {
 
 // userActor is the user doing a request, for the audit log.
 func (s *Server) userActor(r *http.Request, u nps.User) nps.Actor {
-	return nps.Actor{Kind: nps.ActorUser, UserID: u.ID, Name: u.Email, IP: s.clientIP(r)}
+	return nps.Actor{Kind: nps.ActorUser, UserID: u.ID, Name: u.Email, IP: ipText(s.clientIP(r))}
 }
 
 // loginWaitText says a wait in whole minutes, rounded up, in the

@@ -78,7 +78,7 @@ func (s *Server) handleOIDCStart(w http.ResponseWriter, r *http.Request) error {
 		Path:     oidcCookiePath,
 		MaxAge:   int(oidcFlowLifetime / time.Second),
 		HttpOnly: true,
-		Secure:   s.secureCookies(r),
+		Secure:   s.requestHTTPS(r),
 		SameSite: http.SameSiteLaxMode,
 	})
 	http.Redirect(w, r, authURL, http.StatusSeeOther)
@@ -94,7 +94,7 @@ func (s *Server) takeOIDCFlow(w http.ResponseWriter, r *http.Request) (oidcFlow,
 		return oidcFlow{}, false
 	}
 	http.SetCookie(w, &http.Cookie{Name: oidcCookie, Path: oidcCookiePath, MaxAge: -1,
-		HttpOnly: true, Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: s.requestHTTPS(r), SameSite: http.SameSiteLaxMode})
 	var f oidcFlow
 	b, err := base64.RawURLEncoding.DecodeString(c.Value)
 	if err != nil || json.Unmarshal(b, &f) != nil || f.State == "" {

@@ -317,10 +317,10 @@ func TestSSORefused(t *testing.T) {
 	})
 }
 
-// TestSignInRoutes tries the single sign-on routes as every kind of
+// TestSSORoutes tries the single sign-on routes as every kind of
 // visitor: they are public, like /login; without a provider they are not
 // found.
-func TestSignInRoutes(t *testing.T) {
+func TestSSORoutes(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		sf := newSSOFixture(t, db)
 		s := &Server{}
@@ -331,7 +331,7 @@ func TestSignInRoutes(t *testing.T) {
 			"GET /login/oidc":          {"/login/oidc?next=%2Fw%2Facme%2F", http.StatusSeeOther},
 			"GET /login/oidc/callback": {"/login/oidc/callback?state=x&code=y", http.StatusBadRequest},
 		}
-		for _, rt := range s.signInRoutes() {
+		for _, rt := range s.ssoRoutes() {
 			if want, ok := wantRoles[rt.pattern]; !ok || want != "" {
 				t.Errorf("route %s: wantRoles has %q, %v, want it public (\"\")", rt.pattern, want, ok)
 			}

@@ -187,12 +187,12 @@ func TestLoginCookieSecure(t *testing.T) {
 }
 
 // The eleventh failure in a row is refused with 429 before the password is
-// looked at; the window ends it.
+// looked at; time lets one more try in, and a full bucket ends it.
 func TestLoginRateLimit(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		f := newAppFixture(t, db)
 		f.addLoginUser(t, "target@example.com")
-		for i := range loginFailuresEmail {
+		for i := range loginPerEmail.burst {
 			if rec := f.login("target@example.com", fmt.Sprintf("guess number %d", i), "/"); rec.Code != http.StatusUnprocessableEntity {
 				t.Fatalf("failure %d: got %d, want 422", i+1, rec.Code)
 			}
@@ -201,9 +201,9 @@ func TestLoginRateLimit(t *testing.T) {
 		for _, pw := range []string{"guess number 11", loginTestPassword} {
 			rec := f.login("Target@Example.com", pw, "/")
 			retry, err := strconv.Atoi(rec.Header().Get("Retry-After"))
-			if rec.Code != http.StatusTooManyRequests || err != nil || retry < 1 || retry > int(loginWindow/time.Second) ||
+			if rec.Code != http.StatusTooManyRequests || err != nil || retry < 1 || retry > int(loginPerEmail.per/time.Second) ||
 				!strings.Contains(rec.Body.String(), "Too many failed attempts") || sessionCookieOf(rec) != nil {
-				t.Errorf("attempt after %d failures (%q): got %d, Retry-After %q\n%s", loginFailuresEmail, pw, rec.Code,
+				t.Errorf("attempt after %d failures (%q): got %d, Retry-After %q\n%s", loginPerEmail.burst, pw, rec.Code,
 					rec.Header().Get("Retry-After"), appExcerpt(rec.Body.String()))
 			}
 		}
@@ -212,55 +212,23 @@ func TestLoginRateLimit(t *testing.T) {
 		if rec := f.login("bystander@example.com", loginTestPassword, "/"); rec.Code != http.StatusSeeOther {
 			t.Errorf("another email from the same address: got %d, want 303", rec.Code)
 		}
-		// When the first failure leaves the window, one attempt is allowed.
-		f.clock.add(loginWindow - time.Duration(loginFailuresEmail)*time.Second + time.Second)
+		// One more try comes back at the limit's rate, and a wrong one
+		// spends it; the right one then signs in and forgets the failures.
+		f.clock.add(loginPerEmail.per)
+		if rec := f.login("target@example.com", "guess number 12", "/"); rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("a try after %v: got %d, want 422", loginPerEmail.per, rec.Code)
+		}
+		checkTooMany(t, "the try after that", f.login("target@example.com", loginTestPassword, "/"))
+		f.clock.add(loginPerEmail.per)
 		if rec := f.login("target@example.com", loginTestPassword, "/"); rec.Code != http.StatusSeeOther {
-			t.Errorf("sign-in after the window: got %d, want 303", rec.Code)
+			t.Errorf("sign-in when a try came back: got %d, want 303", rec.Code)
+		}
+		for i := range loginPerEmail.burst {
+			if rec := f.login("target@example.com", "wrong again", "/"); rec.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("failure %d after a sign-in: got %d, want 422 (the sign-in forgets the failures)", i+1, rec.Code)
+			}
 		}
 	})
-}
-
-func TestLoginLimiter(t *testing.T) {
-	l := newLoginLimiter()
-	now := appT0
-	for i := range 3 {
-		if d := l.retryAfter("k", 3, now); d != 0 {
-			t.Fatalf("after %d failures: retryAfter %v, want 0", i, d)
-		}
-		l.fail("k", now)
-		now = now.Add(time.Minute)
-	}
-	// Failures at 0, 1 and 2 minutes; now is 3 minutes: the first leaves
-	// the window at 15 minutes.
-	if d := l.retryAfter("k", 3, now); d != 12*time.Minute {
-		t.Errorf("after 3 failures: retryAfter %v, want 12m", d)
-	}
-	if d := l.retryAfter("k", 4, now); d != 0 {
-		t.Errorf("with a limit of 4: retryAfter %v, want 0", d)
-	}
-	if d := l.retryAfter("k", 3, appT0.Add(loginWindow)); d != 0 {
-		t.Errorf("when the first failure leaves the window: retryAfter %v, want 0", d)
-	}
-	l.reset("k")
-	if d := l.retryAfter("k", 1, now); d != 0 {
-		t.Errorf("after reset: retryAfter %v, want 0", d)
-	}
-	// Made-up keys beyond the bound evict others instead of growing.
-	for i := range loginLimiterMaxKeys + 10 {
-		l.fail("ip:"+strconv.Itoa(i), now)
-	}
-	if n := len(l.failures); n > loginLimiterMaxKeys {
-		t.Errorf("keys after %d made-up ones: %d, want at most %d", loginLimiterMaxKeys+10, n, loginLimiterMaxKeys)
-	}
-	// Once those have expired, filling the map again drops them all
-	// before any live key.
-	later, late := now.Add(2*loginWindow), loginLimiterMaxKeys-len(l.failures)+1
-	for i := range late {
-		l.fail("late:"+strconv.Itoa(i), later)
-	}
-	if n := len(l.failures); n != late {
-		t.Errorf("keys after the old ones expired and the map filled up: got %d, want the %d live ones", n, late)
-	}
 }
 
 func TestLoginNextPath(t *testing.T) {

@@ -1,41 +1,53 @@
 package web
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
 	"strings"
 )
 
-// ParseTrustedProxies reads a comma-separated list of networks in CIDR
-// notation ("10.0.0.0/8,fd00::/8"); a bare address stands for itself (a
-// /32 or /128). An empty list trusts no proxy.
-func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
+// ParseNetworks reads a comma-separated list of networks in CIDR notation
+// ("10.0.0.0/8,fd00::/8"), as --trusted-proxies and
+// --metrics-allowed-networks take them; a bare address stands for itself
+// (a /32 or /128). An IPv4 network in IPv6 form ("::ffff:10.0.0.0/104")
+// counts as the IPv4 network, as parseHop reads the addresses it must
+// contain. An empty list is no network.
+func ParseNetworks(list string) ([]netip.Prefix, error) {
 	var nets []netip.Prefix
 	for _, field := range strings.Split(list, ",") {
 		field = strings.TrimSpace(field)
 		if field == "" {
 			continue
 		}
-		if !strings.Contains(field, "/") {
-			a, err := netip.ParseAddr(field)
-			if err != nil {
-				return nil, err
-			}
-			a = a.Unmap()
-			nets = append(nets, netip.PrefixFrom(a, a.BitLen()))
-			continue
-		}
-		p, err := netip.ParsePrefix(field)
+		p, err := parseNetwork(field)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%q is not a network (CIDR) or an address", field)
 		}
-		if p.Addr().Is4In6() {
-			p = netip.PrefixFrom(p.Addr().Unmap(), max(p.Bits()-96, 0))
-		}
-		nets = append(nets, p.Masked())
+		nets = append(nets, p)
 	}
 	return nets, nil
+}
+
+// parseNetwork reads one entry of ParseNetworks's list.
+func parseNetwork(field string) (netip.Prefix, error) {
+	if !strings.Contains(field, "/") {
+		a, err := netip.ParseAddr(field)
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(field)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	if p.Addr().Is4In6() {
+		p = netip.PrefixFrom(p.Addr().Unmap(), max(p.Bits()-96, 0))
+	}
+	return p.Masked(), nil
 }
 
 // clientIP is the address of the client a request comes from, for rate
@@ -50,13 +62,12 @@ func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
 // An entry that is not an address (garbage, "unknown") stops the walk: the
 // last trusted hop before it is the client then, so a broken chain puts
 // its clients under one shared key instead of letting them pick fresh ones.
-func (s *Server) clientIP(r *http.Request) string {
+// A peer without an address (a Unix socket) is the zero Addr, which
+// ipText shows as "".
+func (s *Server) clientIP(r *http.Request) netip.Addr {
 	peer, ok := parseHop(r.RemoteAddr)
-	if !ok {
-		return r.RemoteAddr
-	}
-	if !s.trustedProxy(peer) {
-		return peer.String()
+	if !ok || !s.trustedProxy(peer) {
+		return peer
 	}
 	client := peer
 	hops := forwardedFor(r.Header)
@@ -70,7 +81,15 @@ func (s *Server) clientIP(r *http.Request) string {
 			break
 		}
 	}
-	return client.String()
+	return client
+}
+
+// ipText shows a client address as the audit log keeps it: "" for none.
+func ipText(a netip.Addr) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return a.String()
 }
 
 // forwardedFor lists the entries of every X-Forwarded-For header in the
@@ -106,13 +125,21 @@ func parseHop(s string) (netip.Addr, bool) {
 }
 
 // trustedProxy reports whether a is in one of the trusted networks.
-func (s *Server) trustedProxy(a netip.Addr) bool {
-	for _, p := range s.opts.TrustedProxies {
+func (s *Server) trustedProxy(a netip.Addr) bool { return inNetworks(s.opts.TrustedProxies, a) }
+
+// inNetworks reports whether a, as parseHop reads it, is in one of nets.
+func inNetworks(nets []netip.Prefix, a netip.Addr) bool {
+	for _, p := range nets {
 		if p.Contains(a) {
 			return true
 		}
 	}
 	return false
+}
+
+// baseHTTPS reports whether the public address (Options.BaseURL) is https.
+func (s *Server) baseHTTPS() bool {
+	return strings.HasPrefix(strings.ToLower(s.opts.BaseURL), "https://")
 }
 
 // requestHTTPS reports whether the browser reached the server over https:
@@ -125,7 +152,7 @@ func (s *Server) requestHTTPS(r *http.Request) bool {
 		return true
 	}
 	if s.opts.BaseURL != "" {
-		return strings.HasPrefix(strings.ToLower(s.opts.BaseURL), "https://")
+		return s.baseHTTPS()
 	}
 	peer, ok := parseHop(r.RemoteAddr)
 	if !ok || !s.trustedProxy(peer) {

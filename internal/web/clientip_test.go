@@ -3,13 +3,15 @@ package web
 import (
 	"net/http/httptest"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
 // TestClientIP tries the client address behind trusted proxies, and the
 // ways a client might forge one.
 func TestClientIP(t *testing.T) {
-	trusted, err := ParseTrustedProxies("10.0.0.0/8, 127.0.0.1/32,fd00::/8")
+	trusted, err := ParseNetworks("10.0.0.0/8, 127.0.0.1/32,fd00::/8")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,20 +48,22 @@ func TestClientIP(t *testing.T) {
 		{"IPv4-mapped client", s, "127.0.0.1:5000", []string{"::ffff:198.51.100.1"}, "198.51.100.1"},
 		{"zone dropped", s, "127.0.0.1:5000", []string{"fe80::1%eth0"}, "fe80::1"},
 		{"spaces", s, "127.0.0.1:5000", []string{"  198.51.100.1  ,10.0.0.1 "}, "198.51.100.1"},
+		{"peer without an address", s, "@", []string{"198.51.100.1"}, ""},
 	} {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.RemoteAddr = tc.remote
 		for _, v := range tc.xff {
 			r.Header.Add("X-Forwarded-For", v)
 		}
-		if got := tc.s.clientIP(r); got != tc.want {
+		if got := ipText(tc.s.clientIP(r)); got != tc.want {
 			t.Errorf("%s: clientIP(RemoteAddr %q, X-Forwarded-For %q) = %q, want %q", tc.name, tc.remote, tc.xff, got, tc.want)
 		}
 	}
 }
 
-// TestParseTrustedProxies reads the flag's forms and refuses bad ones.
-func TestParseTrustedProxies(t *testing.T) {
+// TestParseNetworks reads the flags' forms and refuses bad ones, naming
+// the entry.
+func TestParseNetworks(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
 		want []string
@@ -70,10 +74,11 @@ func TestParseTrustedProxies(t *testing.T) {
 		{"127.0.0.1, ::1", []string{"127.0.0.1/32", "::1/128"}},
 		{"::ffff:10.0.0.0/104", []string{"10.0.0.0/8"}},
 		{"fd00::/8,", []string{"fd00::/8"}},
+		{" 10.0.0.0/8, 192.0.2.7 ,,::1/128", []string{"10.0.0.0/8", "192.0.2.7/32", "::1/128"}},
 	} {
-		got, err := ParseTrustedProxies(tc.in)
+		got, err := ParseNetworks(tc.in)
 		if err != nil {
-			t.Errorf("ParseTrustedProxies(%q): %v", tc.in, err)
+			t.Errorf("ParseNetworks(%q): %v", tc.in, err)
 			continue
 		}
 		var s []string
@@ -81,12 +86,12 @@ func TestParseTrustedProxies(t *testing.T) {
 			s = append(s, p.String())
 		}
 		if !slices.Equal(s, tc.want) {
-			t.Errorf("ParseTrustedProxies(%q) = %v, want %v", tc.in, s, tc.want)
+			t.Errorf("ParseNetworks(%q) = %v, want %v", tc.in, s, tc.want)
 		}
 	}
 	for _, bad := range []string{"10.0.0.0/33", "example.com", "10.0.0/8", "1.2.3.4/x"} {
-		if _, err := ParseTrustedProxies(bad); err == nil {
-			t.Errorf("ParseTrustedProxies(%q): got no error, want one", bad)
+		if _, err := ParseNetworks("10.0.0.1," + bad); err == nil || !strings.Contains(err.Error(), strconv.Quote(bad)) {
+			t.Errorf("ParseNetworks(%q): got %v, want an error naming it", bad, err)
 		}
 	}
 }
@@ -94,7 +99,7 @@ func TestParseTrustedProxies(t *testing.T) {
 // TestRequestHTTPS believes X-Forwarded-Proto from a trusted proxy only,
 // and the base URL above it.
 func TestRequestHTTPS(t *testing.T) {
-	trusted, _ := ParseTrustedProxies("127.0.0.1")
+	trusted, _ := ParseNetworks("127.0.0.1")
 	for _, tc := range []struct {
 		name, base, remote string
 		proto              []string

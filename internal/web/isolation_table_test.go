@@ -73,7 +73,7 @@ func (f *matrixFixture) matrixTries() map[string]matrixTry {
 		"POST /account/password": {form: "current=not+the+password&new=a+new+long+passphrase&confirm=a+new+long+passphrase",
 			as: map[string]int{"": see, "owner": http.StatusUnprocessableEntity}},
 		// Single sign-on: without a provider configured, as here, not
-		// found (TestSignInRoutes tries them with one).
+		// found (TestSSORoutes tries them with one).
 		"GET /login/oidc":          {as: map[string]int{"": http.StatusNotFound, "owner": http.StatusNotFound}},
 		"GET /login/oidc/callback": {path: "/login/oidc/callback?state=x&code=y", as: map[string]int{"": http.StatusNotFound, "owner": http.StatusNotFound}},
 

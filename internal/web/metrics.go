@@ -2,9 +2,7 @@ package web
 
 import (
 	"crypto/subtle"
-	"net"
 	"net/http"
-	"net/netip"
 	"strings"
 )
 
@@ -28,23 +26,9 @@ func (s *Server) metricsAllowed(r *http.Request) bool {
 	if r.Header.Get("Forwarded") != "" || r.Header.Get("X-Forwarded-For") != "" {
 		return false
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return false
-	}
-	addr, err := netip.ParseAddr(host)
-	if err != nil {
-		return false
-	}
-	addr = addr.Unmap() // an IPv4 peer on a dual-stack listener
-	allowed := false
-	for _, p := range s.opts.MetricsNetworks {
-		if p.Contains(addr) {
-			allowed = true
-			break
-		}
-	}
-	if !allowed {
+	// parseHop counts an IPv4 peer on a dual-stack listener as IPv4.
+	peer, ok := parseHop(r.RemoteAddr)
+	if !ok || !inNetworks(s.opts.MetricsNetworks, peer) {
 		return false
 	}
 	if s.opts.MetricsToken == "" {

@@ -11,12 +11,28 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// The request limits, token buckets per key in memory (sign-ins keep their
-// own sliding window, auth_limit.go). Each process counts on its own, so n
-// serve processes allow up to n times these rates; that is still far
-// below what would hurt, and keeps the database out of the path of a
-// flood. A refusal is 429 with Retry-After.
+// The request limits, token buckets per key in memory. Each process
+// counts on its own, so n serve processes allow up to n times these rates;
+// that is still far below what would hurt (guessing a password still takes
+// centuries), and keeps the database out of the path of a flood. A refusal
+// is 429 with Retry-After.
 var (
+	// loginPerEmail: 10 wrong passwords for one email, then one every 90
+	// seconds (10 in 15 minutes). That stops guessing one account's
+	// password, while a person who mistypes a few times is never stopped.
+	// Only failures spend it, and a sign-in forgets them.
+	loginPerEmail = rateLimit{per: 90 * time.Second, burst: 10}
+	// loginPerIP: 50 wrong passwords from one client address, then one
+	// every 18 seconds (50 in 15 minutes), sign-ins and password changes
+	// together. More than an email allows, because an office behind one
+	// NAT, or every user behind a reverse proxy that is not in
+	// --trusted-proxies, shares one address; it is there to stop one
+	// machine from trying a few passwords on many accounts.
+	loginPerIP = rateLimit{per: 18 * time.Second, burst: 50}
+	// passwordPerUser: wrong current passwords on a signed-in user's
+	// password page, as many as an email allows sign-ins, so that a
+	// browser left signed in is no easier a way to guess the password.
+	passwordPerUser = rateLimit{per: 90 * time.Second, burst: 10}
 	// surveyPerIP: one client address may send 60 survey answers a minute,
 	// 30 at once. An office behind one NAT where everybody answers the same
 	// invitation email in the same minutes stays well under it, while one
@@ -43,6 +59,17 @@ var (
 	apiFailedAuthPerIP = rateLimit{per: 3 * time.Second, burst: 20}
 )
 
+// The names of the limits in the metrics (Metrics.RateLimited), which
+// operators alert on: fixed, and few.
+const (
+	limitLogin         = "login"
+	limitPassword      = "password"
+	limitSurveyAddress = "survey_address"
+	limitSurveyLink    = "survey_link"
+	limitAPIToken      = "api_token"
+	limitAPIFailedAuth = "api_failed_auth"
+)
+
 // limiterMaxKeys bounds each limiter's key map. A key is about a hundred
 // bytes with its bucket, so a full limiter holds some 10 MB.
 const limiterMaxKeys = 100_000
@@ -52,6 +79,9 @@ type rateLimit struct {
 	per   time.Duration
 	burst int
 }
+
+// refill is how long an empty bucket takes to be full again.
+func (l rateLimit) refill() time.Duration { return time.Duration(l.burst) * l.per }
 
 // limiter holds a token bucket per key ("ip:…", a token) for one limit.
 type limiter struct {
@@ -102,6 +132,14 @@ func (l *limiter) wait(key string, now time.Time) time.Duration {
 	return time.Duration(math.Ceil((1 - tokens) * float64(l.limit.per)))
 }
 
+// forget drops key's bucket, which is the same as a full one: for limits
+// that count failures, once the key has proven itself.
+func (l *limiter) forget(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.buckets, key)
+}
+
 // bucket returns key's bucket, made full when it is new. The caller holds mu.
 func (l *limiter) bucket(key string, now time.Time) *bucket {
 	b, ok := l.buckets[key]
@@ -124,9 +162,8 @@ func (l *limiter) bucket(key string, now time.Time) *bucket {
 // memory grow without bound or refusing everyone; leaving a tenth free
 // keeps eviction rare. The caller holds mu.
 func (l *limiter) evict(now time.Time) {
-	refill := time.Duration(l.limit.burst) * l.limit.per
 	for key, b := range l.buckets {
-		if now.Sub(b.last) >= refill {
+		if now.Sub(b.last) >= l.limit.refill() {
 			delete(l.buckets, key)
 		}
 	}
@@ -144,6 +181,7 @@ func (l *limiter) evict(now time.Time) {
 type limits struct {
 	surveyIP, surveyInvitation, surveyPublic *limiter
 	apiToken, apiFailedAuth                  *limiter
+	loginEmail, loginIP, passwordUser        *limiter
 }
 
 func newLimits() limits {
@@ -153,17 +191,20 @@ func newLimits() limits {
 		surveyPublic:     newLimiter(surveyPerPublicLink),
 		apiToken:         newLimiter(apiPerToken),
 		apiFailedAuth:    newLimiter(apiFailedAuthPerIP),
+		loginEmail:       newLimiter(loginPerEmail),
+		loginIP:          newLimiter(loginPerIP),
+		passwordUser:     newLimiter(passwordPerUser),
 	}
 }
 
 // clientKey is the limiters' key of the request's client address. An IPv6
 // address counts by its /64, the network one subscriber is given, so that
 // a client cannot step through its 2⁶⁴ addresses to get fresh limits.
+// Peers without an address (a Unix socket) share one key.
 func (s *Server) clientKey(r *http.Request) string {
-	ip := s.clientIP(r)
-	a, err := netip.ParseAddr(ip)
-	if err != nil || a.Is4() {
-		return "ip:" + ip
+	a := s.clientIP(r)
+	if !a.Is6() {
+		return "ip:" + ipText(a)
 	}
 	return "ip:" + netip.PrefixFrom(a, 64).Masked().String()
 }

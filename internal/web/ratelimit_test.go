@@ -60,6 +60,13 @@ func TestLimiterWait(t *testing.T) {
 	if wait := l.wait("ip:x", t0.Add(3*time.Second)); wait != 0 {
 		t.Errorf("3s later: got wait %v, want 0", wait)
 	}
+	// forget, as after a successful sign-in, is a full bucket.
+	l.take("ip:x", t0)
+	l.take("ip:x", t0)
+	l.forget("ip:x")
+	if wait := l.wait("ip:x", t0); wait != 0 || len(l.buckets) != 0 {
+		t.Errorf("after forget: got wait %v and %d keys, want 0 and none", wait, len(l.buckets))
+	}
 }
 
 // TestLimiterEviction keeps the key map bounded under a flood of new keys,
@@ -94,7 +101,8 @@ func TestLimiterEviction(t *testing.T) {
 	}
 }
 
-// TestClientKey groups an IPv6 client by its /64.
+// TestClientKey groups an IPv6 client by its /64, and peers without an
+// address under one key.
 func TestClientKey(t *testing.T) {
 	s := &Server{}
 	for remote, want := range map[string]string{
@@ -102,7 +110,7 @@ func TestClientKey(t *testing.T) {
 		"[2001:db8:1:2:3:4:5:6]:1":    "ip:2001:db8:1:2::/64",
 		"[2001:db8:1:2:ffff::1]:1":    "ip:2001:db8:1:2::/64",
 		"[::ffff:192.0.2.1]:1":        "ip:192.0.2.1",
-		"not an address":              "ip:not an address",
+		"not an address":              "ip:",
 		"[2001:db8:1:3:3:4:5:6]:4711": "ip:2001:db8:1:3::/64",
 	} {
 		r := httptest.NewRequest("GET", "/", nil)
@@ -128,5 +136,6 @@ func checkTooMany(t *testing.T, what string, rec *httptest.ResponseRecorder) {
 // noLimits are limiters that allow every request.
 func noLimits() limits {
 	none := func() *limiter { return newLimiter(rateLimit{}) }
-	return limits{surveyIP: none(), surveyInvitation: none(), surveyPublic: none(), apiToken: none(), apiFailedAuth: none()}
+	return limits{surveyIP: none(), surveyInvitation: none(), surveyPublic: none(), apiToken: none(), apiFailedAuth: none(),
+		loginEmail: none(), loginIP: none(), passwordUser: none()}
 }

@@ -60,11 +60,11 @@ type Server struct {
 	// emails writes the invitation emails of previews and test sends.
 	emails *mail.Renderer
 
-	// limiter counts failed sign-ins; dummyHash is the password hash that
-	// sign-ins of unknown emails are checked against, made once.
-	limiter   *loginLimiter
+	// dummyHash is the password hash that sign-ins of unknown emails are
+	// checked against, made once.
 	dummyHash func() (string, error)
-	// limits are the rate limits of survey answers and the API (ratelimit.go).
+	// limits are the rate limits of sign-ins, survey answers and the API
+	// (ratelimit.go).
 	limits limits
 	// imports are the files being imported (app_import_job.go).
 	imports importJobs
@@ -78,7 +78,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{db: db, log: slog.New(requestIDHandler{log.Handler()}), opts: opts}
-	s.limiter, s.dummyHash, s.limits = newLoginLimiter(), sync.OnceValues(newDummyHash), newLimits()
+	s.dummyHash, s.limits = sync.OnceValues(newDummyHash), newLimits()
 	// Made now, off the request path, so that the first sign-in of an
 	// unknown email takes no longer than any other.
 	go s.dummyHash()
@@ -265,10 +265,10 @@ func (s *Server) insightRoutes() []appRoute {
 	}
 }
 
-// signInRoutes are the pages of single sign-on (auth_oidc.go), public
-// like /login; without a provider configured they are not found.
-// TestSignInRoutes tries each as every kind of visitor.
-func (s *Server) signInRoutes() []route {
+// ssoRoutes are the pages of single sign-on (auth_oidc.go), public like
+// /login; without a provider configured they are not found. TestSSORoutes
+// tries each as every kind of visitor.
+func (s *Server) ssoRoutes() []route {
 	return []route{
 		{"GET /login/oidc", routeAuth, "", s.htmlPage(s.handleOIDCStart)},
 		{"GET /login/oidc/callback", routeAuth, "", s.htmlPage(s.handleOIDCCallback)},
@@ -411,11 +411,8 @@ func (s *Server) routes() []route {
 		{"POST /login", routeAuth, "", s.htmlPage(s.handleLogin)},
 		{"POST /logout", routeAuth, "", s.htmlPage(s.handleLogout)},
 	}
-	rs = append(rs, s.signInRoutes()...)
-	// The user's own account, whichever workspaces they are in.
-	for _, rt := range s.accountRoutes() {
-		rs = append(rs, route{rt.pattern, routeAuth, "", s.signedIn(rt.handler)})
-	}
+	rs = append(rs, s.ssoRoutes()...)
+	rs = append(rs, s.accountRoutes()...)
 
 	// Signed-in area. Each page of a workspace (/w/{slug}/…) names the
 	// least role that may use it; app.go has the whole matrix.

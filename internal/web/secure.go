@@ -32,7 +32,7 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		http.Error(w, err.message, err.status)
 	}))
 	protected := cop.Handler(next)
-	hsts := strings.HasPrefix(strings.ToLower(s.opts.BaseURL), "https://")
+	hsts := s.baseHTTPS()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)

@@ -12,17 +12,14 @@ import (
 // sessionCookie names the cookie that carries a session's secret.
 const sessionCookie = "promotor_session"
 
-// secureCookies reports whether cookies must be Secure: whenever the
-// browser reached the server over https (requestHTTPS), also when TLS ends
-// at a proxy in front and the request arrives as plain HTTP.
-func (s *Server) secureCookies(r *http.Request) bool { return s.requestHTTPS(r) }
-
 // setSessionCookie hands the browser the session's secret. HttpOnly keeps
 // it from scripts; SameSite=Lax keeps browsers from sending it with
 // cross-site POSTs (the cross-origin check in secure is the other half of
 // the CSRF defence) while a link from an email still arrives signed in.
 // The cookie lives as long as the session can; the server ends it earlier
-// when it is idle or revoked.
+// when it is idle or revoked. It is Secure whenever the browser reached the
+// server over https (requestHTTPS), also when TLS ends at a proxy in front
+// and the request arrives as plain HTTP.
 func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, secret string) {
 	http.SetCookie(w, &http.Cookie{
 		Name:     sessionCookie,
@@ -30,7 +27,7 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, secret
 		Path:     "/",
 		MaxAge:   int(auth.SessionLifetime / time.Second),
 		HttpOnly: true,
-		Secure:   s.secureCookies(r),
+		Secure:   s.requestHTTPS(r),
 		SameSite: http.SameSiteLaxMode,
 	})
 }
@@ -43,7 +40,7 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 		Path:     "/",
 		MaxAge:   -1,
 		HttpOnly: true,
-		Secure:   s.secureCookies(r),
+		Secure:   s.requestHTTPS(r),
 		SameSite: http.SameSiteLaxMode,
 	})
 }

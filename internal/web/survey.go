@@ -294,12 +294,12 @@ func (s *Server) handlePublicThanks(w http.ResponseWriter, r *http.Request) erro
 func (s *Server) answerWait(r *http.Request, byToken *limiter) time.Duration {
 	now := s.db.Now()
 	if wait := s.limits.surveyIP.take(s.clientKey(r), now); wait > 0 {
-		s.opts.Metrics.RateLimited("survey_address")
+		s.opts.Metrics.RateLimited(limitSurveyAddress)
 		return wait
 	}
 	wait := byToken.take(tokenKey(r.PathValue("token")), now)
 	if wait > 0 {
-		s.opts.Metrics.RateLimited("survey_link")
+		s.opts.Metrics.RateLimited(limitSurveyLink)
 	}
 	return wait
 }
