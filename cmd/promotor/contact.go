@@ -84,6 +84,8 @@ func runContact(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
+	// Encoded as the web's JSON (indented, HTML escaped, a final newline),
+	// so that this file and the privacy page's download are the same bytes.
 	return writeOutput(*out, stdout, func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

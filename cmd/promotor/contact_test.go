@@ -3,6 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,12 +15,14 @@ import (
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/store/storetest"
+	"github.com/promotor/promotor/internal/web"
 )
 
-// TestContact: promotor contact export writes the contact's JSON and
-// contact erase, with --yes only, erases them through the store code of
-// the privacy page; both, and a password reset, are in the audit log as
-// the CLI's.
+// TestContact: promotor contact export writes the contact's JSON, the
+// bytes of the privacy page's download but for the time of the export,
+// and contact erase, with --yes only, erases them through the store code
+// of the privacy page; both, and a password reset, are in the audit log
+// as the CLI's.
 func TestContact(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(d.String(), func(t *testing.T) {
@@ -57,6 +63,9 @@ func TestContact(t *testing.T) {
 			if code != 0 || json.Unmarshal([]byte(out), &x) != nil || x.Contact.Name != "Anna" || len(x.Responses) != 1 || x.Responses[0].Comment != "Prima" {
 				t.Fatalf("contact export: exit %d, %q, stdout\n%s", code, errOut, out)
 			}
+			if download := downloadContact(t, dsn, u.ID, c.ID); withoutExportTime(download) != withoutExportTime(out) {
+				t.Errorf("contact export and the download differ:\n%s\n%s", out, download)
+			}
 			if _, errOut, code := runCLI(t, "", "contact", "erase", "--database", dsn, "--workspace", "acme", "--email", "anna@example.com"); code != 2 || !strings.Contains(errOut, "--yes") {
 				t.Errorf("contact erase without --yes: exit %d, %q", code, errOut)
 			}
@@ -92,4 +101,34 @@ func TestContact(t *testing.T) {
 			}
 		})
 	}
+}
+
+// downloadContact fetches the privacy page's download of a contact of
+// workspace acme as the user.
+func downloadContact(t *testing.T, dsn string, userID, contactID int64) string {
+	t.Helper()
+	db := storetest.OpenDSN(t, dsn)
+	defer db.Close()
+	secret, _, err := db.CreateSession(context.Background(), userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(db, nil, web.Options{BaseURL: "http://example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/w/acme/contacts/%d/export", contactID), nil)
+	req.AddCookie(&http.Cookie{Name: "promotor_session", Value: secret})
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("download: %d %s", rec.Code, rec.Body)
+	}
+	return rec.Body.String()
+}
+
+// withoutExportTime blanks the one line of an export that differs from
+// one export to the next.
+func withoutExportTime(export string) string {
+	return regexp.MustCompile(`"exported_at": "[^"]*"`).ReplaceAllString(export, `"exported_at": ""`)
 }
