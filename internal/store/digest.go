@@ -39,8 +39,8 @@ func scanDigest(row rowScanner, extra ...any) (nps.DigestSubscription, error) {
 	return d, err
 }
 
-// digestRecipientQuery reads DigestRecipients; scanDigestRecipient scans
-// its rows.
+// digestRecipientQuery reads subscriptions with their user and workspace,
+// for digestByToken and DueDigests; scanDigestRecipient scans its rows.
 var digestRecipientQuery = `SELECT ` + digestColumns + `, u.id, u.email, u.name, u.language, u.created_at,
 		` + prefixed("w", workspaceColumns) + `, m.role
 	FROM digest_subscriptions d
