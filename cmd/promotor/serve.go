@@ -149,7 +149,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second, Metrics: m}
 	closed := &loop.Loop{DB: db, Catalog: catalog, Render: renderer, Mail: mailer, BaseURL: sender.BaseURL, Log: log, Metrics: m}
 	analyser := &insight.Analyser{DB: db, Log: log, Budget: 20 * time.Second}
-	queue, err := jobs.Start(ctx, db, log, tasks(sender, closed, analyser, app), kinds(closed), jobs.Options{Metrics: m})
+	queue, err := jobs.Start(ctx, db, log, tasks(db, sender, closed, analyser, app), kinds(closed), jobs.Options{Metrics: m})
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func newHTTPServer(h http.Handler, log *slog.Logger, l httpLimits) *http.Server 
 // process offers and one of them runs at a time (see internal/jobs).
 // Without an SMTP server sends still start, and their messages wait.
 // The follow-ups' tasks queue their emails for the loop's email jobs.
-func tasks(sender *send.Sender, closed *loop.Loop, analyser *insight.Analyser, app *web.Server) []jobs.Task {
+func tasks(db *store.DB, sender *send.Sender, closed *loop.Loop, analyser *insight.Analyser, app *web.Server) []jobs.Task {
 	t := []jobs.Task{
 		{Name: "start-sends", Every: 5 * time.Second, Timeout: time.Minute, Run: sender.StartDue},
 		{Name: "queue-reminders", Every: time.Minute, Timeout: time.Minute, Run: sender.QueueReminders},
@@ -216,7 +216,7 @@ func tasks(sender *send.Sender, closed *loop.Loop, analyser *insight.Analyser, a
 		// Each run erases a bounded batch per workspace; a backlog takes
 		// a few hours to clear (see docs/PRIVACY.md).
 		{Name: "apply-retention", Every: time.Hour, Timeout: 10 * time.Minute, Run: func(ctx context.Context) error {
-			_, err := sender.DB.ApplyRetention(ctx)
+			_, err := db.ApplyRetention(ctx)
 			return err
 		}},
 	}
