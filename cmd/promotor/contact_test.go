@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -66,6 +68,13 @@ func TestContact(t *testing.T) {
 			if download := downloadContact(t, dsn, u.ID, c.ID); withoutExportTime(download) != withoutExportTime(out) {
 				t.Errorf("contact export and the download differ:\n%s\n%s", out, download)
 			}
+			file := filepath.Join(t.TempDir(), "anna.json")
+			if _, errOut, code := runCLI(t, "", "contact", "export", "--database", dsn, "--workspace", "acme", "--id", strconv.FormatInt(c.ID, 10), "-o", file); code != 0 {
+				t.Fatalf("contact export -o: exit %d, %q", code, errOut)
+			}
+			if b, err := os.ReadFile(file); err != nil || withoutExportTime(string(b)) != withoutExportTime(out) {
+				t.Errorf("contact export -o wrote %q, %v; want the export of standard output", b, err)
+			}
 			if _, errOut, code := runCLI(t, "", "contact", "erase", "--database", dsn, "--workspace", "acme", "--email", "anna@example.com"); code != 2 || !strings.Contains(errOut, "--yes") {
 				t.Errorf("contact erase without --yes: exit %d, %q", code, errOut)
 			}
@@ -95,7 +104,7 @@ func TestContact(t *testing.T) {
 					got = append(got, e.Action)
 				}
 			}
-			want := []nps.AuditAction{nps.AuditPasswordReset, nps.AuditContactErase, nps.AuditContactExport}
+			want := []nps.AuditAction{nps.AuditPasswordReset, nps.AuditContactErase, nps.AuditContactExport, nps.AuditContactExport}
 			if !slices.Equal(got, want) {
 				t.Errorf("the CLI's audit entries: got %v, want %v", got, want)
 			}
