@@ -28,7 +28,7 @@ func runContact(ctx context.Context, args []string, getenv func(string) string, 
 	slug := fs.String("workspace", "", "slug of the workspace (required)")
 	email := fs.String("email", "", "the contact's email")
 	id := fs.Int64("id", 0, "the contact's ID")
-	out := fs.String("out", "-", "export: file to write, - for standard output")
+	out := fs.String("o", "-", "export: file to write, - for standard output")
 	yes := fs.Bool("yes", false, "erase: confirm that the contact's personal data is to be erased for good")
 	rest, help, err := parseFlags(fs, contactSynopsis, args, stdout)
 	if help || err != nil {
@@ -84,6 +84,8 @@ func runContact(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
+	// Encoded as the web's JSON (indented, HTML escaped, a final newline),
+	// so that this file and the privacy page's download are the same bytes.
 	return writeOutput(*out, stdout, func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

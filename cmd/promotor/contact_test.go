@@ -3,6 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,12 +17,14 @@ import (
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/store/storetest"
+	"github.com/promotor/promotor/internal/web"
 )
 
-// TestContact: promotor contact export writes the contact's JSON and
-// contact erase, with --yes only, erases them through the store code of
-// the privacy page; both, and a password reset, are in the audit log as
-// the CLI's.
+// TestContact: promotor contact export writes the contact's JSON, the
+// bytes of the privacy page's download but for the time of the export,
+// and contact erase, with --yes only, erases them through the store code
+// of the privacy page; both, and a password reset, are in the audit log
+// as the CLI's.
 func TestContact(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(d.String(), func(t *testing.T) {
@@ -57,6 +65,16 @@ func TestContact(t *testing.T) {
 			if code != 0 || json.Unmarshal([]byte(out), &x) != nil || x.Contact.Name != "Anna" || len(x.Responses) != 1 || x.Responses[0].Comment != "Prima" {
 				t.Fatalf("contact export: exit %d, %q, stdout\n%s", code, errOut, out)
 			}
+			if download := downloadContact(t, dsn, u.ID, c.ID); withoutExportTime(download) != withoutExportTime(out) {
+				t.Errorf("contact export and the download differ:\n%s\n%s", out, download)
+			}
+			file := filepath.Join(t.TempDir(), "anna.json")
+			if _, errOut, code := runCLI(t, "", "contact", "export", "--database", dsn, "--workspace", "acme", "--id", strconv.FormatInt(c.ID, 10), "-o", file); code != 0 {
+				t.Fatalf("contact export -o: exit %d, %q", code, errOut)
+			}
+			if b, err := os.ReadFile(file); err != nil || withoutExportTime(string(b)) != withoutExportTime(out) {
+				t.Errorf("contact export -o wrote %q, %v; want the export of standard output", b, err)
+			}
 			if _, errOut, code := runCLI(t, "", "contact", "erase", "--database", dsn, "--workspace", "acme", "--email", "anna@example.com"); code != 2 || !strings.Contains(errOut, "--yes") {
 				t.Errorf("contact erase without --yes: exit %d, %q", code, errOut)
 			}
@@ -86,10 +104,40 @@ func TestContact(t *testing.T) {
 					got = append(got, e.Action)
 				}
 			}
-			want := []nps.AuditAction{nps.AuditPasswordReset, nps.AuditContactErase, nps.AuditContactExport}
+			want := []nps.AuditAction{nps.AuditPasswordReset, nps.AuditContactErase, nps.AuditContactExport, nps.AuditContactExport}
 			if !slices.Equal(got, want) {
 				t.Errorf("the CLI's audit entries: got %v, want %v", got, want)
 			}
 		})
 	}
+}
+
+// downloadContact fetches the privacy page's download of a contact of
+// workspace acme as the user.
+func downloadContact(t *testing.T, dsn string, userID, contactID int64) string {
+	t.Helper()
+	db := storetest.OpenDSN(t, dsn)
+	defer db.Close()
+	secret, _, err := db.CreateSession(context.Background(), userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(db, nil, web.Options{BaseURL: "http://example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/w/acme/contacts/%d/export", contactID), nil)
+	req.AddCookie(&http.Cookie{Name: "promotor_session", Value: secret})
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("download: %d %s", rec.Code, rec.Body)
+	}
+	return rec.Body.String()
+}
+
+// withoutExportTime blanks the one line of an export that differs from
+// one export to the next.
+func withoutExportTime(export string) string {
+	return regexp.MustCompile(`"exported_at": "[^"]*"`).ReplaceAllString(export, `"exported_at": ""`)
 }

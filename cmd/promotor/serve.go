@@ -45,15 +45,7 @@ func envOr(getenv func(string) string, key, def string) string {
 // ends, letting in-flight requests finish.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	dsn := databaseFlag(fs, getenv)
-	addr := fs.String("addr", envOr(getenv, "PROMOTOR_ADDR", defaultAddr), "address to listen on (env PROMOTOR_ADDR)")
-	baseURL := fs.String("base-url", getenv("PROMOTOR_BASE_URL"), "public address of the server, for links in QR codes and emails (env PROMOTOR_BASE_URL; default: the address requests come to)")
-	smtpURL := fs.String("smtp", getenv("PROMOTOR_SMTP_URL"), "SMTP server that sends invitations, e.g. smtp://user:pass@smtp.example.com:587?from=nps@example.com (env PROMOTOR_SMTP_URL; see docs/EMAIL.md; default: none, messages wait in the outbox)")
-	lease := fs.Duration("send-lease", send.DefaultLease, "how long a claimed message belongs to this process before another may send it")
-	ops := registerOpsFlags(fs, getenv) // serveops.go
-	// Single sign-on with an OpenID Connect provider (serve_oidc.go).
-	oidc := oidcFlags(fs, getenv)
-	proxies := fs.String("trusted-proxies", getenv("PROMOTOR_TRUSTED_PROXIES"), "comma-separated networks (CIDR) of the reverse proxies in front, whose X-Forwarded-For and X-Forwarded-Proto are believed, e.g. 127.0.0.1/32,10.0.0.0/8 (env PROMOTOR_TRUSTED_PROXIES; default: none)")
+	f := registerServeFlags(fs, getenv) // serve_flags.go
 	rest, help, err := parseFlags(fs, "serve [flags]\n\nRuns the web server; applies pending database migrations first.", args, stdout)
 	if help || err != nil {
 		return err
@@ -61,21 +53,24 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if len(rest) > 0 {
 		return usageError{fmt.Errorf("serve: unexpected argument %q", rest[0])}
 	}
-	trusted, err := web.ParseNetworks(*proxies)
+	if err := f.check(fs); err != nil {
+		return err
+	}
+	trusted, err := web.ParseNetworks(*f.trustedProxies)
 	if err != nil {
 		return usageError{fmt.Errorf("serve: --trusted-proxies: %w (want networks like 10.0.0.0/8, separated by commas)", err)}
 	}
-	metricsNetworks, err := web.ParseNetworks(*ops.metricsNetworks)
+	metricsNetworks, err := web.ParseNetworks(*f.metricsNetworks)
 	if err != nil {
 		return usageError{fmt.Errorf("serve: --metrics-allowed-networks: %w", err)}
 	}
 	m := metrics.New()
-	log, err := newLogger(stderr, *ops.logFormat, *ops.logLevel)
+	log, err := newLogger(stderr, *f.logFormat, *f.logLevel)
 	if err != nil {
 		return err
 	}
 
-	signOn, err := oidc.provider(ctx, *baseURL)
+	signOn, err := f.ssoProvider(ctx, getenv) // serve_oidc.go
 	if err != nil {
 		return err
 	}
@@ -83,7 +78,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		log.Info("single sign-on", "issuer", signOn.Issuer(), "name", signOn.Name())
 	}
 
-	db, err := store.Open(ctx, *dsn)
+	db, err := store.Open(ctx, *f.database)
 	if err != nil {
 		return err
 	}
@@ -108,10 +103,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	var mailer mail.Sender
-	if *smtpURL == "" {
+	if *f.smtp == "" {
 		log.Warn("no SMTP server configured (--smtp): invitations wait in the outbox until one is")
 	} else {
-		cfg, err := mail.ParseURL(*smtpURL)
+		cfg, err := mail.ParseURL(*f.smtp)
 		if err != nil {
 			return usageError{fmt.Errorf("serve: --smtp: %w", err)}
 		}
@@ -130,26 +125,26 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", *f.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	// Links in emails need an address without a request to take it from:
 	// the public one, else the one listened on.
-	links := *baseURL
+	links := *f.baseURL
 	if links == "" {
 		links = "http://" + ln.Addr().String()
 	}
-	app, err := web.New(db, log, web.Options{BaseURL: *baseURL, MailBaseURL: links, Mail: mailer, SSO: signOn,
-		TrustedProxies: trusted, Metrics: m, MetricsNetworks: metricsNetworks, MetricsToken: *ops.metricsToken})
+	app, err := web.New(db, log, web.Options{BaseURL: *f.baseURL, MailBaseURL: links, Mail: mailer, SSO: signOn,
+		TrustedProxies: trusted, Metrics: m, MetricsNetworks: metricsNetworks, MetricsToken: *f.metricsToken})
 	if err != nil {
 		return err
 	}
 	srv := newHTTPServer(app.Handler(), log, serveLimits)
-	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *lease, Budget: 45 * time.Second, Metrics: m}
+	sender := &send.Sender{DB: db, Mail: mailer, Render: renderer, BaseURL: strings.TrimSuffix(links, "/"), Log: log, Lease: *f.sendLease, Budget: 45 * time.Second, Metrics: m}
 	closed := &loop.Loop{DB: db, Catalog: catalog, Render: renderer, Mail: mailer, BaseURL: sender.BaseURL, Log: log, Metrics: m}
 	analyser := &insight.Analyser{DB: db, Log: log, Budget: 20 * time.Second}
-	queue, err := jobs.Start(ctx, db, log, tasks(sender, closed, analyser, app), kinds(closed), jobs.Options{Metrics: m})
+	queue, err := jobs.Start(ctx, db, log, tasks(db, sender, closed, analyser, app), kinds(closed), jobs.Options{Metrics: m})
 	if err != nil {
 		return err
 	}
@@ -161,7 +156,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	return shutdown(log, app, srv, errc, queue, *ops.shutdownDelay, *ops.shutdownGrace) // serveops.go
+	return shutdown(log, app, srv, errc, queue, *f.shutdownDelay, *f.shutdownGrace) // serveops.go
 }
 
 // httpLimits bound what one connection may hold of the server: how long
@@ -205,7 +200,7 @@ func newHTTPServer(h http.Handler, log *slog.Logger, l httpLimits) *http.Server 
 // process offers and one of them runs at a time (see internal/jobs).
 // Without an SMTP server sends still start, and their messages wait.
 // The follow-ups' tasks queue their emails for the loop's email jobs.
-func tasks(sender *send.Sender, closed *loop.Loop, analyser *insight.Analyser, app *web.Server) []jobs.Task {
+func tasks(db *store.DB, sender *send.Sender, closed *loop.Loop, analyser *insight.Analyser, app *web.Server) []jobs.Task {
 	t := []jobs.Task{
 		{Name: "start-sends", Every: 5 * time.Second, Timeout: time.Minute, Run: sender.StartDue},
 		{Name: "queue-reminders", Every: time.Minute, Timeout: time.Minute, Run: sender.QueueReminders},
@@ -216,7 +211,7 @@ func tasks(sender *send.Sender, closed *loop.Loop, analyser *insight.Analyser, a
 		// Each run erases a bounded batch per workspace; a backlog takes
 		// a few hours to clear (see docs/PRIVACY.md).
 		{Name: "apply-retention", Every: time.Hour, Timeout: 10 * time.Minute, Run: func(ctx context.Context) error {
-			_, err := sender.DB.ApplyRetention(ctx)
+			_, err := db.ApplyRetention(ctx)
 			return err
 		}},
 	}

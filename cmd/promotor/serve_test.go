@@ -80,6 +80,40 @@ func TestServeBadFlags(t *testing.T) {
 	}
 }
 
+// TestServeEnv: every serve flag has its environment variable, and the
+// durations' are checked unless the flag, which wins, is given.
+func TestServeEnv(t *testing.T) {
+	env := map[string]string{"PROMOTOR_SHUTDOWN_GRACE": "7s", "PROMOTOR_SHUTDOWN_DELAY": "3s", "PROMOTOR_SEND_LEASE": "45s",
+		"PROMOTOR_TRUSTED_PROXIES": "10.9.0.0/16"}
+	serve := func(env map[string]string, args ...string) (string, string, int) {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), append([]string{"serve"}, args...), func(k string) string { return env[k] },
+			strings.NewReader(""), &out, &errOut)
+		if err != nil {
+			return out.String(), err.Error(), exitCode(err)
+		}
+		return out.String(), errOut.String(), 0
+	}
+	help, _, code := serve(env, "-h")
+	if code != 0 {
+		t.Fatalf("serve -h: exit %d", code)
+	}
+	for _, want := range []string{"(default 7s)", "(default 3s)", "(default 45s)", "(default \"10.9.0.0/16\")",
+		"(env PROMOTOR_SHUTDOWN_GRACE)", "(env PROMOTOR_SHUTDOWN_DELAY)", "(env PROMOTOR_SEND_LEASE)"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("serve -h with %v lacks %s:\n%s", env, want, help)
+		}
+	}
+	bad := map[string]string{"PROMOTOR_SHUTDOWN_GRACE": "soon"}
+	if _, errOut, code := serve(bad); code != 2 || !strings.Contains(errOut, "PROMOTOR_SHUTDOWN_GRACE") {
+		t.Errorf("serve with PROMOTOR_SHUTDOWN_GRACE=soon: exit %d, %q; want 2 and the variable named", code, errOut)
+	}
+	// The flag wins: what fails then is the next check, the log level.
+	if _, errOut, code := serve(bad, "--shutdown-grace", "1s", "--log-level", "loud"); code != 2 || !strings.Contains(errOut, "--log-level") {
+		t.Errorf("serve with PROMOTOR_SHUTDOWN_GRACE=soon and --shutdown-grace: exit %d, %q; want the log level refused", code, errOut)
+	}
+}
+
 func TestMigrate(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(d.String(), func(t *testing.T) {

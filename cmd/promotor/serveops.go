@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,38 +15,6 @@ import (
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/web"
 )
-
-// opsFlags are serve's operations flags: who may read the metrics, and
-// how it logs.
-type opsFlags struct {
-	metricsNetworks *string
-	metricsToken    *string
-	logFormat       *string
-	logLevel        *string
-	shutdownGrace   *time.Duration
-	shutdownDelay   *time.Duration
-}
-
-// defaultMetricsNetworks lets the machine itself scrape, as miniflux does.
-const defaultMetricsNetworks = "127.0.0.1/8,::1/128"
-
-// registerOpsFlags registers serve's operations flags on fs.
-func registerOpsFlags(fs *flag.FlagSet, getenv func(string) string) opsFlags {
-	return opsFlags{
-		metricsNetworks: fs.String("metrics-allowed-networks", envOr(getenv, "PROMOTOR_METRICS_ALLOWED_NETWORKS", defaultMetricsNetworks),
-			"comma-separated networks (CIDR) whose direct clients may read /metrics; empty: no one (env PROMOTOR_METRICS_ALLOWED_NETWORKS)"),
-		metricsToken: fs.String("metrics-token", getenv("PROMOTOR_METRICS_TOKEN"),
-			"a secret that readers of /metrics must also send as Authorization: Bearer (env PROMOTOR_METRICS_TOKEN; default: none)"),
-		logFormat: fs.String("log-format", envOr(getenv, "PROMOTOR_LOG_FORMAT", "json"),
-			"json (one object a line, for log shippers) or text (for reading at a terminal) (env PROMOTOR_LOG_FORMAT)"),
-		logLevel: fs.String("log-level", envOr(getenv, "PROMOTOR_LOG_LEVEL", "info"),
-			"debug, info, warn or error (env PROMOTOR_LOG_LEVEL)"),
-		shutdownGrace: fs.Duration("shutdown-grace", 30*time.Second,
-			"on SIGTERM or SIGINT, how long in-flight requests and running jobs may take to finish"),
-		shutdownDelay: fs.Duration("shutdown-delay", 0,
-			"on SIGTERM or SIGINT, how long to go on serving with /readyz answering 503 before the listener closes, for a load balancer to notice"),
-	}
-}
 
 // newLogger returns the one logger of a serve process, writing to w in
 // format at level and up.

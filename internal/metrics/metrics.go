@@ -98,20 +98,30 @@ func New() *Metrics {
 	return m
 }
 
-// Handler serves the metrics in the Prometheus exposition format.
+// Handler serves the metrics in the Prometheus exposition format; without
+// metrics there is nothing to serve and it answers 404.
 func (m *Metrics) Handler() http.Handler {
+	if m == nil {
+		return http.NotFoundHandler()
+	}
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 }
 
 // WatchPool exports the statistics of a database connection pool as the
 // go_sql_* metrics with db_name=name.
 func (m *Metrics) WatchPool(name string, pool *sql.DB) error {
+	if m == nil {
+		return nil
+	}
 	return m.registry.Register(collectors.NewDBStatsCollector(pool, name))
 }
 
 // WatchOutbox exports promotor_outbox_queued, the number of emails
 // waiting in the outbox, which count returns when the metrics are read.
 func (m *Metrics) WatchOutbox(count func(ctx context.Context) (int64, error)) error {
+	if m == nil {
+		return nil
+	}
 	return m.registry.Register(&outbox{count: count, desc: prometheus.NewDesc("promotor_outbox_queued",
 		"Invitation and reminder emails queued in the outbox and not yet sent, at the time of the scrape.", nil, nil)})
 }

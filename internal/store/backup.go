@@ -10,10 +10,11 @@ import (
 	"strings"
 )
 
-// ErrBackupUnsupported reports a backup asked of a PostgreSQL database,
+// errBackupUnsupported reports a backup asked of a PostgreSQL database,
 // which its own tools (pg_dump, pg_restore) back up better than a copy
-// through database/sql could.
-var ErrBackupUnsupported = errors.New("store: backup: only SQLite databases are backed up by promotor")
+// through database/sql could. promotor backup tells the dialect from the
+// DSN before it opens the database, so callers need not test for it.
+var errBackupUnsupported = errors.New("store: backup: only SQLite databases are backed up by promotor")
 
 // BackupInto writes a consistent copy of the SQLite database to path,
 // which must not exist, while other connections and processes go on
@@ -27,7 +28,7 @@ var ErrBackupUnsupported = errors.New("store: backup: only SQLite databases are 
 // The copy is not synced to disk: the caller syncs it before trusting it.
 func (db *DB) BackupInto(ctx context.Context, path string) error {
 	if db.dialect != SQLite {
-		return ErrBackupUnsupported
+		return errBackupUnsupported
 	}
 	if _, err := db.sql.ExecContext(ctx, `VACUUM INTO $1`, path); err != nil {
 		return fmt.Errorf("store: backup into %s: %w", path, err)

@@ -39,10 +39,10 @@ func scanDigest(row rowScanner, extra ...any) (nps.DigestSubscription, error) {
 	return d, err
 }
 
-// digestRecipientQuery reads DigestRecipients; scanDigestRecipient scans
-// its rows.
-const digestRecipientQuery = `SELECT ` + digestColumns + `, u.id, u.email, u.name, u.language, u.created_at,
-		w.id, w.slug, w.name, w.retention_months, w.fatigue_days, w.created_at, m.role
+// digestRecipientQuery reads subscriptions with their user and workspace,
+// for digestByToken and DueDigests; scanDigestRecipient scans its rows.
+var digestRecipientQuery = `SELECT ` + digestColumns + `, u.id, u.email, u.name, u.language, u.created_at,
+		` + prefixed("w", workspaceColumns) + `, m.role
 	FROM digest_subscriptions d
 	JOIN memberships m ON m.workspace_id = d.workspace_id AND m.user_id = d.user_id
 	JOIN users u ON u.id = d.user_id
@@ -50,10 +50,10 @@ const digestRecipientQuery = `SELECT ` + digestColumns + `, u.id, u.email, u.nam
 
 func scanDigestRecipient(row rowScanner) (DigestRecipient, error) {
 	var r DigestRecipient
-	u, w := &r.User, &r.Workspace
+	u := &r.User
+	dest := append([]any{&u.ID, &u.Email, &u.Name, &u.Language, timeCol{&u.CreatedAt}}, workspaceDest(&r.Workspace)...)
 	var err error
-	r.DigestSubscription, err = scanDigest(row, &u.ID, &u.Email, &u.Name, &u.Language, timeCol{&u.CreatedAt},
-		&w.ID, &w.Slug, &w.Name, &w.RetentionMonths, &w.FatigueDays, timeCol{&w.CreatedAt}, &r.Role)
+	r.DigestSubscription, err = scanDigest(row, append(dest, &r.Role)...)
 	return r, err
 }
 

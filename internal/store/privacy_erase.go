@@ -38,21 +38,22 @@ func emailHash(email string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Erasure counts what erasing took away.
+// Erasure counts what erasing took away: the contacts erased and the
+// comments of their responses (the scores stay).
 type Erasure struct {
-	Contacts  int
-	Responses int
+	Contacts int
+	Comments int
 }
 
 // Add adds the counts of o to e.
 func (e *Erasure) Add(o Erasure) {
 	e.Contacts += o.Contacts
-	e.Responses += o.Responses
+	e.Comments += o.Comments
 }
 
 // String says the counts in the audit log's detail.
 func (e Erasure) String() string {
-	return fmt.Sprintf("%d contacts, %d comments", e.Contacts, e.Responses)
+	return fmt.Sprintf("%d contacts, %d comments", e.Contacts, e.Comments)
 }
 
 // EraseContact removes the personal data of one of the workspace's
@@ -128,7 +129,7 @@ func (db *DB) eraseContact(ctx context.Context, tx *sql.Tx, workspaceID, contact
 	if err != nil {
 		return Erasure{}, err
 	}
-	e.Responses = n
+	e.Comments = n
 	for _, q := range []string{
 		`UPDATE alerts SET note = '', history = '[]' WHERE workspace_id = $1 AND contact_id = $2`,
 		`UPDATE promoter_actions SET note = '' WHERE workspace_id = $1 AND contact_id = $2`,

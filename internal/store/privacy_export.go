@@ -342,8 +342,7 @@ func (db *DB) FindContacts(ctx context.Context, workspaceID int64, q string, lim
 		return nil, nil
 	}
 	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
-	rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.workspace_id, c.account_id, c.external_id, c.email, c.name, c.language,
-			c.attributes, c.consent_at, c.opted_out_at, c.created_at, c.updated_at, COALESCE(a.name, '')
+	rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("c", contactColumns)+`, COALESCE(a.name, '')
 		FROM contacts c LEFT JOIN accounts a ON a.workspace_id = c.workspace_id AND a.id = c.account_id
 		WHERE c.workspace_id = $1 AND (c.email LIKE $2 ESCAPE '\' OR lower(c.external_id) LIKE $2 ESCAPE '\' OR lower(c.name) LIKE $2 ESCAPE '\')
 		ORDER BY c.email, c.id LIMIT `+strconv.Itoa(limit), workspaceID, like)

@@ -94,7 +94,7 @@ func TestEraseContact(t *testing.T) {
 		}
 
 		e := must(db.EraseContact(ctx, f.ws.ID, anna.ID))(t)
-		if e.Contacts != 1 || e.Responses != 1 {
+		if e.Contacts != 1 || e.Comments != 1 {
 			t.Errorf("erasure: got %+v, want 1 contact, 1 comment", e)
 		}
 		if after := figuresOf(t, db, f); !equalFigures(before, after) {
@@ -126,7 +126,7 @@ func TestEraseContact(t *testing.T) {
 		if len(log.Entries) != 1 || log.Entries[0].Subject != "contact "+strconv.FormatInt(anna.ID, 10) || log.Entries[0].Actor.IP != "192.0.2.9" {
 			t.Errorf("audit of the erasure: %+v", log.Entries)
 		}
-		if again := must(db.EraseContact(ctx, f.ws.ID, anna.ID))(t); again.Contacts != 0 || again.Responses != 0 {
+		if again := must(db.EraseContact(ctx, f.ws.ID, anna.ID))(t); again.Contacts != 0 || again.Comments != 0 {
 			t.Errorf("erasing again: got %+v, want nothing", again)
 		}
 		// Bob, not erased, was never opted out: a new import of Anna's
@@ -191,7 +191,7 @@ func TestRetention(t *testing.T) {
 		}
 		f.clock.add(200 * 24 * time.Hour)
 		runs := must(db.ApplyRetention(ctx))(t)
-		if len(runs) != 1 || runs[0].Contacts != 2 || runs[0].Responses != 1 || runs[0].More {
+		if len(runs) != 1 || runs[0].Contacts != 2 || runs[0].Comments != 1 || runs[0].More {
 			t.Fatalf("retention: got %+v, want Anna and the quiet contact, one comment", runs)
 		}
 		if after := figuresOf(t, db, f); !equalFigures(before, after) {

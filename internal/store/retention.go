@@ -18,9 +18,9 @@ const (
 	retentionBatches   = 10
 )
 
-// auditMinKeep is the least time an audit entry is kept, whatever the
-// retention period: the record of an erasure must outlive it.
-const auditMinKeep = 24
+// auditMinKeepMonths is the least time an audit entry is kept, whatever
+// the retention period: the record of an erasure must outlive it.
+const auditMinKeepMonths = 24
 
 // RetentionRun is what one run of ApplyRetention erased in one workspace.
 type RetentionRun struct {
@@ -34,7 +34,7 @@ type RetentionRun struct {
 // comments of responses older than the period and everything about the
 // contacts who were neither invited nor answered within it, with the
 // code of EraseContact; scores stay. It also deletes audit entries older
-// than the period, but never younger than auditMinKeep months. Each
+// than the period, but never younger than auditMinKeepMonths. Each
 // workspace's run that erased something writes an audit entry with its
 // counts. Running it again erases nothing more.
 func (db *DB) ApplyRetention(ctx context.Context) ([]RetentionRun, error) {
@@ -56,7 +56,7 @@ func (db *DB) ApplyRetention(ctx context.Context) ([]RetentionRun, error) {
 		if err != nil {
 			return runs, fmt.Errorf("store: retention of workspace %d: %w", p.id, err)
 		}
-		if run.Contacts > 0 || run.Responses > 0 {
+		if run.Contacts > 0 || run.Comments > 0 {
 			runs = append(runs, run)
 		}
 	}
@@ -85,12 +85,12 @@ func (db *DB) retainWorkspace(ctx context.Context, workspaceID int64, months int
 			if err != nil {
 				return err
 			}
-			if batch.Responses, err = db.eraseResponses(ctx, tx, workspaceID, old); err != nil {
+			if batch.Comments, err = db.eraseResponses(ctx, tx, workspaceID, old); err != nil {
 				return err
 			}
 			// eraseResponses counts comments; a response whose earlier
 			// version alone had one counts too.
-			batch.Responses = max(batch.Responses, len(old))
+			batch.Comments = max(batch.Comments, len(old))
 			quiet, err := queryIDs(ctx, tx, `SELECT c.id FROM contacts c WHERE c.workspace_id = $1 AND c.erased_at IS NULL
 				AND c.created_at < $2
 				AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.workspace_id = c.workspace_id AND i.contact_id = c.id AND i.created_at >= $2)
@@ -107,10 +107,10 @@ func (db *DB) retainWorkspace(ctx context.Context, workspaceID int64, months int
 				batch.Add(e)
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM audit_log WHERE workspace_id = $1 AND at < $2`,
-				workspaceID, minTime(cutoff, now.AddDate(0, -auditMinKeep, 0))); err != nil {
+				workspaceID, minTime(cutoff, now.AddDate(0, -auditMinKeepMonths, 0))); err != nil {
 				return err
 			}
-			if batch.Contacts == 0 && batch.Responses == 0 {
+			if batch.Contacts == 0 && batch.Comments == 0 {
 				return nil
 			}
 			run.More = len(old) == retentionResponses || len(quiet) == retentionContacts

@@ -213,7 +213,7 @@ type WorkspaceRole struct {
 // roles, in order of name, for the workspace switcher.
 func (db *DB) Memberships(ctx context.Context, userID int64) ([]WorkspaceRole, error) {
 	rows, err := db.read.QueryContext(ctx, `
-		SELECT w.id, w.slug, w.name, w.retention_months, w.fatigue_days, w.created_at, m.role
+		SELECT `+prefixed("w", workspaceColumns)+`, m.role
 		FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
 		WHERE m.user_id = $1
 		ORDER BY w.name, w.id`, userID)
@@ -222,8 +222,7 @@ func (db *DB) Memberships(ctx context.Context, userID int64) ([]WorkspaceRole, e
 	}
 	all, err := collect(rows, func(row rowScanner) (WorkspaceRole, error) {
 		var m WorkspaceRole
-		w := &m.Workspace
-		err := row.Scan(&w.ID, &w.Slug, &w.Name, &w.RetentionMonths, &w.FatigueDays, timeCol{&w.CreatedAt}, &m.Role)
+		err := row.Scan(append(workspaceDest(&m.Workspace), &m.Role)...)
 		return m, err
 	})
 	if err != nil {

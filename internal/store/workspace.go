@@ -12,8 +12,13 @@ const workspaceColumns = `id, slug, name, retention_months, fatigue_days, create
 
 func scanWorkspace(row rowScanner) (nps.Workspace, error) {
 	var w nps.Workspace
-	err := row.Scan(&w.ID, &w.Slug, &w.Name, &w.RetentionMonths, &w.FatigueDays, timeCol{&w.CreatedAt})
+	err := row.Scan(workspaceDest(&w)...)
 	return w, err
+}
+
+// workspaceDest is where the columns of workspaceColumns scan to.
+func workspaceDest(w *nps.Workspace) []any {
+	return []any{&w.ID, &w.Slug, &w.Name, &w.RetentionMonths, &w.FatigueDays, timeCol{&w.CreatedAt}}
 }
 
 // CreateWorkspace stores a new workspace and returns it with its ID. A

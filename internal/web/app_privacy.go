@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -37,7 +36,7 @@ func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request, a *appReq
 }
 
 // handleContactExport sends everything held about a contact as a JSON
-// file, never cached.
+// file, never cached; promotor contact export writes the same bytes.
 func (s *Server) handleContactExport(w http.ResponseWriter, r *http.Request, a *appRequest) error {
 	id, err := appPathID(r, "contact")
 	if err != nil {
@@ -47,17 +46,8 @@ func (s *Server) handleContactExport(w http.ResponseWriter, r *http.Request, a *
 	if err != nil {
 		return err
 	}
-	body, err := json.MarshalIndent(x, "", "  ")
-	if err != nil {
-		return fmt.Errorf("web: contact export: %w", err)
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-contact-%d.json"`, a.Workspace.Slug, id))
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(len(body)+1))
-	_, err = w.Write(append(body, '\n'))
-	return err
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-contact-%d.json"`, a.Workspace.Slug, id))
+	return writeJSON(w, "application/json; charset=utf-8", http.StatusOK, x)
 }
 
 // appErasePage is the data of the page that asks to confirm an erasure.

@@ -276,8 +276,8 @@ func (s *Server) ssoRoutes() []route {
 }
 
 // workspaceRoutes are the pages of surveys, waves, sends, the workspace's
-// settings, imports and API tokens; app.go has their roles' matrix, which
-// TestAppRoleMatrix checks.
+// settings, imports and API tokens; wantRoles (app_test.go) states their
+// least roles, which TestAppRoleMatrix checks.
 func (s *Server) workspaceRoutes() []appRoute {
 	return []appRoute{
 		{"GET /w/{slug}/{$}", nps.RoleViewer, s.handleAppWorkspace},
@@ -415,7 +415,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.accountRoutes()...)
 
 	// Signed-in area. Each page of a workspace (/w/{slug}/…) names the
-	// least role that may use it; app.go has the whole matrix.
+	// least role that may use it, which wantRoles (app_test.go) states.
 	for _, rt := range s.appRoutes() {
 		rs = append(rs, route{rt.pattern, routeApp, rt.min, s.inWorkspace(rt.min, rt.handler)})
 	}

@@ -18,7 +18,7 @@ const hstsHeader = "max-age=31536000"
 // secure sets the security headers on every response, holds every body
 // to its ceiling (limitBody) and rejects cross-origin state-changing
 // browser requests (CSRF) with a 403 in the form of the route:
-// problem+json under /api/, a page elsewhere. Requests without browser
+// problem+json under /api/, plain text elsewhere. Requests without browser
 // fetch metadata, such as API clients with a bearer token, pass.
 func (s *Server) secure(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()

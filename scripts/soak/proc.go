@@ -187,16 +187,6 @@ func (s *server) stop(grace time.Duration) error {
 	}
 }
 
-// hasFlag says whether `promotor serve -h` lists the flag, for flags that
-// the tree may not have yet.
-func hasFlag(ctx context.Context, bin, name string) (bool, error) {
-	out, err := cli(ctx, bin, "", "serve", "-h")
-	if err != nil {
-		return false, err
-	}
-	return strings.Contains(out, "-"+name+" "), nil
-}
-
 // mailpit is a Mailpit the harness started for its run.
 type mailpit struct {
 	smtp   string

@@ -17,11 +17,10 @@ import (
 
 // Results is everything a run found, as printed and as written by --out.
 type Results struct {
-	Config         config    `json:"config"`
-	Machine        string    `json:"machine"`
-	Started        time.Time `json:"started"`
-	Elapsed        string    `json:"elapsed"`
-	TrustedProxies bool      `json:"trusted_proxies_flag"`
+	Config  config    `json:"config"`
+	Machine string    `json:"machine"`
+	Started time.Time `json:"started"`
+	Elapsed string    `json:"elapsed"`
 
 	Requests     map[string]TypeReport `json:"requests"`
 	Kills        int                   `json:"kills"`
