@@ -46,6 +46,8 @@ func TestMetricsAccess(t *testing.T) {
 		open := server(Options{Metrics: metrics.New(), MetricsNetworks: loopback})
 		withToken := server(Options{Metrics: metrics.New(), MetricsNetworks: loopback, MetricsToken: "s3cret"})
 		none := server(Options{MetricsNetworks: loopback})
+		// A proxy on the same machine, trusted for its X-Forwarded-For.
+		proxied := server(Options{Metrics: metrics.New(), MetricsNetworks: loopback, TrustedProxies: loopback})
 		cases := []struct {
 			name    string
 			h       http.Handler
@@ -58,6 +60,9 @@ func TestMetricsAccess(t *testing.T) {
 			{"other network", open, "192.0.2.1:40000", nil, http.StatusNotFound},
 			{"through a proxy", open, "127.0.0.1:40000", []string{"X-Forwarded-For", "198.51.100.7"}, http.StatusNotFound},
 			{"through a Forwarded proxy", open, "127.0.0.1:40000", []string{"Forwarded", "for=198.51.100.7"}, http.StatusNotFound},
+			{"through a proxy that adds X-Real-IP", open, "127.0.0.1:40000", []string{"X-Real-IP", "198.51.100.7"}, http.StatusNotFound},
+			{"through a proxy that adds X-Forwarded-Proto", open, "127.0.0.1:40000", []string{"X-Forwarded-Proto", "https"}, http.StatusNotFound},
+			{"from a trusted proxy that adds no header", proxied, "127.0.0.1:40000", nil, http.StatusNotFound},
 			{"token", withToken, "127.0.0.1:40000", []string{"Authorization", "Bearer s3cret"}, http.StatusOK},
 			{"no token", withToken, "127.0.0.1:40000", nil, http.StatusNotFound},
 			{"wrong token", withToken, "127.0.0.1:40000", []string{"Authorization", "Bearer s3cre"}, http.StatusNotFound},
