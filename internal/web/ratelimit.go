@@ -1,7 +1,6 @@
 package web
 
 import (
-	"math"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -83,23 +82,6 @@ func (l *limiter) take(key string, now time.Time) time.Duration {
 		return d
 	}
 	return 0
-}
-
-// wait returns how long key must wait before its next request, 0 when it
-// may go now, without spending a request: for limits that count only the
-// requests that fail.
-func (l *limiter) wait(key string, now time.Time) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b, ok := l.buckets[key]
-	if !ok {
-		return 0
-	}
-	tokens := b.lim.TokensAt(now)
-	if tokens >= 1 {
-		return 0
-	}
-	return time.Duration(math.Ceil((1 - tokens) * float64(l.limit.per)))
 }
 
 // bucket returns key's bucket, made full when it is new. The caller holds mu.

@@ -43,25 +43,6 @@ func TestLimiter(t *testing.T) {
 	}
 }
 
-// TestLimiterWait counts only what is taken: wait never spends.
-func TestLimiterWait(t *testing.T) {
-	t0 := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
-	l := newLimiter(rateLimit{per: 3 * time.Second, burst: 2})
-	for range 5 {
-		if wait := l.wait("ip:x", t0); wait != 0 {
-			t.Fatalf("wait of an unknown key: got %v, want 0", wait)
-		}
-	}
-	l.take("ip:x", t0)
-	l.take("ip:x", t0)
-	if wait := l.wait("ip:x", t0); wait != 3*time.Second {
-		t.Errorf("after the burst: got wait %v, want 3s", wait)
-	}
-	if wait := l.wait("ip:x", t0.Add(3*time.Second)); wait != 0 {
-		t.Errorf("3s later: got wait %v, want 0", wait)
-	}
-}
-
 // TestLimiterEviction keeps the key map bounded under a flood of new keys,
 // and forgets a key that is still being limited only when idle keys
 // cannot make room.
