@@ -21,8 +21,8 @@ const oidcDiscoveryTimeout = 15 * time.Second
 // provider. The client secret has no flag of its own, as a flag's value
 // shows in the process list: it comes from the environment or a file.
 type oidcOptions struct {
-	issuer, clientID, secretFile, name *string
-	getenv                             func(string) string
+	issuer, clientID, secretFile, name, emailDomains *string
+	getenv                                           func(string) string
 }
 
 // oidcFlags registers the single sign-on flags on fs.
@@ -36,6 +36,8 @@ func oidcFlags(fs *flag.FlagSet, getenv func(string) string) oidcOptions {
 			"file that holds the client secret (env PROMOTOR_OIDC_CLIENT_SECRET_FILE; default: the secret itself in env PROMOTOR_OIDC_CLIENT_SECRET)"),
 		name: fs.String("oidc-name", getenv("PROMOTOR_OIDC_NAME"),
 			`the provider's name on the sign-in button, e.g. "Microsoft Entra ID" (env PROMOTOR_OIDC_NAME; default: the issuer's host)`),
+		emailDomains: fs.String("oidc-email-domains", getenv("PROMOTOR_OIDC_EMAIL_DOMAINS"),
+			"comma-separated email domains, e.g. example.com,example.nl, whose verified emails link a user's first single sign-on to their account; list only domains the provider alone can vouch for (env PROMOTOR_OIDC_EMAIL_DOMAINS; default: none, no first sign-in is linked by email)"),
 		getenv: getenv,
 	}
 }
@@ -44,7 +46,7 @@ func oidcFlags(fs *flag.FlagSet, getenv func(string) string) oidcOptions {
 // {baseURL}/login/oidc/callback; without an issuer there is none (nil).
 func (o oidcOptions) provider(ctx context.Context, baseURL string) (*sso.Provider, error) {
 	if *o.issuer == "" {
-		if *o.clientID != "" || *o.secretFile != "" || *o.name != "" {
+		if *o.clientID != "" || *o.secretFile != "" || *o.name != "" || *o.emailDomains != "" {
 			return nil, usageError{errors.New("serve: the --oidc- flags need --oidc-issuer")}
 		}
 		return nil, nil
@@ -66,6 +68,7 @@ func (o oidcOptions) provider(ctx context.Context, baseURL string) (*sso.Provide
 		ClientSecret: secret,
 		RedirectURL:  strings.TrimSuffix(baseURL, "/") + "/login/oidc/callback",
 		Name:         *o.name,
+		EmailDomains: strings.Split(*o.emailDomains, ","),
 	}
 	ctx, cancel := context.WithTimeout(ctx, oidcDiscoveryTimeout)
 	defer cancel()
