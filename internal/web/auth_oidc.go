@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/sso"
+	"github.com/promotor/promotor/internal/store"
 )
 
 // Single sign-on through an OpenID Connect provider (internal/sso does the
@@ -149,7 +151,7 @@ func (s *Server) handleOIDCCallback(w http.ResponseWriter, r *http.Request) erro
 	case err != nil:
 		return s.oidcRefuse(w, r, flow.Next, http.StatusBadGateway, err, "sso.refused.exchange")
 	}
-	u, err := s.oidcUser(ctx, id)
+	u, err := s.oidcUser(ctx, r, id)
 	switch {
 	case errors.Is(err, errSSOLinkOff):
 		return s.oidcRefuse(w, r, flow.Next, http.StatusForbidden, err, "sso.refused.link_off")
@@ -160,7 +162,7 @@ func (s *Server) handleOIDCCallback(w http.ResponseWriter, r *http.Request) erro
 	case err != nil:
 		return err
 	}
-	return s.startSession(w, r, u, flow.Next)
+	return s.startSession(w, r, u, flow.Next, "sso "+ssoHost(p.Issuer()))
 }
 
 // The refusals of a first sign-in that the email's domain decides.
@@ -171,12 +173,13 @@ var (
 
 // oidcUser returns the Promotor user the provider vouched for: the one
 // linked to the identity, else the one with its email, if verified and
-// of a trusted domain, whom it links. Anyone else is nps.ErrNotFound,
-// errSSOLinkOff or errSSODomain; a user linked to another identity of
-// the issuer already is nps.ErrConflict. The domain is checked before
-// the email is looked up, so that its refusal tells nothing of who has
-// an account.
-func (s *Server) oidcUser(ctx context.Context, id sso.Identity) (nps.User, error) {
+// of a trusted domain, whom it links (auth.sso_link). Anyone else is
+// nps.ErrNotFound, errSSOLinkOff or errSSODomain; a user linked to
+// another identity of the issuer already is nps.ErrConflict. The page of
+// a refusal by the email's domain does not depend on whether the email
+// has an account; a known user's refusal is recorded in their audit log
+// (auth.sign_in_failed, "sso"), as a wrong password is.
+func (s *Server) oidcUser(ctx context.Context, r *http.Request, id sso.Identity) (nps.User, error) {
 	u, err := s.db.UserByOIDC(ctx, id.Issuer, id.Subject)
 	if !errors.Is(err, nps.ErrNotFound) {
 		return u, err
@@ -185,20 +188,50 @@ func (s *Server) oidcUser(ctx context.Context, id sso.Identity) (nps.User, error
 		return nps.User{}, fmt.Errorf("web: subject %q of %s is linked to no user, and the token has no verified email: %w",
 			id.Subject, id.Issuer, nps.ErrNotFound)
 	}
+	refusal := s.emailLinkRefusal(id)
+	u, err = s.db.UserByEmail(ctx, id.Email)
+	switch {
+	case errors.Is(err, nps.ErrNotFound) && refusal != nil:
+		return nps.User{}, refusal
+	case err != nil:
+		return nps.User{}, err
+	}
+	ctx = store.WithActor(ctx, s.userActor(r, u))
+	if refusal == nil {
+		refusal = s.db.LinkOIDC(ctx, u.ID, id.Issuer, id.Subject)
+		if refusal == nil {
+			return u, nil
+		}
+		if !errors.Is(refusal, nps.ErrConflict) {
+			return nps.User{}, refusal
+		}
+	}
+	if err := s.db.RecordSignInFailure(ctx, u.ID, "sso"); err != nil {
+		return nps.User{}, err
+	}
+	return nps.User{}, refusal
+}
+
+// emailLinkRefusal returns why the identity may not be linked by its
+// verified email (errSSOLinkOff, errSSODomain), or nil when it may.
+func (s *Server) emailLinkRefusal(id sso.Identity) error {
 	domains := s.opts.SSO.EmailDomains()
 	if len(domains) == 0 {
-		return nps.User{}, fmt.Errorf("web: subject %q of %s is linked to no user: %w", id.Subject, id.Issuer, errSSOLinkOff)
+		return fmt.Errorf("web: subject %q of %s is linked to no user: %w", id.Subject, id.Issuer, errSSOLinkOff)
 	}
 	if d := emailDomainOf(id.Email); !slices.Contains(domains, d) {
-		return nps.User{}, fmt.Errorf("web: subject %q of %s is linked to no user, and %q: %w", id.Subject, id.Issuer, d, errSSODomain)
+		return fmt.Errorf("web: subject %q of %s is linked to no user, and %q: %w", id.Subject, id.Issuer, d, errSSODomain)
 	}
-	if u, err = s.db.UserByEmail(ctx, id.Email); err != nil {
-		return nps.User{}, err
+	return nil
+}
+
+// ssoHost is the host of an issuer URL, which names the provider in the
+// sign-in's audit entry.
+func ssoHost(issuer string) string {
+	if u, err := url.Parse(issuer); err == nil && u.Host != "" {
+		return u.Host
 	}
-	if err := s.db.LinkOIDC(ctx, u.ID, id.Issuer, id.Subject); err != nil {
-		return nps.User{}, err
-	}
-	return u, nil
+	return issuer
 }
 
 // emailDomainOf returns the domain of an email, in lower case.

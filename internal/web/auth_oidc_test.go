@@ -131,6 +131,23 @@ func (sf *ssoFixture) signInAs(t *testing.T, b *http.Client, l ssotest.Login, ne
 	return sf.get(t, b, "/login/oidc?next="+url.QueryEscape(next), headers...)
 }
 
+// wantAudit checks that acme's audit log has n entries of action by
+// actor, each with detail.
+func (sf *ssoFixture) wantAudit(t *testing.T, what string, n int, action nps.AuditAction, actor, detail string) {
+	t.Helper()
+	page, err := sf.db.AuditLog(context.Background(), sf.acme.ID, store.AuditFilter{Action: action, Actor: actor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := len(page.Entries) == n
+	for _, e := range page.Entries {
+		ok = ok && e.Detail == detail
+	}
+	if !ok {
+		t.Errorf("%s: %s entries by %s %+v, want %d with detail %q", what, action, actor, page.Entries, n, detail)
+	}
+}
+
 // wantRefused checks that p is the sign-in page with message key of the
 // provider "Test ID", in English, and that b is signed in as nobody.
 func (sf *ssoFixture) wantRefused(t *testing.T, what string, b *http.Client, p page, status int, key string, args ...any) {
@@ -185,6 +202,11 @@ func TestSSOSignIn(t *testing.T) {
 		if u, err := db.UserByOIDC(ctx, sf.op.URL, "sub-analyst"); err != nil || u.ID != analyst.ID {
 			t.Errorf("the link after the first sign-in: got %+v, %v, want the analyst", u, err)
 		}
+		// The link and the sign-in are in the analyst's audit log, by the
+		// analyst, the sign-in naming the provider.
+		host := strings.TrimPrefix(sf.op.URL, "http://")
+		sf.wantAudit(t, "the first sign-in", 1, nps.AuditSSOLink, "analyst@example.com", sf.op.URL)
+		sf.wantAudit(t, "the first sign-in", 1, nps.AuditSignIn, "analyst@example.com", "sso "+host)
 		// Signed in, the button moves on, as /login does.
 		if got := sf.get(t, b, "/login/oidc?next=%2Fw%2Facme%2Fsurveys"); got.status != http.StatusOK || got.url != sf.url+"/w/acme/surveys" {
 			t.Errorf("GET /login/oidc signed in: got %d at %s", got.status, got.url)
@@ -227,6 +249,10 @@ func TestSSOSignIn(t *testing.T) {
 				t.Errorf("%s: the subject is linked (%v), want no link", c.name, err)
 			}
 		}
+		// Of those, only the analyst is known: their refusal is recorded,
+		// once; nobody is linked anew.
+		sf.wantAudit(t, "the refusals", 1, nps.AuditSignInFailed, "analyst@example.com", "sso")
+		sf.wantAudit(t, "the refusals", 1, nps.AuditSSOLink, "analyst@example.com", sf.op.URL)
 		for i := range refusals[1:] {
 			if refusals[i+1] != refusals[0] {
 				t.Errorf("refusal %d differs from the first:\n%s\n%s", i+1, appExcerpt(refusals[0]), appExcerpt(refusals[i+1]))
@@ -272,6 +298,10 @@ func TestSSOEmailDomains(t *testing.T) {
 		if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "--oidc-email-domains") {
 			t.Errorf("linking off: want a warning that names --oidc-email-domains:\n%s", logs.String())
 		}
+		// The analyst's refusal is in their audit log; the stranger's
+		// names nobody.
+		sf.wantAudit(t, "linking off", 1, nps.AuditSignInFailed, "analyst@example.com", "sso")
+		sf.wantAudit(t, "linking off", 0, nps.AuditSSOLink, "analyst@example.com", "")
 		got := sf.signInAs(t, sf.browser(t), analyst, "/", "Accept-Language: nl")
 		if want := catalog.Messages("nl").T("sso.refused.link_off", "name", "Test ID"); !strings.Contains(html.UnescapeString(got.body), want) {
 			t.Errorf("linking off in Dutch: want %q\n%s", want, appExcerpt(got.body))
