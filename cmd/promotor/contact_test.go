@@ -118,7 +118,7 @@ func downloadContact(t *testing.T, dsn string, userID, contactID int64) string {
 	t.Helper()
 	db := storetest.OpenDSN(t, dsn)
 	defer db.Close()
-	secret, _, err := db.CreateSession(context.Background(), userID)
+	secret, _, err := db.CreateSession(context.Background(), userID, "password")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ type serveFlags struct {
 	// Single sign-on with an OpenID Connect provider (serve_oidc.go). The
 	// client secret has no flag of its own, as a flag's value shows in
 	// the process list: it comes from the environment or a file.
-	oidcIssuer, oidcClientID, oidcSecretFile, oidcName *string
+	oidcIssuer, oidcClientID, oidcSecretFile, oidcName, oidcEmailDomains *string
 
 	// badEnv holds, by flag name, a duration variable of the environment
 	// that does not parse; check reports it unless the flag was given.
@@ -75,6 +75,8 @@ func registerServeFlags(fs *flag.FlagSet, getenv func(string) string) *serveFlag
 		"file that holds the client secret (env PROMOTOR_OIDC_CLIENT_SECRET_FILE; default: the secret itself in env PROMOTOR_OIDC_CLIENT_SECRET)")
 	f.oidcName = fs.String("oidc-name", getenv("PROMOTOR_OIDC_NAME"),
 		`the provider's name on the sign-in button, e.g. "Microsoft Entra ID" (env PROMOTOR_OIDC_NAME; default: the issuer's host)`)
+	f.oidcEmailDomains = fs.String("oidc-email-domains", getenv("PROMOTOR_OIDC_EMAIL_DOMAINS"),
+		"comma-separated email domains, e.g. example.com,example.nl, whose verified emails link a user's first single sign-on to their account; list only domains the provider alone can vouch for (env PROMOTOR_OIDC_EMAIL_DOMAINS; default: none, no first sign-in is linked by email)")
 	return f
 }
 

@@ -23,7 +23,7 @@ const oidcDiscoveryTimeout = 15 * time.Second
 func (f *serveFlags) ssoProvider(ctx context.Context, getenv func(string) string) (*sso.Provider, error) {
 	baseURL := *f.baseURL
 	if *f.oidcIssuer == "" {
-		if *f.oidcClientID != "" || *f.oidcSecretFile != "" || *f.oidcName != "" {
+		if *f.oidcClientID != "" || *f.oidcSecretFile != "" || *f.oidcName != "" || *f.oidcEmailDomains != "" {
 			return nil, usageError{errors.New("serve: the --oidc- flags need --oidc-issuer")}
 		}
 		return nil, nil
@@ -45,6 +45,7 @@ func (f *serveFlags) ssoProvider(ctx context.Context, getenv func(string) string
 		ClientSecret: secret,
 		RedirectURL:  strings.TrimSuffix(baseURL, "/") + "/login/oidc/callback",
 		Name:         *f.oidcName,
+		EmailDomains: strings.Split(*f.oidcEmailDomains, ","),
 	}
 	ctx, cancel := context.WithTimeout(ctx, oidcDiscoveryTimeout)
 	defer cancel()

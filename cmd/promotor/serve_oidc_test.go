@@ -35,6 +35,7 @@ func TestServeOIDC(t *testing.T) {
 			env := map[string]string{
 				"PROMOTOR_ADDR": addr, "PROMOTOR_DATABASE": dsn, "PROMOTOR_BASE_URL": base,
 				"PROMOTOR_OIDC_ISSUER": op.URL, "PROMOTOR_OIDC_CLIENT_ID": ssotest.ClientID, "PROMOTOR_OIDC_NAME": "Test ID",
+				"PROMOTOR_OIDC_EMAIL_DOMAINS": "example.nl, Example.com",
 			}
 			if from == "env" {
 				env["PROMOTOR_OIDC_CLIENT_SECRET"] = ssotest.ClientSecret
@@ -109,6 +110,9 @@ func TestServeOIDCFails(t *testing.T) {
 		{"no client ID", map[string]string{"PROMOTOR_OIDC_CLIENT_ID": ""}, nil, 2, "no client ID"},
 		{"no secret file", nil, []string{"--oidc-client-secret-file", filepath.Join(t.TempDir(), "absent")}, 2, "--oidc-client-secret-file"},
 		{"a client ID without issuer", map[string]string{"PROMOTOR_OIDC_ISSUER": ""}, nil, 2, "need --oidc-issuer"},
+		{"email domains without issuer", map[string]string{"PROMOTOR_OIDC_ISSUER": "", "PROMOTOR_OIDC_CLIENT_ID": "", "PROMOTOR_OIDC_CLIENT_SECRET": ""},
+			[]string{"--oidc-email-domains", "example.com"}, 2, "need --oidc-issuer"},
+		{"an email for a domain", nil, []string{"--oidc-email-domains", "anna@example.com"}, 2, `email domain "anna@example.com" is not a domain`},
 		{"unreachable issuer", map[string]string{"PROMOTOR_OIDC_ISSUER": down}, nil, 1, "reachable from this server"},
 		{"another issuer", map[string]string{"PROMOTOR_OIDC_ISSUER": op.URL + "/"}, nil, 1, "set the issuer to exactly"},
 	} {

@@ -106,9 +106,11 @@ func (b *syncBuffer) String() string {
 
 // TestServeRequestLog checks that each request is logged once, as one
 // JSON object with its route pattern, status, duration, size and request
-// id, and without the token of its path or its query.
+// id, and without the token of its path or its query. The test is the
+// trusted proxy in front, whose request ids are taken.
 func TestServeRequestLog(t *testing.T) {
-	addr, logs := serveInProcess(t, map[string]string{"PROMOTOR_DATABASE": storetest.DSN(t, store.SQLite)})
+	addr, logs := serveInProcess(t, map[string]string{"PROMOTOR_DATABASE": storetest.DSN(t, store.SQLite),
+		"PROMOTOR_TRUSTED_PROXIES": "127.0.0.1/32,::1/128"})
 	const token = "tok3nSecretValue"
 	for _, c := range []struct{ id, wantID string }{{"lb-4711", "lb-4711"}, {"", ""}, {"bad id \"forged\" level=ERROR", ""}} {
 		req, _ := http.NewRequest("GET", "http://"+addr+"/s/"+token+"?email=anna%40example.com", nil)

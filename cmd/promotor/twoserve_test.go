@@ -94,7 +94,7 @@ func dashboardSession(t *testing.T, dsn string, wsID int64) string {
 	if _, err := db.AddMember(ctx, wsID, u.ID, nps.RoleOwner); err != nil {
 		t.Fatal(err)
 	}
-	secret, _, err := db.CreateSession(ctx, u.ID)
+	secret, _, err := db.CreateSession(ctx, u.ID, "password")
 	if err != nil {
 		t.Fatal(err)
 	}

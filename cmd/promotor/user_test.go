@@ -79,7 +79,7 @@ func TestUser(t *testing.T) {
 
 			// A reset signs the user out everywhere.
 			ann, _ := db.UserByEmail(ctx, "ann@example.com")
-			secret, _, err := db.CreateSession(ctx, ann.ID)
+			secret, _, err := db.CreateSession(ctx, ann.ID, "password")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/promotor/promotor/internal/i18n"
 	"github.com/promotor/promotor/internal/loop"
 	"github.com/promotor/promotor/internal/mail"
+	"github.com/promotor/promotor/internal/mail/mailtest"
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
 	"github.com/promotor/promotor/internal/store/storetest"
@@ -357,6 +358,37 @@ func TestDeliveryQueued(t *testing.T) {
 			}
 			if again, _ := f.loop.PendingDeliveries(ctx); len(again) != 1 {
 				t.Errorf("a replayed delivery waits for a job: got %v, want it listed", again)
+			}
+		})
+	}
+}
+
+// An email a server refuses for now is tried again: the error the job
+// queue logs and keeps has no address, while the notification keeps the
+// server's words whole.
+func TestEmailRetryErrorRedacted(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d.String(), func(t *testing.T) {
+			f := newFixture(t, d)
+			ctx := context.Background()
+			f.loop.Mail = &mailtest.Recorder{Fail: func(m *mail.Message) error {
+				return &mail.SendError{Stage: mail.StageRcpt, Code: 450, Text: "4.2.1 <" + m.To.Email + ">: mailbox busy"}
+			}}
+			f.answer(t, 3, "Te laat")
+			if err := f.loop.ProcessEvents(ctx); err != nil {
+				t.Fatal(err)
+			}
+			ids, err := f.loop.PendingEmails(ctx)
+			if err != nil || len(ids) != 1 {
+				t.Fatalf("pending emails: %v, %v; want the alert", ids, err)
+			}
+			err = f.loop.SendEmail(ctx, ids[0], false)
+			if err == nil || strings.Contains(err.Error(), "eva@acme.example") || !strings.Contains(err.Error(), "450 4.2.1 <[address]>: mailbox busy") {
+				t.Errorf("the retry's error: got %v, want the reply without the address", err)
+			}
+			var stored string
+			if err := f.raw.QueryRow(`SELECT error FROM notifications WHERE id = $1`, ids[0]).Scan(&stored); err != nil || !strings.Contains(stored, "<eva@acme.example>") {
+				t.Errorf("the notification's error: got %q, %v; want the whole reply", stored, err)
 			}
 		})
 	}

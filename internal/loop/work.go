@@ -128,7 +128,9 @@ func (l *Loop) SendEmail(ctx context.Context, id int64, last bool) error {
 		return err
 	}
 	if sendErr != nil && !final {
-		return fmt.Errorf("email %d: %w: %w", id, sendErr, errRetry)
+		// The job queue logs and keeps this error: without the
+		// recipient's address, which the notification keeps.
+		return fmt.Errorf("email %d: %s: %w", id, mail.Redact(sendErr), errRetry)
 	}
 	return nil
 }

@@ -113,3 +113,21 @@ const MaxAttempts = 6
 // RetryAfter is the wait before the next attempt of an email after n
 // failed ones: 1, 4, 16, 64 and 256 minutes.
 func RetryAfter(n int) time.Duration { return time.Minute << (2 * (max(n, 1) - 1)) }
+
+// addressLike matches what may be an email address in a server's reply:
+// a run of characters around an @, wider than a valid address so that
+// nothing of one is left over.
+var addressLike = regexp.MustCompile(`[^\s<>()\[\]"',;:@]*@[^\s<>()\[\]"',;:@]+`)
+
+// Redact returns err's text with every email address replaced by
+// "[address]", for the logs: a server's refusal often quotes the
+// recipient ("550 5.1.1 <anna@example.com>: user unknown"), and logs are
+// kept, shipped and read where a contact's address does not belong. The
+// message's own failure keeps the whole text, beside the recipient it is
+// about, where erasure reaches it.
+func Redact(err error) string {
+	if err == nil {
+		return ""
+	}
+	return addressLike.ReplaceAllString(err.Error(), "[address]")
+}

@@ -19,6 +19,10 @@ const (
 	AuditPasswordReset AuditAction = "auth.password_reset"
 	// AuditPasswordChange is a user's own change, on the password page.
 	AuditPasswordChange AuditAction = "auth.password_change"
+	// AuditSSOLink is a user's first single sign-on, which linked the
+	// provider's identity to them by their verified email: from then on
+	// that identity signs in as them.
+	AuditSSOLink AuditAction = "auth.sso_link"
 
 	// AuditExport is a download of the workspace's data: a responses,
 	// accounts or aggregates export, the calculation's CSV, the report.
@@ -41,7 +45,7 @@ const (
 
 // AuditActions is every action, in the order the audit page lists them.
 var AuditActions = []AuditAction{
-	AuditSignIn, AuditSignInFailed, AuditSignOut, AuditPasswordReset, AuditPasswordChange,
+	AuditSignIn, AuditSignInFailed, AuditSignOut, AuditPasswordReset, AuditPasswordChange, AuditSSOLink,
 	AuditExport, AuditContactExport, AuditContactErase, AuditRetentionRun,
 	AuditMemberAdd, AuditTokenCreate, AuditTokenRevoke, AuditReportLinkCreate, AuditReportLinkRevoke,
 	AuditWebhookCreate, AuditWebhookUpdate, AuditWebhookRotate, AuditWebhookDelete, AuditSettingsUpdate,

@@ -232,7 +232,7 @@ func (s *Sender) deliver(ctx context.Context, o store.Outgoing, p mail.Progress)
 	case !mail.IsPermanent(err) && attempts < mail.MaxAttempts:
 		out.RetryAt = time.Now().Add(mail.RetryAfter(attempts))
 	}
-	s.Log.Warn("message not sent", "message_id", o.ID, "attempt", attempts, "permanent", out.RetryAt.IsZero(), "err", err)
+	s.Log.Warn("message not sent", "message_id", o.ID, "attempt", attempts, "permanent", out.RetryAt.IsZero(), "err", mail.Redact(err))
 	return out
 }
 

@@ -1,9 +1,11 @@
 package send_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 
@@ -71,4 +73,30 @@ func TestTwoSendersShareTheOutbox(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A server's refusal that quotes the recipient is logged without the
+// address.
+func TestSendLogRedactsAddresses(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		waveToSend(t, db, 3)
+		if _, err := db.StartDueSends(ctx); err != nil {
+			t.Fatal(err)
+		}
+		rec := &mailtest.Recorder{Fail: func(m *mail.Message) error {
+			return &mail.SendError{Permanent: true, Stage: mail.StageRcpt, Code: 550, Status: "5.1.1",
+				Text: "5.1.1 <" + m.To.Email + ">: Recipient address rejected: " + m.To.Email + " unknown"}
+		}}
+		var logs bytes.Buffer
+		s := &send.Sender{DB: db, Mail: rec, Render: newRenderer(t), BaseURL: "https://nps.example.com", Batch: 50,
+			Log: slog.New(slog.NewTextHandler(&logs, nil))}
+		if err := s.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(logs.String(), "message not sent"); got != 3 || strings.Contains(logs.String(), "@bench.example") ||
+			!strings.Contains(logs.String(), "550 5.1.1 <[address]>: Recipient address rejected: [address] unknown") {
+			t.Errorf("want 3 warnings with the reply and without the addresses:\n%s", logs.String())
+		}
+	})
 }

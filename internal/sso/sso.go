@@ -16,7 +16,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -42,6 +44,12 @@ type Config struct {
 	// Name is what the sign-in button calls the provider; empty is the
 	// issuer's host.
 	Name string
+	// EmailDomains are the domains ("example.com") whose verified emails
+	// the provider is trusted to vouch for, so that a first sign-in may
+	// be linked to the user with that email. At a public or multi-tenant
+	// provider anyone may hold a verified email of any domain; none (the
+	// default) links nobody by email.
+	EmailDomains []string
 	// Client makes the requests to the provider; nil is a client that
 	// gives up after RequestTimeout.
 	Client *http.Client
@@ -54,6 +62,7 @@ type Config struct {
 type Provider struct {
 	name     string
 	issuer   string
+	domains  []string
 	oauth    oauth2.Config
 	verifier *oidc.IDTokenVerifier
 	client   *http.Client
@@ -95,8 +104,9 @@ func Discover(ctx context.Context, cfg Config) (*Provider, error) {
 		name = u.Hostname()
 	}
 	return &Provider{
-		name:   name,
-		issuer: cfg.Issuer,
+		name:    name,
+		issuer:  cfg.Issuer,
+		domains: normalDomains(cfg.EmailDomains),
 		oauth: oauth2.Config{
 			ClientID:     cfg.ClientID,
 			ClientSecret: cfg.ClientSecret,
@@ -128,7 +138,29 @@ func (cfg Config) check() error {
 	if r, err := url.Parse(cfg.RedirectURL); err != nil || !r.IsAbs() {
 		return fmt.Errorf("redirect URL %q is not an absolute URL", cfg.RedirectURL)
 	}
+	for _, d := range normalDomains(cfg.EmailDomains) {
+		if !emailDomain.MatchString(d) {
+			return fmt.Errorf("email domain %q is not a domain like example.com", d)
+		}
+	}
 	return nil
+}
+
+// emailDomain is the shape of a domain of EmailDomains, after
+// normalDomains: labels of letters, digits and hyphens, at least two.
+var emailDomain = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// normalDomains returns the domains in lower case, without spaces, a
+// leading "@" or empty ones.
+func normalDomains(domains []string) []string {
+	var out []string
+	for _, d := range domains {
+		d = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(d)), "@")
+		if d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // loopback reports whether host is this machine, where plain HTTP to a
@@ -146,6 +178,11 @@ func (p *Provider) Name() string { return p.name }
 
 // Issuer is the provider's issuer URL.
 func (p *Provider) Issuer() string { return p.issuer }
+
+// EmailDomains are the domains, in lower case, whose verified emails
+// link a first sign-in to a user (Config.EmailDomains); none when
+// linking by email is off.
+func (p *Provider) EmailDomains() []string { return p.domains }
 
 // Request is one sign-in in progress: the secrets that the provider's
 // answer is checked against, which the browser keeps between Start and

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -130,6 +131,24 @@ func TestEmailVerifiedAsString(t *testing.T) {
 	}
 }
 
+// The email domains come out as the operator means them: lower case,
+// without spaces, a leading @ or empty entries.
+func TestEmailDomains(t *testing.T) {
+	op := ssotest.New(t, clock, redirect)
+	cfg := op.Config("")
+	cfg.EmailDomains = []string{" Example.COM", "@acme.example", ""}
+	p, err := sso.Discover(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.EmailDomains(); !slices.Equal(got, []string{"example.com", "acme.example"}) {
+		t.Errorf("EmailDomains: got %q", got)
+	}
+	if p, err = sso.Discover(context.Background(), op.Config("")); err != nil || p.EmailDomains() != nil {
+		t.Errorf("no domains: got %q, %v; want none", p.EmailDomains(), err)
+	}
+}
+
 func TestDiscoverFails(t *testing.T) {
 	op := ssotest.New(t, clock, redirect)
 	good := op.Config("")
@@ -153,6 +172,8 @@ func TestDiscoverFails(t *testing.T) {
 		{"no client ID", func(c *sso.Config) { c.ClientID = "" }, "no client ID"},
 		{"no secret", func(c *sso.Config) { c.ClientSecret = "" }, "no client secret"},
 		{"relative redirect", func(c *sso.Config) { c.RedirectURL = "/login/oidc/callback" }, "not an absolute URL"},
+		{"an email, not a domain", func(c *sso.Config) { c.EmailDomains = []string{"example.com", "anna@example.com"} }, `email domain "anna@example.com" is not a domain`},
+		{"a single label", func(c *sso.Config) { c.EmailDomains = []string{"com"} }, `email domain "com" is not a domain`},
 		{"unreachable", func(c *sso.Config) { c.Issuer = down }, "reachable from this server"},
 		{"no discovery document", func(c *sso.Config) { c.Issuer = notOIDC.URL }, "no OpenID Connect discovery document"},
 		{"issuer with a slash", func(c *sso.Config) { c.Issuer += "/" }, `states the issuer "` + op.URL + `"`},

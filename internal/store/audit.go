@@ -85,11 +85,11 @@ func (db *DB) RecordAudit(ctx context.Context, workspaceID int64, action nps.Aud
 }
 
 // RecordSignInFailure writes the entry of a failed sign-in of a known
-// user. Neither the password typed nor an email without an account is
-// ever recorded.
-func (db *DB) RecordSignInFailure(ctx context.Context, userID int64) error {
+// user; method ("password", "sso") is its detail. Neither the password
+// typed nor an email without an account is ever recorded.
+func (db *DB) RecordSignInFailure(ctx context.Context, userID int64, method string) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		return db.audit(ctx, tx, nps.AuditEntry{UserID: userID, Action: nps.AuditSignInFailed})
+		return db.audit(ctx, tx, nps.AuditEntry{UserID: userID, Action: nps.AuditSignInFailed, Detail: method})
 	})
 	if err != nil {
 		return fmt.Errorf("store: %w", err)

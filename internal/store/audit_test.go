@@ -90,14 +90,14 @@ func TestAuditLogUsers(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		a, b := newFixture(t, db, "tenant-a"), newFixture(t, db, "tenant-b")
 		ctx := store.WithActor(context.Background(), nps.Actor{Kind: nps.ActorUser, UserID: a.owner.ID, Name: a.owner.Email, IP: "198.51.100.1"})
-		secret, _ := must2(db.CreateSession(ctx, a.owner.ID))(t)
+		secret, _ := must2(db.CreateSession(ctx, a.owner.ID, "password"))(t)
 		if err := db.DeleteSession(ctx, secret); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.DeleteSession(ctx, secret); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RecordSignInFailure(ctx, a.owner.ID); err != nil {
+		if err := db.RecordSignInFailure(ctx, a.owner.ID, "password"); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.ResetPassword(context.Background(), a.owner.ID, "hash"); err != nil {

@@ -57,7 +57,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 		analyseAll(t, db, b.ws.ID)
 		promoterCalls := promoterIsolation(t, db, b)
 		must(db.SetDigest(ctx, b.ws.ID, b.owner.ID, nps.DigestWeekly))(t)
-		if err := db.RecordSignInFailure(ctx, b.owner.ID); err != nil {
+		if err := db.RecordSignInFailure(ctx, b.owner.ID, "password"); err != nil {
 			t.Fatal(err)
 		}
 		a := newFixture(t, db, "tenant-a")

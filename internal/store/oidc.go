@@ -27,7 +27,8 @@ func (db *DB) UserByOIDC(ctx context.Context, issuer, subject string) (nps.User,
 // then sends. Linking a pair that is linked already is no error. The
 // subject linked to another user, or the user linked to another subject
 // of the issuer, is nps.ErrConflict: the first link stands. A missing
-// user is nps.ErrNotFound.
+// user is nps.ErrNotFound. A new link is audited (auth.sso_link) in its
+// transaction, by the actor of ctx.
 func (db *DB) LinkOIDC(ctx context.Context, userID int64, issuer, subject string) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		if _, err := user(ctx, tx, userID); err != nil {
@@ -49,8 +50,11 @@ func (db *DB) LinkOIDC(ctx context.Context, userID int64, issuer, subject string
 			issuer, subject, userID, db.now())
 		if isUniqueViolation(err) {
 			return fmt.Errorf("user %d is linked to another subject of %s: %w", userID, issuer, nps.ErrConflict)
+		} else if err != nil {
+			return err
 		}
-		return err
+		return db.audit(ctx, tx, nps.AuditEntry{UserID: userID, Action: nps.AuditSSOLink,
+			Subject: quoted("subject", subject), Detail: issuer})
 	})
 	if err != nil {
 		return fmt.Errorf("store: link single sign-on identity: %w", err)

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/promotor/promotor/internal/nps"
@@ -61,6 +62,52 @@ func TestOIDCIdentity(t *testing.T) {
 		}
 		if got := must(db.UserByOIDC(ctx, issuer, "b-1"))(t); got != bert {
 			t.Errorf("UserByOIDC: got %+v, want %+v", got, bert)
+		}
+	})
+}
+
+// TestOIDCAudit: a new link is audited in its transaction, by the actor,
+// once; a link that exists or is refused writes nothing. Sign-ins and
+// failures say how.
+func TestOIDCAudit(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		a, ctx0 := newFixture(t, db, "tenant-a"), context.Background()
+		other := must(db.CreateUser(ctx0, nps.User{Email: "other@example.com", Name: "Other"}))(t)
+		ctx := store.WithActor(ctx0, nps.Actor{Kind: nps.ActorUser, UserID: a.owner.ID, Name: a.owner.Email, IP: "198.51.100.1"})
+		const issuer = "https://id.example.com/tenant"
+		for range 2 {
+			if err := db.LinkOIDC(ctx, a.owner.ID, issuer, "a-1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.LinkOIDC(ctx, a.owner.ID, issuer, "a-2"); !errors.Is(err, nps.ErrConflict) {
+			t.Fatalf("a second subject: got %v, want ErrConflict", err)
+		}
+		if err := db.LinkOIDC(ctx, other.ID, issuer, "a-1"); !errors.Is(err, nps.ErrConflict) {
+			t.Fatalf("a linked subject: got %v, want ErrConflict", err)
+		}
+		must2(db.CreateSession(ctx, a.owner.ID, "sso id.example.com"))(t)
+		if err := db.RecordSignInFailure(ctx, a.owner.ID, "sso"); err != nil {
+			t.Fatal(err)
+		}
+		type entry struct {
+			action                 nps.AuditAction
+			subject, detail, actor string
+		}
+		var got []entry
+		for _, e := range must(db.AuditLog(ctx0, a.ws.ID, store.AuditFilter{}))(t).Entries {
+			if e.WorkspaceID == 0 {
+				got = append(got, entry{e.Action, e.Subject, e.Detail, e.Actor.Name + " " + e.Actor.IP})
+			}
+		}
+		actor := a.owner.Email + " 198.51.100.1"
+		want := []entry{
+			{nps.AuditSignInFailed, "", "sso", actor},
+			{nps.AuditSignIn, "", "sso id.example.com", actor},
+			{nps.AuditSSOLink, "subject 'a-1'", issuer, actor},
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("the owner's entries: got %+v, want %+v", got, want)
 		}
 	})
 }

@@ -24,9 +24,11 @@ type Session struct {
 
 // CreateSession signs the user in: it stores a new session and returns
 // its secret, the cookie value, which is not stored and cannot be read
-// back. It also removes ended sessions of every user, which keeps the
-// table as small as the number of live sessions without a separate job.
-func (db *DB) CreateSession(ctx context.Context, userID int64) (string, Session, error) {
+// back. method says how the user proved who they are ("password",
+// "sso login.example.com"), the detail of the sign-in's audit entry. It
+// also removes ended sessions of every user, which keeps the table as
+// small as the number of live sessions without a separate job.
+func (db *DB) CreateSession(ctx context.Context, userID int64, method string) (string, Session, error) {
 	now := db.now()
 	secret := auth.NewSessionSecret()
 	s := Session{UserID: userID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(auth.SessionLifetime)}
@@ -41,7 +43,7 @@ func (db *DB) CreateSession(ctx context.Context, userID int64) (string, Session,
 		if err := insertSession(ctx, tx, secret, s); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, nps.AuditEntry{UserID: userID, Action: nps.AuditSignIn})
+		return db.audit(ctx, tx, nps.AuditEntry{UserID: userID, Action: nps.AuditSignIn, Detail: method})
 	})
 	if err != nil {
 		return "", Session{}, fmt.Errorf("store: create session: %w", err)

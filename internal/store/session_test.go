@@ -17,7 +17,7 @@ func TestSession(t *testing.T) {
 		ctx := context.Background()
 		clock := setClock(db)
 		u := must(db.CreateUser(ctx, nps.User{Email: "s@example.com", Name: "S", PasswordHash: "h1"}))(t)
-		secret, s, err := db.CreateSession(ctx, u.ID)
+		secret, s, err := db.CreateSession(ctx, u.ID, "password")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +37,7 @@ func TestSession(t *testing.T) {
 		notFound("garbage", "x")
 		notFound("unknown", auth.NewSessionSecret())
 		notFound("the stored hash", auth.HashSessionSecret(secret))
-		if _, _, err := db.CreateSession(ctx, u.ID+100); !errors.Is(err, nps.ErrNotFound) {
+		if _, _, err := db.CreateSession(ctx, u.ID+100, "password"); !errors.Is(err, nps.ErrNotFound) {
 			t.Errorf("CreateSession(missing user): got %v, want ErrNotFound", err)
 		}
 
@@ -53,7 +53,7 @@ func TestSession(t *testing.T) {
 		notFound("past the lifetime", secret)
 
 		// Idle for longer than the timeout, a session ends.
-		idle, _ := must2(db.CreateSession(ctx, u.ID))(t)
+		idle, _ := must2(db.CreateSession(ctx, u.ID, "password"))(t)
 		clock.add(auth.SessionIdleTimeout - time.Second)
 		if _, err := db.SessionUser(ctx, idle); err != nil {
 			t.Fatalf("SessionUser just before the idle timeout: %v", err)
@@ -69,7 +69,7 @@ func TestSessionTouch(t *testing.T) {
 		ctx := context.Background()
 		clock := setClock(db)
 		u := must(db.CreateUser(ctx, nps.User{Email: "t@example.com"}))(t)
-		secret, _ := must2(db.CreateSession(ctx, u.ID))(t)
+		secret, _ := must2(db.CreateSession(ctx, u.ID, "password"))(t)
 		// Seen 30 s after its creation: not written. The session would be
 		// idle at t0+idle unless a later touch moved it.
 		clock.add(30 * time.Second)
@@ -79,7 +79,7 @@ func TestSessionTouch(t *testing.T) {
 			t.Errorf("a use within the touch interval moved last_seen: got %v, want ErrNotFound at t0+idle", err)
 		}
 
-		other, _ := must2(db.CreateSession(ctx, u.ID))(t)
+		other, _ := must2(db.CreateSession(ctx, u.ID, "password"))(t)
 		start := clock.now()
 		clock.add(auth.SessionTouchInterval)
 		must(db.SessionUser(ctx, other))(t)
@@ -96,10 +96,10 @@ func TestDeleteSessions(t *testing.T) {
 		setClock(db)
 		a := must(db.CreateUser(ctx, nps.User{Email: "a@example.com", PasswordHash: "old"}))(t)
 		b := must(db.CreateUser(ctx, nps.User{Email: "b@example.com"}))(t)
-		a1, _ := must2(db.CreateSession(ctx, a.ID))(t)
-		a2, _ := must2(db.CreateSession(ctx, a.ID))(t)
-		a3, _ := must2(db.CreateSession(ctx, a.ID))(t)
-		b1, _ := must2(db.CreateSession(ctx, b.ID))(t)
+		a1, _ := must2(db.CreateSession(ctx, a.ID, "password"))(t)
+		a2, _ := must2(db.CreateSession(ctx, a.ID, "password"))(t)
+		a3, _ := must2(db.CreateSession(ctx, a.ID, "password"))(t)
+		b1, _ := must2(db.CreateSession(ctx, b.ID, "password"))(t)
 
 		if err := db.DeleteSession(ctx, a1); err != nil {
 			t.Fatal(err)
@@ -124,7 +124,7 @@ func TestDeleteSessions(t *testing.T) {
 		live("a3 after DeleteUserSessions", a3, false)
 		live("b1 of another user", b1, true)
 
-		b2, _ := must2(db.CreateSession(ctx, b.ID))(t)
+		b2, _ := must2(db.CreateSession(ctx, b.ID, "password"))(t)
 		if err := db.ResetPassword(ctx, b.ID, "new"); err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func TestDeleteSessions(t *testing.T) {
 			t.Errorf("ResetPassword(missing user): got %v, want ErrNotFound", err)
 		}
 
-		a4, _ := must2(db.CreateSession(ctx, a.ID))(t)
+		a4, _ := must2(db.CreateSession(ctx, a.ID, "password"))(t)
 		must(struct{}{}, db.RehashPassword(ctx, a.ID, "stale", "lost"))(t)
 		must(struct{}{}, db.RehashPassword(ctx, a.ID, "old", "rehashed"))(t)
 		if got := must(db.User(ctx, a.ID))(t).PasswordHash; got != "rehashed" {
@@ -152,9 +152,9 @@ func TestSessionCleanup(t *testing.T) {
 		ctx := context.Background()
 		clock := setClock(db)
 		u := must(db.CreateUser(ctx, nps.User{Email: "c@example.com"}))(t)
-		old, _ := must2(db.CreateSession(ctx, u.ID))(t)
+		old, _ := must2(db.CreateSession(ctx, u.ID, "password"))(t)
 		clock.add(auth.SessionIdleTimeout + time.Hour)
-		must2(db.CreateSession(ctx, u.ID))(t)
+		must2(db.CreateSession(ctx, u.ID, "password"))(t)
 		// Turning the clock back would revive the idle session if its row
 		// were still there.
 		clock.t = t0
@@ -205,9 +205,9 @@ func TestChangePassword(t *testing.T) {
 		setClock(db)
 		u := must(db.CreateUser(ctx, nps.User{Email: "c@example.com", Name: "C", PasswordHash: "old"}))(t)
 		other := must(db.CreateUser(ctx, nps.User{Email: "o@example.com", Name: "O", PasswordHash: "h"}))(t)
-		here, _ := must2(db.CreateSession(ctx, u.ID))(t)
-		elsewhere, _ := must2(db.CreateSession(ctx, u.ID))(t)
-		theirs, _ := must2(db.CreateSession(ctx, other.ID))(t)
+		here, _ := must2(db.CreateSession(ctx, u.ID, "password"))(t)
+		elsewhere, _ := must2(db.CreateSession(ctx, u.ID, "password"))(t)
+		theirs, _ := must2(db.CreateSession(ctx, other.ID, "password"))(t)
 
 		secret, s, err := db.ChangePassword(ctx, u.ID, "old", "new")
 		if err != nil {

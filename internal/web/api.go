@@ -46,21 +46,22 @@ const (
 // authenticated adapts an apiHandler: it authenticates the bearer token,
 // runs the handler, and turns its error into a problem.
 //
-// Before the token is looked up, the client address must be within its
-// limit of failed authentications (apiFailedAuthPerIP), which only a
-// missing or invalid token spends; a valid token then spends one request
-// of its own limit (apiPerToken).
+// The token is looked up first: a valid token is never refused by the
+// limit of failed authentications per client address
+// (apiFailedAuthPerIP), which a stranger behind the same address could
+// otherwise exhaust to lock it out. Only a missing or invalid token
+// spends that limit, and is refused with 429 once it is exhausted; a
+// valid token spends one request of its own limit (apiPerToken).
 func (s *Server) authenticated(h apiHandler) http.Handler {
 	return s.apiError(func(w http.ResponseWriter, r *http.Request) error {
 		now, ip := s.db.Now(), s.clientKey(r)
-		if wait := s.limits.apiFailedAuth.wait(ip, now); wait > 0 {
-			s.opts.Metrics.RateLimited(limitAPIFailedAuth)
-			return tooManyRequests(w, wait, "too many requests without a valid API token from this address")
-		}
 		token, err := s.bearerToken(r)
 		var he *httpError
 		if errors.As(err, &he) && he.status == http.StatusUnauthorized {
-			s.limits.apiFailedAuth.take(ip, now)
+			if wait := s.limits.apiFailedAuth.take(ip, now); wait > 0 {
+				s.opts.Metrics.RateLimited("api_failed_auth")
+				return tooManyRequests(w, wait, "too many requests without a valid API token from this address")
+			}
 		}
 		if err != nil {
 			return err

@@ -27,7 +27,7 @@ func TestBrowserPasswordChange(t *testing.T) {
 		if err := db.ResetPassword(ctx, u.ID, appMust(auth.HashPassword(old))(t)); err != nil {
 			t.Fatal(err)
 		}
-		f.secrets["member"], _ = appMust2(db.CreateSession(ctx, u.ID))(t)
+		f.secrets["member"], _ = appMust2(db.CreateSession(ctx, u.ID, "password"))(t)
 		srv := httptest.NewServer(f.h)
 		t.Cleanup(srv.Close)
 		b := &dashRun{f: f, origin: srv.URL, base: srv.URL, browser: browser, dbName: path.Base(t.Name())}

@@ -67,8 +67,8 @@ func TestPasswordChange(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Two browsers: this one ("analyst") and another.
-		before, _ := appMust2(db.CreateSession(ctx, u.ID))(t)
-		elsewhere, _ := appMust2(db.CreateSession(ctx, u.ID))(t)
+		before, _ := appMust2(db.CreateSession(ctx, u.ID, "password"))(t)
+		elsewhere, _ := appMust2(db.CreateSession(ctx, u.ID, "password"))(t)
 		f.secrets["analyst"] = before
 
 		for _, tc := range []struct {

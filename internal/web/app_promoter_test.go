@@ -219,7 +219,7 @@ func TestReferralScenarios(t *testing.T) {
 		// A second account manager, who owns none of the accounts.
 		other := appMust(db.CreateUser(ctx, nps.User{Email: "other@example.com", Name: "Other"}))(t)
 		appMust(db.AddMember(ctx, f.acme.ID, other.ID, nps.RoleMember))(t)
-		secret, _, err := db.CreateSession(ctx, other.ID)
+		secret, _, err := db.CreateSession(ctx, other.ID, "password")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -91,7 +91,7 @@ func newAppFixtureWith(t *testing.T, db *store.DB, opts Options) *appFixture {
 		if m.ws.ID != 0 {
 			appMust(db.AddMember(ctx, m.ws.ID, u.ID, m.role))(t)
 		}
-		secret, _, err := db.CreateSession(ctx, u.ID)
+		secret, _, err := db.CreateSession(ctx, u.ID, "password")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -65,7 +65,7 @@ func seedThemesBench(tb testing.TB, db *store.DB) (http.Handler, string) {
 	must(err)
 	_, err = db.AddMember(ctx, ws.ID, u.ID, nps.RoleOwner)
 	must(err)
-	secret, _, err := db.CreateSession(ctx, u.ID)
+	secret, _, err := db.CreateSession(ctx, u.ID, "password")
 	must(err)
 	sv, err := db.CreateSurvey(ctx, ws.ID, appTestSurvey("Bench", true))
 	must(err)

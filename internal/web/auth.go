@@ -93,7 +93,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		// Only a known user's failure is recorded: an email typed without
 		// an account may be anyone's, or a password typed in the wrong box.
 		if u.ID != 0 {
-			if err := s.db.RecordSignInFailure(ctx, u.ID); err != nil {
+			if err := s.db.RecordSignInFailure(ctx, u.ID, "password"); err != nil {
 				return err
 			}
 		}
@@ -105,7 +105,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if auth.NeedsRehash(u.PasswordHash) {
 		s.rehash(r, u, password)
 	}
-	return s.startSession(w, r, u, page.Next)
+	return s.startSession(w, r, u, page.Next, "password")
 }
 
 // guessLimit is one limit on guessing a password: the limiter that counts
@@ -142,14 +142,15 @@ func (s *Server) guessFailed(now time.Time, limits ...guessLimit) {
 // provider vouched for them, and sends it on to next. A new session on
 // every sign-in, and the old one ended: a session secret planted before
 // sign-in (session fixation) is never promoted. The sign-in is audited
-// in the session's transaction.
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u nps.User, next string) error {
+// in the session's transaction, with method as its detail ("password",
+// "sso login.example.com").
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u nps.User, next, method string) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
 			return err
 		}
 	}
-	secret, _, err := s.db.CreateSession(store.WithActor(r.Context(), s.userActor(r, u)), u.ID)
+	secret, _, err := s.db.CreateSession(store.WithActor(r.Context(), s.userActor(r, u)), u.ID, method)
 	if err != nil {
 		return err
 	}

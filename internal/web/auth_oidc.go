@@ -9,11 +9,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/sso"
+	"github.com/promotor/promotor/internal/store"
 )
 
 // Single sign-on through an OpenID Connect provider (internal/sso does the
@@ -26,10 +30,14 @@ import (
 //
 // Only existing users sign in: the one linked to the token's issuer and
 // subject, else the one with the token's email when the provider says it
-// verified that email, who is then linked so that a later change of
-// email at the provider neither locks them out nor lets the email's next
-// holder in. Nobody is created: a workspace and a role cannot be read
-// from a provider's account safely.
+// verified that email and the email's domain is one the operator trusts
+// the provider with (--oidc-email-domains), who is then linked so that a
+// later change of email at the provider neither locks them out nor lets
+// the email's next holder in. Without trusted domains nobody is linked
+// by email: at a public or multi-tenant provider whoever controls an
+// account there may show a verified email of any domain. Nobody is
+// created: a workspace and a role cannot be read from a provider's
+// account safely.
 
 // oidcCookie names the cookie that carries a sign-in from /login/oidc to
 // its callback. It is sent to those two paths only.
@@ -143,21 +151,35 @@ func (s *Server) handleOIDCCallback(w http.ResponseWriter, r *http.Request) erro
 	case err != nil:
 		return s.oidcRefuse(w, r, flow.Next, http.StatusBadGateway, err, "sso.refused.exchange")
 	}
-	u, err := s.oidcUser(ctx, id)
+	u, err := s.oidcUser(ctx, r, id)
 	switch {
+	case errors.Is(err, errSSOLinkOff):
+		return s.oidcRefuse(w, r, flow.Next, http.StatusForbidden, err, "sso.refused.link_off")
+	case errors.Is(err, errSSODomain):
+		return s.oidcRefuse(w, r, flow.Next, http.StatusForbidden, err, "sso.refused.domain", "domain", emailDomainOf(id.Email))
 	case errors.Is(err, nps.ErrNotFound) || errors.Is(err, nps.ErrConflict):
 		return s.oidcRefuse(w, r, flow.Next, http.StatusForbidden, err, "sso.refused.unknown")
 	case err != nil:
 		return err
 	}
-	return s.startSession(w, r, u, flow.Next)
+	return s.startSession(w, r, u, flow.Next, "sso "+ssoHost(p.Issuer()))
 }
 
+// The refusals of a first sign-in that the email's domain decides.
+var (
+	errSSOLinkOff = errors.New("linking by verified email is off: set --oidc-email-domains (env PROMOTOR_OIDC_EMAIL_DOMAINS) to the email domains this provider alone vouches for")
+	errSSODomain  = errors.New("the email's domain is not in --oidc-email-domains")
+)
+
 // oidcUser returns the Promotor user the provider vouched for: the one
-// linked to the identity, else the one with its email, if verified,
-// whom it links. Anyone else is nps.ErrNotFound; a user linked to
-// another identity of the issuer already is nps.ErrConflict.
-func (s *Server) oidcUser(ctx context.Context, id sso.Identity) (nps.User, error) {
+// linked to the identity, else the one with its email, if verified and
+// of a trusted domain, whom it links (auth.sso_link). Anyone else is
+// nps.ErrNotFound, errSSOLinkOff or errSSODomain; a user linked to
+// another identity of the issuer already is nps.ErrConflict. The page of
+// a refusal by the email's domain does not depend on whether the email
+// has an account; a known user's refusal is recorded in their audit log
+// (auth.sign_in_failed, "sso"), as a wrong password is.
+func (s *Server) oidcUser(ctx context.Context, r *http.Request, id sso.Identity) (nps.User, error) {
 	u, err := s.db.UserByOIDC(ctx, id.Issuer, id.Subject)
 	if !errors.Is(err, nps.ErrNotFound) {
 		return u, err
@@ -166,24 +188,67 @@ func (s *Server) oidcUser(ctx context.Context, id sso.Identity) (nps.User, error
 		return nps.User{}, fmt.Errorf("web: subject %q of %s is linked to no user, and the token has no verified email: %w",
 			id.Subject, id.Issuer, nps.ErrNotFound)
 	}
-	if u, err = s.db.UserByEmail(ctx, id.Email); err != nil {
+	refusal := s.emailLinkRefusal(id)
+	u, err = s.db.UserByEmail(ctx, id.Email)
+	switch {
+	case errors.Is(err, nps.ErrNotFound) && refusal != nil:
+		return nps.User{}, refusal
+	case err != nil:
 		return nps.User{}, err
 	}
-	if err := s.db.LinkOIDC(ctx, u.ID, id.Issuer, id.Subject); err != nil {
+	ctx = store.WithActor(ctx, s.userActor(r, u))
+	if refusal == nil {
+		refusal = s.db.LinkOIDC(ctx, u.ID, id.Issuer, id.Subject)
+		if refusal == nil {
+			return u, nil
+		}
+		if !errors.Is(refusal, nps.ErrConflict) {
+			return nps.User{}, refusal
+		}
+	}
+	if err := s.db.RecordSignInFailure(ctx, u.ID, "sso"); err != nil {
 		return nps.User{}, err
 	}
-	return u, nil
+	return nps.User{}, refusal
+}
+
+// emailLinkRefusal returns why the identity may not be linked by its
+// verified email (errSSOLinkOff, errSSODomain), or nil when it may.
+func (s *Server) emailLinkRefusal(id sso.Identity) error {
+	domains := s.opts.SSO.EmailDomains()
+	if len(domains) == 0 {
+		return fmt.Errorf("web: subject %q of %s is linked to no user: %w", id.Subject, id.Issuer, errSSOLinkOff)
+	}
+	if d := emailDomainOf(id.Email); !slices.Contains(domains, d) {
+		return fmt.Errorf("web: subject %q of %s is linked to no user, and %q: %w", id.Subject, id.Issuer, d, errSSODomain)
+	}
+	return nil
+}
+
+// ssoHost is the host of an issuer URL, which names the provider in the
+// sign-in's audit entry.
+func ssoHost(issuer string) string {
+	if u, err := url.Parse(issuer); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return issuer
+}
+
+// emailDomainOf returns the domain of an email, in lower case.
+func emailDomainOf(email string) string {
+	return strings.ToLower(email[strings.LastIndexByte(email, '@')+1:])
 }
 
 // oidcRefuse shows the sign-in page with the message key (args are
 // name, value pairs after the provider's name) and logs the cause, the
 // detail that the page does not show. A token that fails verification
 // or a provider that fails the exchange is logged as a warning, as it
-// points at the configuration (a wrong client ID, clocks apart); the
-// other refusals are what a user did or an outsider tried.
+// points at the configuration (a wrong client ID, clocks apart), and so
+// is linking by email being off, which the operator may have to set up;
+// the other refusals are what a user did or an outsider tried.
 func (s *Server) oidcRefuse(w http.ResponseWriter, r *http.Request, next string, status int, cause error, key string, args ...any) error {
 	level := slog.LevelInfo
-	if status == http.StatusUnauthorized || status >= 500 {
+	if status == http.StatusUnauthorized || status >= 500 || errors.Is(cause, errSSOLinkOff) {
 		level = slog.LevelWarn
 	}
 	s.log.Log(r.Context(), level, "single sign-on refused", "status", status, "err", cause)

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"html"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -28,7 +30,15 @@ type ssoFixture struct {
 	url string // Promotor's address
 }
 
+// newSSOFixture trusts the provider with the emails of example.com, the
+// domain of the fixture's users.
 func newSSOFixture(t *testing.T, db *store.DB) *ssoFixture {
+	t.Helper()
+	return newSSOFixtureDomains(t, db, "example.com")
+}
+
+// newSSOFixtureDomains trusts the provider with the emails of domains.
+func newSSOFixtureDomains(t *testing.T, db *store.DB, domains ...string) *ssoFixture {
 	t.Helper()
 	sf := &ssoFixture{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { sf.h.ServeHTTP(w, r) }))
@@ -37,7 +47,9 @@ func newSSOFixture(t *testing.T, db *store.DB) *ssoFixture {
 	// The provider reads the fixture's clock, which exists once the
 	// fixture does, before the first token is issued.
 	sf.op = ssotest.New(t, func() time.Time { return sf.clock.now() }, srv.URL+"/login/oidc/callback")
-	p, err := sso.Discover(context.Background(), sf.op.Config("Test ID"))
+	cfg := sf.op.Config("Test ID")
+	cfg.EmailDomains = domains
+	p, err := sso.Discover(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +131,23 @@ func (sf *ssoFixture) signInAs(t *testing.T, b *http.Client, l ssotest.Login, ne
 	return sf.get(t, b, "/login/oidc?next="+url.QueryEscape(next), headers...)
 }
 
+// wantAudit checks that acme's audit log has n entries of action by
+// actor, each with detail.
+func (sf *ssoFixture) wantAudit(t *testing.T, what string, n int, action nps.AuditAction, actor, detail string) {
+	t.Helper()
+	page, err := sf.db.AuditLog(context.Background(), sf.acme.ID, store.AuditFilter{Action: action, Actor: actor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := len(page.Entries) == n
+	for _, e := range page.Entries {
+		ok = ok && e.Detail == detail
+	}
+	if !ok {
+		t.Errorf("%s: %s entries by %s %+v, want %d with detail %q", what, action, actor, page.Entries, n, detail)
+	}
+}
+
 // wantRefused checks that p is the sign-in page with message key of the
 // provider "Test ID", in English, and that b is signed in as nobody.
 func (sf *ssoFixture) wantRefused(t *testing.T, what string, b *http.Client, p page, status int, key string, args ...any) {
@@ -173,6 +202,11 @@ func TestSSOSignIn(t *testing.T) {
 		if u, err := db.UserByOIDC(ctx, sf.op.URL, "sub-analyst"); err != nil || u.ID != analyst.ID {
 			t.Errorf("the link after the first sign-in: got %+v, %v, want the analyst", u, err)
 		}
+		// The link and the sign-in are in the analyst's audit log, by the
+		// analyst, the sign-in naming the provider.
+		host := strings.TrimPrefix(sf.op.URL, "http://")
+		sf.wantAudit(t, "the first sign-in", 1, nps.AuditSSOLink, "analyst@example.com", sf.op.URL)
+		sf.wantAudit(t, "the first sign-in", 1, nps.AuditSignIn, "analyst@example.com", "sso "+host)
 		// Signed in, the button moves on, as /login does.
 		if got := sf.get(t, b, "/login/oidc?next=%2Fw%2Facme%2Fsurveys"); got.status != http.StatusOK || got.url != sf.url+"/w/acme/surveys" {
 			t.Errorf("GET /login/oidc signed in: got %d at %s", got.status, got.url)
@@ -215,6 +249,10 @@ func TestSSOSignIn(t *testing.T) {
 				t.Errorf("%s: the subject is linked (%v), want no link", c.name, err)
 			}
 		}
+		// Of those, only the analyst is known: their refusal is recorded,
+		// once; nobody is linked anew.
+		sf.wantAudit(t, "the refusals", 1, nps.AuditSignInFailed, "analyst@example.com", "sso")
+		sf.wantAudit(t, "the refusals", 1, nps.AuditSSOLink, "analyst@example.com", sf.op.URL)
 		for i := range refusals[1:] {
 			if refusals[i+1] != refusals[0] {
 				t.Errorf("refusal %d differs from the first:\n%s\n%s", i+1, appExcerpt(refusals[0]), appExcerpt(refusals[i+1]))
@@ -226,6 +264,65 @@ func TestSSOSignIn(t *testing.T) {
 		if want := catalog.Messages("nl").T("sso.refused.unknown", "name", "Test ID"); !strings.Contains(html.UnescapeString(got.body), want) ||
 			!strings.Contains(got.body, "Aanmelden met Test ID") {
 			t.Errorf("refusal in Dutch: want %q and the Dutch button\n%s", want, appExcerpt(got.body))
+		}
+	})
+}
+
+// TestSSOEmailDomains: a first sign-in is linked by its verified email
+// only when the operator trusts the provider with the email's domain;
+// without any such domain nobody is linked by email, which the log tells
+// the operator how to change, while identities linked already keep
+// signing in.
+func TestSSOEmailDomains(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		sf := newSSOFixtureDomains(t, db)
+		var logs bytes.Buffer
+		sf.srv.log = slog.New(slog.NewTextHandler(&logs, nil))
+		ctx := context.Background()
+		analyst := ssotest.Login{Subject: "sub-analyst", Email: "analyst@example.com", EmailVerified: true}
+		unknown := ssotest.Login{Subject: "sub-x", Email: "nobody@example.com", EmailVerified: true}
+
+		var pages []string
+		for _, l := range []ssotest.Login{analyst, unknown} {
+			b := sf.browser(t)
+			got := sf.signInAs(t, b, l, "/w/acme/surveys")
+			sf.wantRefused(t, "linking off, "+l.Email, b, got, http.StatusForbidden, "sso.refused.link_off")
+			pages = append(pages, got.body)
+			if _, err := db.UserByOIDC(ctx, sf.op.URL, l.Subject); !errors.Is(err, nps.ErrNotFound) {
+				t.Errorf("linking off, %s: the subject is linked (%v), want no link", l.Email, err)
+			}
+		}
+		if pages[0] != pages[1] {
+			t.Errorf("linking off: a user's refusal differs from a stranger's:\n%s\n%s", appExcerpt(pages[0]), appExcerpt(pages[1]))
+		}
+		if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "--oidc-email-domains") {
+			t.Errorf("linking off: want a warning that names --oidc-email-domains:\n%s", logs.String())
+		}
+		// The analyst's refusal is in their audit log; the stranger's
+		// names nobody.
+		sf.wantAudit(t, "linking off", 1, nps.AuditSignInFailed, "analyst@example.com", "sso")
+		sf.wantAudit(t, "linking off", 0, nps.AuditSSOLink, "analyst@example.com", "")
+		got := sf.signInAs(t, sf.browser(t), analyst, "/", "Accept-Language: nl")
+		if want := catalog.Messages("nl").T("sso.refused.link_off", "name", "Test ID"); !strings.Contains(html.UnescapeString(got.body), want) {
+			t.Errorf("linking off in Dutch: want %q\n%s", want, appExcerpt(got.body))
+		}
+
+		// An identity linked before signs in all the same.
+		if err := db.LinkOIDC(ctx, sf.users["analyst"].ID, sf.op.URL, "sub-analyst"); err != nil {
+			t.Fatal(err)
+		}
+		b := sf.browser(t)
+		if got := sf.signInAs(t, b, analyst, "/w/acme/surveys"); got.status != http.StatusOK || sf.signedIn(t, b) != "analyst@example.com" {
+			t.Errorf("a linked identity with linking off: got %d as %q, want the analyst", got.status, sf.signedIn(t, b))
+		}
+
+		// Domains of others are no domain of the users'.
+		sf = newSSOFixtureDomains(t, storetest.Open(t, db.Dialect()), "acme.example", "example.nl")
+		b = sf.browser(t)
+		sf.wantRefused(t, "a domain not trusted", b, sf.signInAs(t, b, analyst, "/w/acme/surveys"), http.StatusForbidden,
+			"sso.refused.domain", "domain", "example.com")
+		if _, err := sf.db.UserByOIDC(ctx, sf.op.URL, analyst.Subject); !errors.Is(err, nps.ErrNotFound) {
+			t.Errorf("a domain not trusted: the subject is linked (%v), want no link", err)
 		}
 	})
 }

@@ -64,7 +64,7 @@ func benchmarkPages(b *testing.B, dsn string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	secret, _, err := db.CreateSession(ctx, u.ID)
+	secret, _, err := db.CreateSession(ctx, u.ID, "password")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -173,7 +173,7 @@ func newMatrixFixture(t *testing.T, db *store.DB) *matrixFixture {
 	f.own["export"] = "responses.csv"
 	f.foreign["referred"] = f.foreign["account"]
 	// A session of Acme's owner that signing out ends.
-	f.secrets["leaving"], _ = appMust2(db.CreateSession(ctx, f.users["owner"].ID))(t)
+	f.secrets["leaving"], _ = appMust2(db.CreateSession(ctx, f.users["owner"].ID, "password"))(t)
 
 	// An upload of Globex's owner, which no user of Acme may reach.
 	f.foreign["import"] = f.importOf(t, "/w/globex/import", "outsider")

@@ -9,9 +9,11 @@ import (
 	"time"
 )
 
-// requestIDHeader carries a request's id: taken from a proxy that set one,
-// else made here, and echoed in the response either way, so that a log
-// line and a complaint about one request can be matched.
+// requestIDHeader carries a request's id: taken from a trusted proxy
+// (Options.TrustedProxies) that set one, else made here, and echoed in
+// the response either way, so that a log line and a complaint about one
+// request can be matched. A client's own id is not taken: it could give
+// its requests the id of someone else's, muddling the log.
 const requestIDHeader = "X-Request-Id"
 
 // requestIDKey is the context key of the request id.
@@ -46,7 +48,10 @@ func validRequestID(id string) bool {
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := r.Header.Get(requestIDHeader)
+		id := ""
+		if peer, ok := parseHop(r.RemoteAddr); ok && s.trustedProxy(peer) {
+			id = r.Header.Get(requestIDHeader)
+		}
 		if !validRequestID(id) {
 			id = rand.Text()
 		}

@@ -109,9 +109,10 @@ func surveyAnswer(score, comment string) url.Values {
 	return v
 }
 
-// TestAPILimits: failed authentications are limited per client address
-// before any look-up, a valid token per token; both answer a problem
-// document with Retry-After and recover with time.
+// TestAPILimits: failed authentications are limited per client address,
+// a valid token per token; both answer a problem document with
+// Retry-After and recover with time. A valid token is never refused for
+// the failures of others at its address.
 func TestAPILimits(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		f := newAPIFixture(t, db)
@@ -124,27 +125,31 @@ func TestAPILimits(t *testing.T) {
 				t.Fatalf("bad token %d: got %d, want 401", i+1, rec.Code)
 			}
 		}
-		rec := f.do("GET", "/api/v1/surveys", f.token, "", "X-Forwarded-For", "198.51.100.7")
-		checkTooMany(t, "valid token after 20 failures from its address", rec)
+		rec := f.do("GET", "/api/v1/surveys", "pmt_guess", "", "X-Forwarded-For", "198.51.100.7")
+		checkTooMany(t, "bad token after 20 failures from its address", rec)
 		if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" || !strings.Contains(rec.Body.String(), `"status": 429`) {
 			t.Errorf("refusal: Content-Type %q, body %s; want a problem document", ct, rec.Body.String())
 		}
-		// Without a token at all counts as a failure too; another address
-		// is free, and so is this one after 3 seconds.
-		if rec := f.do("GET", "/api/v1/surveys", f.token, "", "X-Forwarded-For", "198.51.100.8"); rec.Code != http.StatusOK {
-			t.Errorf("another address: got %d, want 200", rec.Code)
+		// Without a token at all is refused as a failure too.
+		checkTooMany(t, "no token after 20 failures from its address", f.do("GET", "/api/v1/surveys", "", "", "X-Forwarded-For", "198.51.100.7"))
+		// A stranger sharing the address locks no valid token out.
+		if rec := f.do("GET", "/api/v1/surveys", f.token, "", "X-Forwarded-For", "198.51.100.7"); rec.Code != http.StatusOK {
+			t.Errorf("valid token after 20 failures from its address: got %d, want 200", rec.Code)
+		}
+		// Another address is free, and so is this one after 3 seconds.
+		if rec := f.do("GET", "/api/v1/surveys", "pmt_guess", "", "X-Forwarded-For", "198.51.100.8"); rec.Code != http.StatusUnauthorized {
+			t.Errorf("another address: got %d, want 401", rec.Code)
 		}
 		clock.add(apiFailedAuthPerIP.per)
-		if rec := f.do("GET", "/api/v1/surveys", f.token, "", "X-Forwarded-For", "198.51.100.7"); rec.Code != http.StatusOK {
-			t.Errorf("3 s later: got %d, want 200", rec.Code)
+		if rec := f.do("GET", "/api/v1/surveys", "pmt_guess", "", "X-Forwarded-For", "198.51.100.7"); rec.Code != http.StatusUnauthorized {
+			t.Errorf("3 s later: got %d, want 401", rec.Code)
 		}
-		// Successes spend nothing of the failure limit.
+		// Successes spend nothing of the failure limit: the failure above
+		// took the one request that refilled.
 		for range 5 {
 			f.do("GET", "/api/v1/surveys", f.token, "", "X-Forwarded-For", "198.51.100.7")
 		}
-		if rec := f.do("GET", "/api/v1/surveys", "", "", "X-Forwarded-For", "198.51.100.7"); rec.Code != http.StatusUnauthorized {
-			t.Errorf("a request without a token after successes: got %d, want 401", rec.Code)
-		}
+		checkTooMany(t, "a request without a token after successes", f.do("GET", "/api/v1/surveys", "", "", "X-Forwarded-For", "198.51.100.7"))
 
 		// One token: 200 at once, from any addresses.
 		f.srv.limits.apiToken = newLimiter(apiPerToken)
