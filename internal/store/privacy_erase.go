@@ -133,6 +133,11 @@ func (db *DB) eraseContact(ctx context.Context, tx *sql.Tx, workspaceID, contact
 		`UPDATE alerts SET note = '', history = '[]' WHERE workspace_id = $1 AND contact_id = $2`,
 		`UPDATE promoter_actions SET note = '' WHERE workspace_id = $1 AND contact_id = $2`,
 		`UPDATE referrals SET note = '' WHERE workspace_id = $1 AND referrer_contact_id = $2`,
+		// Alerts about the contact with no answer of theirs (an account
+		// gone silent) name them in their webhook payloads.
+		`UPDATE webhook_deliveries SET ` + erasedPayload + ` WHERE workspace_id = $1 AND payload <> '{"erased":true}'
+			AND kind IN ('alert.created', 'followup.overdue')
+			AND subject_id IN (SELECT id FROM alerts WHERE workspace_id = $1 AND contact_id = $2)`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, workspaceID, contactID); err != nil {
 			return Erasure{}, fmt.Errorf("notes: %w", err)
@@ -153,6 +158,10 @@ func (db *DB) eraseContact(ctx context.Context, tx *sql.Tx, workspaceID, contact
 const erasedNotification = `to_email = '', to_name = '', subject = '', text_body = '', html_body = '',
 	state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END,
 	error = CASE WHEN state = 'queued' THEN 'erased before it was sent' ELSE error END`
+
+// erasedPayload replaces a webhook delivery's payload, which holds the
+// comment, name and email of whom it is about; a replay sends this.
+const erasedPayload = `payload = '{"erased":true}'`
 
 // eraseResponses erases the comments of the responses and all copies of
 // them: revisions, report quotes, the alert emails about them (to the
@@ -183,11 +192,9 @@ func (db *DB) eraseResponses(ctx context.Context, tx *sql.Tx, workspaceID int64,
 				state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END,
 				error = CASE WHEN state = 'queued' THEN 'erased before it was sent' ELSE error END
 			WHERE workspace_id = $1 AND kind IN ('alert', 'escalation') AND subject_id IN (` + alerts + `)`,
-			`UPDATE webhook_deliveries SET payload = '{"erased":true}' WHERE workspace_id = $1 AND payload <> '{"erased":true}' AND EXISTS (
-				SELECT 1 FROM events e WHERE e.workspace_id = $1
-					AND webhook_deliveries.idempotency_key = 'evt_' || e.id || '_' || webhook_deliveries.endpoint_id
-					AND ((e.kind IN ('response.created', 'response.updated') AND e.subject_id IN (` + in + `))
-						OR (e.kind IN ('alert.created', 'followup.overdue') AND e.subject_id IN (` + alerts + `))))`,
+			`UPDATE webhook_deliveries SET ` + erasedPayload + ` WHERE workspace_id = $1 AND payload <> '{"erased":true}'
+				AND ((kind IN ('response.created', 'response.updated') AND subject_id IN (` + in + `))
+					OR (kind IN ('alert.created', 'followup.overdue') AND subject_id IN (` + alerts + `)))`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 				return 0, fmt.Errorf("copies of comments: %w", err)

@@ -1,0 +1,87 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/promotor/promotor/internal/nps"
+	"github.com/promotor/promotor/internal/store"
+	"github.com/promotor/promotor/internal/store/storetest"
+)
+
+// Tests that erasure and retention find the copies of a person's data
+// that outlive the rows they were made from.
+
+// deliverEvents completes the pending events with a delivery to the
+// endpoint whose payload quotes text, as the loop does, and returns the
+// deliveries' IDs.
+func deliverEvents(t *testing.T, db *store.DB, endpointID int64, text string) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	var keys []string
+	for _, ev := range must(db.PendingEvents(ctx, 100))(t) {
+		key := store.DeliveryKey(ev, endpointID)
+		p, err := json.Marshal(map[string]any{"ID": key, "Kind": ev.Kind, "Text": text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := store.EventOutcome{Deliveries: []nps.WebhookDelivery{{EndpointID: endpointID, Kind: ev.Kind, IdempotencyKey: key, Payload: string(p)}}}
+		if err := db.CompleteEvent(ctx, ev, out); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, key)
+	}
+	var ids []int64
+	for _, key := range keys {
+		var id int64
+		if err := store.RawSQL(db).QueryRow(`SELECT id FROM webhook_deliveries WHERE idempotency_key = $1`, key).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// payloadOf returns a delivery's payload.
+func payloadOf(t *testing.T, db *store.DB, id int64) string {
+	t.Helper()
+	var p string
+	if err := store.RawSQL(db).QueryRow(`SELECT payload FROM webhook_deliveries WHERE id = $1`, id).Scan(&p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestEraseWebhookPayloadsAfterPrune: the loop prunes events a week after
+// it processed them; erasing the contact later still erases the payloads
+// of the deliveries about their answers, and only those.
+func TestEraseWebhookPayloadsAfterPrune(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "prune")
+		ctx := context.Background()
+		ep := must(db.CreateWebhookEndpoint(ctx, f.ws.ID, nps.WebhookEndpoint{URL: "https://hooks.example/in",
+			Events: []nps.EventKind{nps.EventResponseCreated}, Active: true}))(t)
+		must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: f.wave.ID, ContactID: f.contact.ID, Score: 3, Comment: "Annageheim", Channel: nps.ChannelLink}))(t)
+		annas := deliverEvents(t, db, ep.ID, "Annageheim anna@acme.example")
+		bob := f.addContact(t, "bob@acme.example")
+		must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: f.wave.ID, ContactID: bob.ID, Score: 9, Comment: "Bob blijft", Channel: nps.ChannelLink}))(t)
+		bobs := deliverEvents(t, db, ep.ID, "Bob blijft")
+		if len(annas) != 1 || len(bobs) != 1 {
+			t.Fatalf("deliveries: Anna %v, Bob %v; want one each", annas, bobs)
+		}
+		f.clock.add(8 * 24 * time.Hour)
+		if n := must(db.PruneEvents(ctx, f.clock.now().Add(-7*24*time.Hour)))(t); n != 2 {
+			t.Fatalf("PruneEvents: %d, want both events", n)
+		}
+		must(db.EraseContact(ctx, f.ws.ID, f.contact.ID))(t)
+		if p := payloadOf(t, db, annas[0]); p != `{"erased":true}` {
+			t.Errorf("Anna's payload after her erasure, the event pruned: %s", p)
+		}
+		if p := payloadOf(t, db, bobs[0]); !strings.Contains(p, "Bob blijft") {
+			t.Errorf("Bob's payload after Anna's erasure: %s", p)
+		}
+	})
+}
