@@ -85,3 +85,62 @@ func TestEraseWebhookPayloadsAfterPrune(t *testing.T) {
 		}
 	})
 }
+
+// insertDigest writes a sent digest email to the fixture's owner with
+// text as its text body, and returns its ID.
+func insertDigest(t *testing.T, f *fixture, text string) int64 {
+	t.Helper()
+	var id int64
+	err := store.RawSQL(f.db).QueryRow(`INSERT INTO notifications (workspace_id, kind, subject_id, to_email, subject,
+			text_body, html_body, state, sent_at, created_at) VALUES ($1, 'digest', $2, $3, 'Weekly digest', $4, $5, 'sent', $6, $6) RETURNING id`,
+		f.ws.ID, f.owner.ID, f.owner.Email, text, "<p>"+text+"</p>", f.clock.now()).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// bodiesOf returns an email's text and HTML bodies.
+func bodiesOf(t *testing.T, db *store.DB, id int64) (string, string) {
+	t.Helper()
+	var text, html string
+	if err := store.RawSQL(db).QueryRow(`SELECT text_body, html_body FROM notifications WHERE id = $1`, id).Scan(&text, &html); err != nil {
+		t.Fatal(err)
+	}
+	return text, html
+}
+
+// TestEraseDigests: a digest names the week's detractors and quotes the
+// start of their comments; erasing one empties the digests that name or
+// quote them and leaves the others, and the retention task empties every
+// sent email's bodies after 90 days.
+func TestEraseDigests(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "digests")
+		ctx := context.Background()
+		must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: f.wave.ID, ContactID: f.contact.ID, Score: 2,
+			Comment: "De levering\nwas  weer te laat, en de factuur klopte ook niet, dus we kijken verder", Channel: nps.ChannelLink}))(t)
+		quoted := insertDigest(t, f, "New detractors: 1\n- Acme: 2 (Relationship NPS)\n  > De levering\n  > was weer te laat, en de factuur klopte ook niet, dus…\n")
+		named := insertDigest(t, f, "- "+f.contact.Email+": 2 (Relationship NPS)\n")
+		other := insertDigest(t, f, "- Globex: 3 (Relationship NPS)\n  > De levering van Globex\n")
+		must(db.EraseContact(ctx, f.ws.ID, f.contact.ID))(t)
+		for _, id := range []int64{quoted, named} {
+			if text, html := bodiesOf(t, db, id); text != "" || html != "" {
+				t.Errorf("digest %d after the erasure: %q, %q", id, text, html)
+			}
+		}
+		if text, _ := bodiesOf(t, db, other); !strings.Contains(text, "Globex") {
+			t.Errorf("another detractor's digest after the erasure: %q", text)
+		}
+		f.clock.add(89 * 24 * time.Hour)
+		must(db.ApplyRetention(ctx))(t)
+		if text, _ := bodiesOf(t, db, other); text == "" {
+			t.Error("a digest of 89 days: emptied")
+		}
+		f.clock.add(2 * 24 * time.Hour)
+		must(db.ApplyRetention(ctx))(t)
+		if text, html := bodiesOf(t, db, other); text != "" || html != "" {
+			t.Errorf("a digest of 91 days: %q, %q", text, html)
+		}
+	})
+}

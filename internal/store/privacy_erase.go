@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -80,10 +81,10 @@ func (db *DB) EraseContact(ctx context.Context, workspaceID, contactID int64) (E
 }
 
 func (db *DB) eraseContact(ctx context.Context, tx *sql.Tx, workspaceID, contactID int64) (Erasure, error) {
-	var email string
+	var email, name string
 	var optedOut, erased sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT email, CAST(opted_out_at AS TEXT), CAST(erased_at AS TEXT) FROM contacts
-		WHERE workspace_id = $1 AND id = $2`+db.dialect.forUpdate(), workspaceID, contactID).Scan(&email, &optedOut, &erased)
+	err := tx.QueryRowContext(ctx, `SELECT email, name, CAST(opted_out_at AS TEXT), CAST(erased_at AS TEXT) FROM contacts
+		WHERE workspace_id = $1 AND id = $2`+db.dialect.forUpdate(), workspaceID, contactID).Scan(&email, &name, &optedOut, &erased)
 	if err != nil {
 		return Erasure{}, notFound(err, "contact", contactID)
 	}
@@ -150,8 +151,71 @@ func (db *DB) eraseContact(ctx context.Context, tx *sql.Tx, workspaceID, contact
 			OR (to_email <> '' AND to_email = $3))`, workspaceID, contactID, email); err != nil {
 		return Erasure{}, fmt.Errorf("notifications: %w", err)
 	}
+	// Digests to the staff name the contact (their comments are found by
+	// eraseResponses).
+	if err := eraseDigests(ctx, tx, workspaceID, []string{email, name}); err != nil {
+		return Erasure{}, err
+	}
 	return e, nil
 }
+
+// eraseDigests empties the bodies of the workspace's digest emails that
+// hold one of needles (a name, an email, a quote of a comment), and
+// calls off one not sent yet. A digest writes a comment's lines each
+// with its white space collapsed, so the bodies are matched so too.
+func eraseDigests(ctx context.Context, tx *sql.Tx, workspaceID int64, needles []string) error {
+	var find []string
+	for _, n := range needles {
+		if n = strings.Join(strings.Fields(n), " "); n != "" && n != ">" {
+			find = append(find, n)
+		}
+	}
+	if len(find) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, text_body FROM notifications WHERE workspace_id = $1 AND kind = 'digest' AND text_body <> ''`, workspaceID)
+	type digest struct {
+		id   int64
+		body string
+	}
+	all, err := collectOr(rows, err, func(r rowScanner) (digest, error) {
+		var d digest
+		err := r.Scan(&d.id, &d.body)
+		return d, err
+	})
+	if err != nil {
+		return fmt.Errorf("digests: %w", err)
+	}
+	for _, d := range all {
+		body := strings.Join(strings.Fields(d.body), " ")
+		if !slices.ContainsFunc(find, func(n string) bool { return strings.Contains(body, n) }) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE notifications SET text_body = '', html_body = '',
+				state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END,
+				error = CASE WHEN state = 'queued' THEN 'erased before it was sent' ELSE error END
+			WHERE workspace_id = $1 AND id = $2`, workspaceID, d.id); err != nil {
+			return fmt.Errorf("digests: %w", err)
+		}
+	}
+	return nil
+}
+
+// quoteNeedle is what a digest's quote of comment surely holds: its
+// start, each line after "> " as the digest quotes it.
+func quoteNeedle(comment string) string {
+	lines := strings.Split(strings.TrimSpace(comment), "\n")
+	quote := "> " + strings.Join(strings.Fields(strings.Join(lines, " > ")), " ")
+	if r := []rune(quote); len(r) > quoteNeedleRunes {
+		quote = string(r[:quoteNeedleRunes])
+	}
+	return quote
+}
+
+// quoteNeedleRunes is how much of a comment quoteNeedle takes: long
+// enough not to match another comment by chance, and well within the
+// part of a comment a digest quotes.
+const quoteNeedleRunes = 40
 
 // erasedNotification empties an email's addresses, subject and bodies and
 // calls off one not sent yet, which would otherwise go out empty.
@@ -175,6 +239,25 @@ func (db *DB) eraseResponses(ctx context.Context, tx *sql.Tx, workspaceID int64,
 		responses = responses[len(chunk):]
 		in := placeholders(2, len(chunk))
 		args := append([]any{workspaceID}, ids(chunk)...)
+		// The digests that quote these comments are found by them before
+		// they go.
+		rows, err := tx.QueryContext(ctx, `SELECT comment FROM responses WHERE workspace_id = $1 AND comment <> '' AND id IN (`+in+`)
+			UNION SELECT comment FROM response_revisions WHERE workspace_id = $1 AND comment <> '' AND response_id IN (`+in+`)`, args...)
+		comments, err := collectOr(rows, err, func(r rowScanner) (string, error) {
+			var c string
+			err := r.Scan(&c)
+			return c, err
+		})
+		if err != nil {
+			return 0, fmt.Errorf("comments: %w", err)
+		}
+		var quotes []string
+		for _, c := range comments {
+			quotes = append(quotes, quoteNeedle(c))
+		}
+		if err := eraseDigests(ctx, tx, workspaceID, quotes); err != nil {
+			return 0, err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE responses SET comment = '' WHERE workspace_id = $1 AND comment <> '' AND id IN (`+in+`)`, args...)
 		if err != nil {
 			return 0, fmt.Errorf("comments: %w", err)

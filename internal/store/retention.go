@@ -34,7 +34,8 @@ type RetentionRun struct {
 // comments of responses older than the period and everything about the
 // contacts who were neither invited nor answered within it, with the
 // code of EraseContact; scores stay. It also deletes audit entries older
-// than the period, but never younger than auditMinKeep months. Each
+// than the period, but never younger than auditMinKeep months, and, in
+// every workspace, the copies purgeCopies purges. Each
 // workspace's run that erased something writes an audit entry with its
 // counts. Running it again erases nothing more.
 func (db *DB) ApplyRetention(ctx context.Context) ([]RetentionRun, error) {
@@ -66,6 +67,9 @@ func (db *DB) ApplyRetention(ctx context.Context) ([]RetentionRun, error) {
 		return err
 	}); err != nil {
 		return runs, fmt.Errorf("store: retention of the audit log: %w", err)
+	}
+	if err := db.purgeCopies(ctx, now); err != nil {
+		return runs, err
 	}
 	return runs, nil
 }
