@@ -144,3 +144,76 @@ func TestEraseDigests(t *testing.T) {
 		}
 	})
 }
+
+// apiAnswer stores the answer as the API writes it: one response's JSON,
+// or a batch's object, indented.
+func apiAnswer(batch bool) func([]nps.Response) (store.StoredAnswer, error) {
+	return func(rs []nps.Response) (store.StoredAnswer, error) {
+		type item struct {
+			ID      int64  `json:"id"`
+			Comment string `json:"comment"`
+		}
+		var v any = item{ID: rs[0].ID, Comment: rs[0].Comment}
+		if batch {
+			var list []item
+			for _, r := range rs {
+				list = append(list, item{ID: r.ID, Comment: r.Comment})
+			}
+			v = map[string]any{"responses": list}
+		}
+		b, err := json.MarshalIndent(v, "", "  ")
+		return store.StoredAnswer{Status: 201, Body: b}, err
+	}
+}
+
+// storedKeys returns the workspace's idempotency keys.
+func storedKeys(t *testing.T, db *store.DB, workspaceID int64) []string {
+	t.Helper()
+	rows, err := store.RawSQL(db).Query(`SELECT key FROM idempotency_keys WHERE workspace_id = $1 ORDER BY key`, workspaceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// TestEraseStoredAnswers: the API's stored answers, indented and of
+// batches too, go with the comments they hold; another contact's stays;
+// the retention task deletes expired keys of a workspace that stores no
+// more.
+func TestEraseStoredAnswers(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "answers")
+		ctx := context.Background()
+		bob := f.addContact(t, "bob@acme.example")
+		anna := nps.Response{WaveID: f.wave.ID, ContactID: f.contact.ID, Score: 3, Comment: "Annageheim", Channel: nps.ChannelAPI}
+		bobs := nps.Response{WaveID: f.wave.ID, ContactID: bob.ID, Score: 8, Comment: "Bob blijft", Channel: nps.ChannelAPI}
+		record := func(key string, rs []nps.Response, batch bool) {
+			if _, _, err := db.RecordResponsesOnce(ctx, f.ws.ID, key, key, rs, apiAnswer(batch)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		record("one", []nps.Response{anna}, false)
+		record("bob", []nps.Response{bobs}, false)
+		other := f.addContact(t, "carla@acme.example")
+		carla := nps.Response{WaveID: f.wave.ID, ContactID: other.ID, Score: 9, Comment: "Carla", Channel: nps.ChannelAPI}
+		record("batch", []nps.Response{carla, anna}, true)
+		must(db.EraseContact(ctx, f.ws.ID, f.contact.ID))(t)
+		if got := storedKeys(t, db, f.ws.ID); len(got) != 1 || got[0] != "bob" {
+			t.Errorf("stored answers after erasing Anna: %v, want Bob's alone", got)
+		}
+		f.clock.add(25 * time.Hour)
+		must(db.ApplyRetention(ctx))(t)
+		if got := storedKeys(t, db, f.ws.ID); len(got) != 0 {
+			t.Errorf("stored answers a day later, after the retention task: %v", got)
+		}
+	})
+}

@@ -283,15 +283,8 @@ func (db *DB) eraseResponses(ctx context.Context, tx *sql.Tx, workspaceID int64,
 				return 0, fmt.Errorf("copies of comments: %w", err)
 			}
 		}
-		// The API keeps its answer to a POST for a day, for retries; the
-		// answer is the response's JSON, which starts with its ID.
-		var keys []string
-		for _, id := range chunk {
-			keys = append(keys, `body LIKE '{"id":`+strconv.FormatInt(id, 10)+`,%'`)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE workspace_id = $1 AND (`+strings.Join(keys, " OR ")+`)`,
-			workspaceID); err != nil {
-			return 0, fmt.Errorf("stored answers: %w", err)
+		if err := eraseStoredAnswers(ctx, tx, workspaceID, chunk); err != nil {
+			return 0, err
 		}
 	}
 	return total, nil

@@ -22,6 +22,11 @@ func (db *DB) purgeCopies(ctx context.Context, now time.Time) error {
 			WHERE state <> 'queued' AND created_at < $1 AND (text_body <> '' OR html_body <> '')`, now.Add(-notificationKeep)); err != nil {
 			return fmt.Errorf("email bodies: %w", err)
 		}
+		// Expired keys are deleted when their workspace stores another;
+		// one that stores none would keep its last answers.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at <= $1`, now.Add(-IdempotencyTTL)); err != nil {
+			return fmt.Errorf("expired idempotency keys: %w", err)
+		}
 		return nil
 	})
 	if err != nil {
