@@ -1,8 +1,11 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -216,4 +219,34 @@ func TestEraseStoredAnswers(t *testing.T) {
 			t.Errorf("stored answers a day later, after the retention task: %v", got)
 		}
 	})
+}
+
+// TestEraseLeavesNoBytes: after an erasure, SQLite's database file holds
+// no byte of the comment, neither in free space nor in the full-text
+// index.
+func TestEraseLeavesNoBytes(t *testing.T) {
+	dsn := storetest.DSN(t, store.SQLite)
+	db := storetest.OpenDSN(t, dsn)
+	f := newFixture(t, db, "bytes")
+	ctx := context.Background()
+	secret := "Zyxwvutsrq" + strings.Repeat(" geheimpje", 20)
+	// Other comments share the index's segments with the erased one.
+	for i := range 20 {
+		must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: f.wave.ID, ContactID: f.addContact(t, "c"+strconv.Itoa(i)+"@acme.example").ID,
+			Score: 7, Comment: "Gewoon goed " + strconv.Itoa(i), Channel: nps.ChannelLink}))(t)
+	}
+	must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: f.wave.ID, ContactID: f.contact.ID, Score: 2, Comment: secret, Channel: nps.ChannelLink}))(t)
+	must(db.EraseContact(ctx, f.ws.ID, f.contact.ID))(t)
+	if _, err := store.RawSQL(db).Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.ReadFile(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, word := range []string{"Zyxwvutsrq", "zyxwvutsrq", "geheimpje"} {
+		if n := bytes.Count(file, []byte(word)); n > 0 {
+			t.Errorf("the database file holds %q %d times after the erasure", word, n)
+		}
+	}
 }

@@ -16,6 +16,10 @@ UPDATE webhook_deliveries SET subject_id = COALESCE(
     substring(payload FROM '"Data":\{"(?:response|alert|plan)":\{"id":([0-9]{1,18})[,}]')::bigint);
 CREATE INDEX webhook_deliveries_subject ON webhook_deliveries (workspace_id, subject_id);
 
+-- SQLite's edition also makes its full-text index forget erased comments
+-- at once; PostgreSQL's is a generated column of responses, rewritten
+-- with the row, and VACUUM reclaims the old versions.
+
 -- +goose Down
 DROP INDEX webhook_deliveries_subject;
 ALTER TABLE webhook_deliveries DROP COLUMN subject_id;
