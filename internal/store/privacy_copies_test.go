@@ -250,3 +250,58 @@ func TestEraseLeavesNoBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestEraseErrorsAndEchoes: an SMTP server's refusal quotes the address,
+// a webhook receiver's answer may echo the payload; erasing the contact
+// empties both, on their invitation emails, the emails to them and the
+// attempts of the deliveries about their answers.
+func TestEraseErrorsAndEchoes(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "echoes")
+		ctx := context.Background()
+		raw := store.RawSQL(db)
+		f.createSend(t, nps.Send{})
+		if _, err := db.StartDueSends(ctx); err != nil {
+			t.Fatal(err)
+		}
+		refusal := "550 5.1.1 <" + f.contact.Email + ">: Recipient address rejected"
+		var outcomes []store.Outcome
+		for _, o := range must(db.ClaimMessages(ctx, "c", time.Minute, 100))(t) {
+			outcomes = append(outcomes, store.Outcome{ID: o.ID, Claim: o.Claim, Err: refusal})
+		}
+		if len(outcomes) == 0 {
+			t.Fatal("the send queued no invitation email")
+		}
+		if err := db.FinishMessages(ctx, outcomes); err != nil {
+			t.Fatal(err)
+		}
+		var mailed int64
+		if err := raw.QueryRow(`INSERT INTO notifications (workspace_id, kind, subject_id, to_email, subject, text_body, html_body, state, error, created_at)
+			VALUES ($1, 'update', 1, $2, 'Update', 'text', 'html', 'failed', $3, $4) RETURNING id`,
+			f.ws.ID, f.contact.Email, refusal, f.clock.now()).Scan(&mailed); err != nil {
+			t.Fatal(err)
+		}
+		ep := must(db.CreateWebhookEndpoint(ctx, f.ws.ID, nps.WebhookEndpoint{URL: "https://hooks.example/in",
+			Events: []nps.EventKind{nps.EventResponseCreated}, Active: true}))(t)
+		must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: f.wave.ID, ContactID: f.contact.ID, Score: 3, Comment: "Annageheim", Channel: nps.ChannelLink}))(t)
+		delivery := deliverEvents(t, db, ep.ID, "Annageheim")[0]
+		if err := db.RecordDeliveryAttempt(ctx, delivery, nps.WebhookAttempt{Status: 400, Error: "bad request",
+			Response: `{"error":"cannot parse","got":"Annageheim"}`}, nps.DeliveryFailed); err != nil {
+			t.Fatal(err)
+		}
+		must(db.EraseContact(ctx, f.ws.ID, f.contact.ID))(t)
+		for name, q := range map[string]string{
+			"invitation email errors": `SELECT COUNT(*) FROM messages WHERE error <> ''`,
+			"email errors":            `SELECT COUNT(*) FROM notifications WHERE error <> ''`,
+			"webhook answers":         `SELECT COUNT(*) FROM webhook_attempts WHERE response <> ''`,
+		} {
+			var n int
+			if err := raw.QueryRow(q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != 0 {
+				t.Errorf("%s after the erasure: %d kept", name, n)
+			}
+		}
+	})
+}

@@ -114,9 +114,12 @@ func (db *DB) eraseContact(ctx context.Context, tx *sql.Tx, workspaceID, contact
 			return Erasure{}, fmt.Errorf("invitation token: %w", err)
 		}
 	}
-	// Invitation emails not sent yet would go to nobody: they are called off.
-	if _, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'cancelled', updated_at = $2
-		WHERE workspace_id = $1 AND state = 'queued' AND invitation_id IN (SELECT id FROM invitations WHERE workspace_id = $1 AND contact_id = $3)`,
+	// Invitation emails not sent yet would go to nobody: they are called
+	// off. An SMTP server's refusal, kept as the error, quotes the address.
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
+			error = '', updated_at = $2
+		WHERE workspace_id = $1 AND (state = 'queued' OR error <> '')
+			AND invitation_id IN (SELECT id FROM invitations WHERE workspace_id = $1 AND contact_id = $3)`,
 		workspaceID, now, contactID); err != nil {
 		return Erasure{}, fmt.Errorf("messages: %w", err)
 	}
@@ -139,6 +142,9 @@ func (db *DB) eraseContact(ctx context.Context, tx *sql.Tx, workspaceID, contact
 		`UPDATE webhook_deliveries SET ` + erasedPayload + ` WHERE workspace_id = $1 AND payload <> '{"erased":true}'
 			AND kind IN ('alert.created', 'followup.overdue')
 			AND subject_id IN (SELECT id FROM alerts WHERE workspace_id = $1 AND contact_id = $2)`,
+		`UPDATE webhook_attempts SET response = '' WHERE workspace_id = $1 AND response <> '' AND delivery_id IN (
+			SELECT id FROM webhook_deliveries WHERE workspace_id = $1 AND kind IN ('alert.created', 'followup.overdue')
+				AND subject_id IN (SELECT id FROM alerts WHERE workspace_id = $1 AND contact_id = $2))`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, workspaceID, contactID); err != nil {
 			return Erasure{}, fmt.Errorf("notes: %w", err)
@@ -217,11 +223,12 @@ func quoteNeedle(comment string) string {
 // part of a comment a digest quotes.
 const quoteNeedleRunes = 40
 
-// erasedNotification empties an email's addresses, subject and bodies and
-// calls off one not sent yet, which would otherwise go out empty.
+// erasedNotification empties an email's addresses, subject, bodies and
+// error (an SMTP server's refusal quotes the address) and calls off one
+// not sent yet, which would otherwise go out empty.
 const erasedNotification = `to_email = '', to_name = '', subject = '', text_body = '', html_body = '',
 	state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END,
-	error = CASE WHEN state = 'queued' THEN 'erased before it was sent' ELSE error END`
+	error = CASE WHEN state = 'queued' THEN 'erased before it was sent' ELSE '' END`
 
 // erasedPayload replaces a webhook delivery's payload, which holds the
 // comment, name and email of whom it is about; a replay sends this.
@@ -268,6 +275,8 @@ func (db *DB) eraseResponses(ctx context.Context, tx *sql.Tx, workspaceID int64,
 		}
 		total += int(n)
 		alerts := `SELECT id FROM alerts WHERE workspace_id = $1 AND response_id IN (` + in + `)`
+		about := `((kind IN ('response.created', 'response.updated') AND subject_id IN (` + in + `))
+			OR (kind IN ('alert.created', 'followup.overdue') AND subject_id IN (` + alerts + `)))`
 		for _, q := range []string{
 			`UPDATE response_revisions SET comment = '' WHERE workspace_id = $1 AND comment <> '' AND response_id IN (` + in + `)`,
 			`DELETE FROM report_verbatims WHERE workspace_id = $1 AND response_id IN (` + in + `)`,
@@ -275,9 +284,11 @@ func (db *DB) eraseResponses(ctx context.Context, tx *sql.Tx, workspaceID int64,
 				state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END,
 				error = CASE WHEN state = 'queued' THEN 'erased before it was sent' ELSE error END
 			WHERE workspace_id = $1 AND kind IN ('alert', 'escalation') AND subject_id IN (` + alerts + `)`,
-			`UPDATE webhook_deliveries SET ` + erasedPayload + ` WHERE workspace_id = $1 AND payload <> '{"erased":true}'
-				AND ((kind IN ('response.created', 'response.updated') AND subject_id IN (` + in + `))
-					OR (kind IN ('alert.created', 'followup.overdue') AND subject_id IN (` + alerts + `)))`,
+			`UPDATE webhook_deliveries SET ` + erasedPayload + ` WHERE workspace_id = $1 AND payload <> '{"erased":true}' AND ` + about,
+			// A receiver's answer, kept with each attempt, may echo the
+			// payload.
+			`UPDATE webhook_attempts SET response = '' WHERE workspace_id = $1 AND response <> ''
+				AND delivery_id IN (SELECT id FROM webhook_deliveries WHERE workspace_id = $1 AND ` + about + `)`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 				return 0, fmt.Errorf("copies of comments: %w", err)
