@@ -305,3 +305,59 @@ func TestEraseErrorsAndEchoes(t *testing.T) {
 		}
 	})
 }
+
+// failRetention makes erasing a comment of the workspace fail, as a
+// broken row or a lock would.
+func failRetention(t *testing.T, db *store.DB, workspaceID int64) {
+	t.Helper()
+	ws := strconv.FormatInt(workspaceID, 10)
+	stmts := []string{`CREATE TRIGGER fail_retention BEFORE UPDATE OF comment ON responses
+		WHEN OLD.workspace_id = ` + ws + ` BEGIN SELECT RAISE(ABORT, 'refused'); END`}
+	if db.Dialect() == store.Postgres {
+		stmts = []string{`CREATE FUNCTION fail_retention() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`,
+			`CREATE TRIGGER fail_retention BEFORE UPDATE OF comment ON responses
+				FOR EACH ROW WHEN (OLD.workspace_id = ` + ws + `) EXECUTE FUNCTION fail_retention()`}
+	}
+	for _, q := range stmts {
+		if _, err := store.RawSQL(db).Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestRetentionOneRule: a workspace whose run fails does not stop the
+// others'; a response's age counts from when it was first given, for its
+// comment and for its contact alike, so a contact whose old answer was
+// changed within the period goes with that answer's comment.
+func TestRetentionOneRule(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		broken := newFixture(t, db, "broken")
+		f := newFixture(t, db, "kept")
+		ctx := context.Background()
+		open := must(db.CreateWave(ctx, f.ws.ID, nps.Wave{SurveyID: f.survey.ID, Name: "always", OpensAt: f.clock.now()}))(t)
+		for _, x := range []*fixture{broken, f} {
+			wave := x.wave.ID
+			if x == f {
+				wave = open.ID
+			}
+			must(db.RecordResponse(ctx, x.ws.ID, nps.Response{WaveID: wave, ContactID: x.contact.ID, Score: 4, Comment: "oud", Channel: nps.ChannelLink}))(t)
+			if err := db.SetRetentionMonths(ctx, x.ws.ID, 6); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.clock.add(300 * 24 * time.Hour)
+		// Anna changes her answer of 300 days ago: within the period.
+		must(db.RecordResponse(ctx, f.ws.ID, nps.Response{WaveID: open.ID, ContactID: f.contact.ID, Score: 5, Comment: "nog steeds oud", Channel: nps.ChannelLink}))(t)
+		failRetention(t, db, broken.ws.ID)
+		runs, err := db.ApplyRetention(ctx)
+		if err == nil || !strings.Contains(err.Error(), "refused") {
+			t.Errorf("retention with a broken workspace: got %v, want its error", err)
+		}
+		if len(runs) != 1 || runs[0].WorkspaceID != f.ws.ID || runs[0].Contacts != 1 || runs[0].Responses != 1 {
+			t.Fatalf("retention runs: got %+v, want the other workspace's, Anna and her comment", runs)
+		}
+		if c := must(db.Contact(ctx, f.ws.ID, f.contact.ID))(t); c.Email != "" {
+			t.Errorf("Anna, whose answer was first given before the period: %q kept", c.Email)
+		}
+	})
+}
