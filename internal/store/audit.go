@@ -120,8 +120,8 @@ type AuditPage struct {
 
 // AuditLog returns the workspace's audit log, newest first, a page at a
 // time (keyset on the entry's ID, which grows with time): the workspace's
-// entries and those about its members (their sign-ins), which a user who
-// leaves takes along.
+// entries and those about its members (their sign-ins) since they
+// joined, which a user who leaves takes along.
 func (db *DB) AuditLog(ctx context.Context, workspaceID int64, f AuditFilter) (AuditPage, error) {
 	limit := f.Limit
 	if limit <= 0 {
@@ -129,8 +129,10 @@ func (db *DB) AuditLog(ctx context.Context, workspaceID int64, f AuditFilter) (A
 	}
 	var w where
 	ws := w.arg(workspaceID)
-	w.and(`(a.workspace_id = ` + ws + ` OR (a.workspace_id IS NULL AND a.user_id IN
-		(SELECT m.user_id FROM memberships m WHERE m.workspace_id = ` + ws + `)))`)
+	// A member's own entries count from when they joined: what they did
+	// before is none of this workspace's owners' business.
+	w.and(`(a.workspace_id = ` + ws + ` OR (a.workspace_id IS NULL AND EXISTS (SELECT 1 FROM memberships m
+		WHERE m.workspace_id = ` + ws + ` AND m.user_id = a.user_id AND a.at >= m.created_at)))`)
 	if f.Action != "" {
 		w.and(`a.action = ` + w.arg(string(f.Action)))
 	}

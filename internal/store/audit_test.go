@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/promotor/promotor/internal/nps"
 	"github.com/promotor/promotor/internal/store"
@@ -122,9 +123,17 @@ func TestAuditLogUsers(t *testing.T) {
 				t.Errorf("B's audit log holds %+v", e)
 			}
 		}
-		// A's owner joins B: B's owners see their sign-ins from then on,
-		// the earlier ones too, as the user's history.
+		// A's owner joins B an hour later: B's owners see their sign-ins
+		// from then on, never the earlier ones.
+		b.clock.add(time.Hour)
 		must(db.AddMember(context.Background(), b.ws.ID, a.owner.ID, nps.RoleViewer))(t)
+		for _, e := range must(db.AuditLog(context.Background(), b.ws.ID, store.AuditFilter{}))(t).Entries {
+			if e.WorkspaceID == 0 {
+				t.Errorf("B's log after A's owner joined holds their earlier %+v", e)
+			}
+		}
+		b.clock.add(time.Minute)
+		must2(db.CreateSession(ctx, a.owner.ID, "password"))(t)
 		signIns := must(db.AuditLog(context.Background(), b.ws.ID, store.AuditFilter{Action: nps.AuditSignIn}))(t)
 		if len(signIns.Entries) != 1 {
 			t.Errorf("B's sign-ins after A's owner joined: got %d, want 1", len(signIns.Entries))

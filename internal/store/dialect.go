@@ -49,7 +49,9 @@ func (d Dialect) driver() string {
 // commit survive power loss, foreign keys are enforced, and BEGIN
 // IMMEDIATE takes the write lock at the start of a transaction, so that two
 // writers queue on busy_timeout instead of failing with SQLITE_BUSY when
-// the first one upgrades from reading to writing. Times are written in
+// the first one upgrades from reading to writing. secure_delete zeroes
+// what a write frees, so that an erased comment or address does not stay
+// readable in the database file's free space. Times are written in
 // SQLite's own format, which sorts and parses back.
 var sqliteParams = strings.Join([]string{
 	"_pragma=busy_timeout(10000)",
@@ -57,6 +59,7 @@ var sqliteParams = strings.Join([]string{
 	"_pragma=synchronous(FULL)",
 	"_pragma=foreign_keys(1)",
 	"_pragma=cache_size(-16000)",
+	"_pragma=secure_delete(1)",
 	"_txlock=immediate",
 	"_time_format=sqlite",
 }, "&")

@@ -210,10 +210,12 @@ func (db *DB) CompleteEvent(ctx context.Context, ev nps.Event, out EventOutcome)
 			}
 		}
 		for _, d := range out.Deliveries {
+			// The delivery keeps its event's subject, which erasure finds
+			// it by once the event is pruned.
 			if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (workspace_id, endpoint_id, kind, idempotency_key,
-					payload, state, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6) ON CONFLICT (idempotency_key) DO NOTHING`,
-				ev.WorkspaceID, d.EndpointID, d.Kind, d.IdempotencyKey, d.Payload, now); err != nil {
+					payload, subject_id, state, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7) ON CONFLICT (idempotency_key) DO NOTHING`,
+				ev.WorkspaceID, d.EndpointID, d.Kind, d.IdempotencyKey, d.Payload, ev.SubjectID, now); err != nil {
 				return fmt.Errorf("queue delivery: %w", err)
 			}
 		}

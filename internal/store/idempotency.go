@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -116,4 +117,58 @@ func storedAnswer(ctx context.Context, tx *sql.Tx, workspaceID int64, key, reque
 	}
 	a.Body = []byte(body)
 	return a, nil
+}
+
+// eraseStoredAnswers deletes the workspace's stored answers that hold one
+// of the responses: the answer to a POST of one response is that
+// response's JSON, to a batch an object with the list of them. A retry
+// of a deleted key records its request anew, which finds the responses
+// recorded and changes nothing. The table holds a day of keys (and those
+// expired within the hour, see purgeCopies), so it is read whole.
+func eraseStoredAnswers(ctx context.Context, tx *sql.Tx, workspaceID int64, responses []int64) error {
+	erased := make(map[int64]bool, len(responses))
+	for _, id := range responses {
+		erased[id] = true
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT key, body FROM idempotency_keys WHERE workspace_id = $1 AND body <> ''`, workspaceID)
+	if err != nil {
+		return fmt.Errorf("stored answers: %w", err)
+	}
+	var found []string
+	for rows.Next() {
+		var key, body string
+		if err := rows.Scan(&key, &body); err != nil {
+			rows.Close()
+			return fmt.Errorf("stored answers: %w", err)
+		}
+		var answer struct {
+			ID        int64 `json:"id"`
+			Responses []struct {
+				ID int64 `json:"id"`
+			} `json:"responses"`
+		}
+		// A body that is not an answer of ours holds none of them.
+		if json.Unmarshal([]byte(body), &answer) != nil {
+			continue
+		}
+		hit := erased[answer.ID]
+		for _, r := range answer.Responses {
+			hit = hit || erased[r.ID]
+		}
+		if hit {
+			found = append(found, key)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("stored answers: %w", err)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("stored answers: %w", err)
+	}
+	for _, key := range found {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE workspace_id = $1 AND key = $2`, workspaceID, key); err != nil {
+			return fmt.Errorf("stored answers: %w", err)
+		}
+	}
+	return nil
 }

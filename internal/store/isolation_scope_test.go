@@ -26,7 +26,7 @@ var unscoped = map[string]bool{
 	// and writes is keyed by the rows it claimed.
 	"StartDueSends": true, "ClaimMessages": true, "FinishMessages": true, "QueueReminders": true,
 	// The workspace's own settings, as CreateWorkspace.
-	"SetFatigueDays": true, "SetRetentionMonths": true,
+	"SetFatigueDays": true, "SetRetentionMonths": true, "SetSettings": true,
 	// A failed sign-in belongs to the user, as a session does.
 	"RecordSignInFailure": true,
 	// Retention works through every workspace with a period; what it

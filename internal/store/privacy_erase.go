@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -81,10 +82,10 @@ func (db *DB) EraseContact(ctx context.Context, workspaceID, contactID int64) (E
 }
 
 func (db *DB) eraseContact(ctx context.Context, tx *sql.Tx, workspaceID, contactID int64) (Erasure, error) {
-	var email string
+	var email, name string
 	var optedOut, erased sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT email, CAST(opted_out_at AS TEXT), CAST(erased_at AS TEXT) FROM contacts
-		WHERE workspace_id = $1 AND id = $2`+db.dialect.forUpdate(), workspaceID, contactID).Scan(&email, &optedOut, &erased)
+	err := tx.QueryRowContext(ctx, `SELECT email, name, CAST(opted_out_at AS TEXT), CAST(erased_at AS TEXT) FROM contacts
+		WHERE workspace_id = $1 AND id = $2`+db.dialect.forUpdate(), workspaceID, contactID).Scan(&email, &name, &optedOut, &erased)
 	if err != nil {
 		return Erasure{}, notFound(err, "contact", contactID)
 	}
@@ -114,9 +115,12 @@ func (db *DB) eraseContact(ctx context.Context, tx *sql.Tx, workspaceID, contact
 			return Erasure{}, fmt.Errorf("invitation token: %w", err)
 		}
 	}
-	// Invitation emails not sent yet would go to nobody: they are called off.
-	if _, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'cancelled', updated_at = $2
-		WHERE workspace_id = $1 AND state = 'queued' AND invitation_id IN (SELECT id FROM invitations WHERE workspace_id = $1 AND contact_id = $3)`,
+	// Invitation emails not sent yet would go to nobody: they are called
+	// off. An SMTP server's refusal, kept as the error, quotes the address.
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
+			error = '', updated_at = $2
+		WHERE workspace_id = $1 AND (state = 'queued' OR error <> '')
+			AND invitation_id IN (SELECT id FROM invitations WHERE workspace_id = $1 AND contact_id = $3)`,
 		workspaceID, now, contactID); err != nil {
 		return Erasure{}, fmt.Errorf("messages: %w", err)
 	}
@@ -134,6 +138,14 @@ func (db *DB) eraseContact(ctx context.Context, tx *sql.Tx, workspaceID, contact
 		`UPDATE alerts SET note = '', history = '[]' WHERE workspace_id = $1 AND contact_id = $2`,
 		`UPDATE promoter_actions SET note = '' WHERE workspace_id = $1 AND contact_id = $2`,
 		`UPDATE referrals SET note = '' WHERE workspace_id = $1 AND referrer_contact_id = $2`,
+		// Alerts about the contact with no answer of theirs (an account
+		// gone silent) name them in their webhook payloads.
+		`UPDATE webhook_deliveries SET ` + erasedPayload + ` WHERE workspace_id = $1 AND payload <> '{"erased":true}'
+			AND kind IN ('alert.created', 'followup.overdue')
+			AND subject_id IN (SELECT id FROM alerts WHERE workspace_id = $1 AND contact_id = $2)`,
+		`UPDATE webhook_attempts SET response = '' WHERE workspace_id = $1 AND response <> '' AND delivery_id IN (
+			SELECT id FROM webhook_deliveries WHERE workspace_id = $1 AND kind IN ('alert.created', 'followup.overdue')
+				AND subject_id IN (SELECT id FROM alerts WHERE workspace_id = $1 AND contact_id = $2))`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, workspaceID, contactID); err != nil {
 			return Erasure{}, fmt.Errorf("notes: %w", err)
@@ -146,14 +158,82 @@ func (db *DB) eraseContact(ctx context.Context, tx *sql.Tx, workspaceID, contact
 			OR (to_email <> '' AND to_email = $3))`, workspaceID, contactID, email); err != nil {
 		return Erasure{}, fmt.Errorf("notifications: %w", err)
 	}
+	// Digests to the staff name the contact (their comments are found by
+	// eraseResponses).
+	if err := eraseDigests(ctx, tx, workspaceID, []string{email, name}); err != nil {
+		return Erasure{}, err
+	}
 	return e, nil
 }
 
-// erasedNotification empties an email's addresses, subject and bodies and
-// calls off one not sent yet, which would otherwise go out empty.
+// eraseDigests empties the bodies of the workspace's digest emails that
+// hold one of needles (a name, an email, a quote of a comment), and
+// calls off one not sent yet. A digest writes a comment's lines each
+// with its white space collapsed, so the bodies are matched so too.
+func eraseDigests(ctx context.Context, tx *sql.Tx, workspaceID int64, needles []string) error {
+	var find []string
+	for _, n := range needles {
+		if n = strings.Join(strings.Fields(n), " "); n != "" && n != ">" {
+			find = append(find, n)
+		}
+	}
+	if len(find) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, text_body FROM notifications WHERE workspace_id = $1 AND kind = 'digest' AND text_body <> ''`, workspaceID)
+	type digest struct {
+		id   int64
+		body string
+	}
+	all, err := collectOr(rows, err, func(r rowScanner) (digest, error) {
+		var d digest
+		err := r.Scan(&d.id, &d.body)
+		return d, err
+	})
+	if err != nil {
+		return fmt.Errorf("digests: %w", err)
+	}
+	for _, d := range all {
+		body := strings.Join(strings.Fields(d.body), " ")
+		if !slices.ContainsFunc(find, func(n string) bool { return strings.Contains(body, n) }) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE notifications SET text_body = '', html_body = '',
+				state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END,
+				error = CASE WHEN state = 'queued' THEN 'erased before it was sent' ELSE error END
+			WHERE workspace_id = $1 AND id = $2`, workspaceID, d.id); err != nil {
+			return fmt.Errorf("digests: %w", err)
+		}
+	}
+	return nil
+}
+
+// quoteNeedle is what a digest's quote of comment surely holds: its
+// start, each line after "> " as the digest quotes it.
+func quoteNeedle(comment string) string {
+	lines := strings.Split(strings.TrimSpace(comment), "\n")
+	quote := "> " + strings.Join(strings.Fields(strings.Join(lines, " > ")), " ")
+	if r := []rune(quote); len(r) > quoteNeedleRunes {
+		quote = string(r[:quoteNeedleRunes])
+	}
+	return quote
+}
+
+// quoteNeedleRunes is how much of a comment quoteNeedle takes: long
+// enough not to match another comment by chance, and well within the
+// part of a comment a digest quotes.
+const quoteNeedleRunes = 40
+
+// erasedNotification empties an email's addresses, subject, bodies and
+// error (an SMTP server's refusal quotes the address) and calls off one
+// not sent yet, which would otherwise go out empty.
 const erasedNotification = `to_email = '', to_name = '', subject = '', text_body = '', html_body = '',
 	state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END,
-	error = CASE WHEN state = 'queued' THEN 'erased before it was sent' ELSE error END`
+	error = CASE WHEN state = 'queued' THEN 'erased before it was sent' ELSE '' END`
+
+// erasedPayload replaces a webhook delivery's payload, which holds the
+// comment, name and email of whom it is about; a replay sends this.
+const erasedPayload = `payload = '{"erased":true}'`
 
 // eraseResponses erases the comments of the responses and all copies of
 // them: revisions, report quotes, the alert emails about them (to the
@@ -167,6 +247,25 @@ func (db *DB) eraseResponses(ctx context.Context, tx *sql.Tx, workspaceID int64,
 		responses = responses[len(chunk):]
 		in := placeholders(2, len(chunk))
 		args := append([]any{workspaceID}, ids(chunk)...)
+		// The digests that quote these comments are found by them before
+		// they go.
+		rows, err := tx.QueryContext(ctx, `SELECT comment FROM responses WHERE workspace_id = $1 AND comment <> '' AND id IN (`+in+`)
+			UNION SELECT comment FROM response_revisions WHERE workspace_id = $1 AND comment <> '' AND response_id IN (`+in+`)`, args...)
+		comments, err := collectOr(rows, err, func(r rowScanner) (string, error) {
+			var c string
+			err := r.Scan(&c)
+			return c, err
+		})
+		if err != nil {
+			return 0, fmt.Errorf("comments: %w", err)
+		}
+		var quotes []string
+		for _, c := range comments {
+			quotes = append(quotes, quoteNeedle(c))
+		}
+		if err := eraseDigests(ctx, tx, workspaceID, quotes); err != nil {
+			return 0, err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE responses SET comment = '' WHERE workspace_id = $1 AND comment <> '' AND id IN (`+in+`)`, args...)
 		if err != nil {
 			return 0, fmt.Errorf("comments: %w", err)
@@ -177,6 +276,8 @@ func (db *DB) eraseResponses(ctx context.Context, tx *sql.Tx, workspaceID int64,
 		}
 		total += int(n)
 		alerts := `SELECT id FROM alerts WHERE workspace_id = $1 AND response_id IN (` + in + `)`
+		about := `((kind IN ('response.created', 'response.updated') AND subject_id IN (` + in + `))
+			OR (kind IN ('alert.created', 'followup.overdue') AND subject_id IN (` + alerts + `)))`
 		for _, q := range []string{
 			`UPDATE response_revisions SET comment = '' WHERE workspace_id = $1 AND comment <> '' AND response_id IN (` + in + `)`,
 			`DELETE FROM report_verbatims WHERE workspace_id = $1 AND response_id IN (` + in + `)`,
@@ -184,25 +285,18 @@ func (db *DB) eraseResponses(ctx context.Context, tx *sql.Tx, workspaceID int64,
 				state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END,
 				error = CASE WHEN state = 'queued' THEN 'erased before it was sent' ELSE error END
 			WHERE workspace_id = $1 AND kind IN ('alert', 'escalation') AND subject_id IN (` + alerts + `)`,
-			`UPDATE webhook_deliveries SET payload = '{"erased":true}' WHERE workspace_id = $1 AND payload <> '{"erased":true}' AND EXISTS (
-				SELECT 1 FROM events e WHERE e.workspace_id = $1
-					AND webhook_deliveries.idempotency_key = 'evt_' || e.id || '_' || webhook_deliveries.endpoint_id
-					AND ((e.kind IN ('response.created', 'response.updated') AND e.subject_id IN (` + in + `))
-						OR (e.kind IN ('alert.created', 'followup.overdue') AND e.subject_id IN (` + alerts + `))))`,
+			`UPDATE webhook_deliveries SET ` + erasedPayload + ` WHERE workspace_id = $1 AND payload <> '{"erased":true}' AND ` + about,
+			// A receiver's answer, kept with each attempt, may echo the
+			// payload.
+			`UPDATE webhook_attempts SET response = '' WHERE workspace_id = $1 AND response <> ''
+				AND delivery_id IN (SELECT id FROM webhook_deliveries WHERE workspace_id = $1 AND ` + about + `)`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 				return 0, fmt.Errorf("copies of comments: %w", err)
 			}
 		}
-		// The API keeps its answer to a POST for a day, for retries; the
-		// answer is the response's JSON, which starts with its ID.
-		var keys []string
-		for _, id := range chunk {
-			keys = append(keys, `body LIKE '{"id":`+strconv.FormatInt(id, 10)+`,%'`)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE workspace_id = $1 AND (`+strings.Join(keys, " OR ")+`)`,
-			workspaceID); err != nil {
-			return 0, fmt.Errorf("stored answers: %w", err)
+		if err := eraseStoredAnswers(ctx, tx, workspaceID, chunk); err != nil {
+			return 0, err
 		}
 	}
 	return total, nil

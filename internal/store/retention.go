@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -32,11 +33,15 @@ type RetentionRun struct {
 
 // ApplyRetention erases, in every workspace with a retention period, the
 // comments of responses older than the period and everything about the
-// contacts who were neither invited nor answered within it, with the
+// contacts who were neither invited nor answered within it (a response's
+// age, for both, counts from when it was first given), with the
 // code of EraseContact; scores stay. It also deletes audit entries older
-// than the period, but never younger than auditMinKeepMonths. Each
+// than the period, but never younger than auditMinKeepMonths, and, in
+// every workspace, the copies purgeCopies purges. Each
 // workspace's run that erased something writes an audit entry with its
-// counts. Running it again erases nothing more.
+// counts. Running it again erases nothing more. A workspace whose run
+// fails is reported in the joined error after the others ran; runs holds
+// what was erased all the same.
 func (db *DB) ApplyRetention(ctx context.Context) ([]RetentionRun, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, retention_months FROM workspaces WHERE retention_months > 0 ORDER BY id`)
 	type period struct {
@@ -51,10 +56,12 @@ func (db *DB) ApplyRetention(ctx context.Context) ([]RetentionRun, error) {
 		return nil, fmt.Errorf("store: retention: %w", err)
 	}
 	var runs []RetentionRun
+	// A workspace whose run fails does not hold up the others'.
+	var errs []error
 	for _, p := range list {
 		run, err := db.retainWorkspace(ctx, p.id, p.months)
 		if err != nil {
-			return runs, fmt.Errorf("store: retention of workspace %d: %w", p.id, err)
+			errs = append(errs, fmt.Errorf("store: retention of workspace %d: %w", p.id, err))
 		}
 		if run.Contacts > 0 || run.Comments > 0 {
 			runs = append(runs, run)
@@ -65,9 +72,12 @@ func (db *DB) ApplyRetention(ctx context.Context) ([]RetentionRun, error) {
 		_, err := tx.ExecContext(ctx, `DELETE FROM audit_log WHERE workspace_id IS NULL AND at < $1`, now.Add(-auditKeep))
 		return err
 	}); err != nil {
-		return runs, fmt.Errorf("store: retention of the audit log: %w", err)
+		errs = append(errs, fmt.Errorf("store: retention of the audit log: %w", err))
 	}
-	return runs, nil
+	if err := db.purgeCopies(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
+	return runs, errors.Join(errs...)
 }
 
 func (db *DB) retainWorkspace(ctx context.Context, workspaceID int64, months int) (RetentionRun, error) {
@@ -94,7 +104,7 @@ func (db *DB) retainWorkspace(ctx context.Context, workspaceID int64, months int
 			quiet, err := queryIDs(ctx, tx, `SELECT c.id FROM contacts c WHERE c.workspace_id = $1 AND c.erased_at IS NULL
 				AND c.created_at < $2
 				AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.workspace_id = c.workspace_id AND i.contact_id = c.id AND i.created_at >= $2)
-				AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.workspace_id = c.workspace_id AND r.contact_id = c.id AND r.updated_at >= $2)
+				AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.workspace_id = c.workspace_id AND r.contact_id = c.id AND r.created_at >= $2)
 				ORDER BY c.id LIMIT `+fmt.Sprint(retentionContacts), []any{workspaceID, cutoff})
 			if err != nil {
 				return err

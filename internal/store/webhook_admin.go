@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -74,13 +75,19 @@ func joinEvents(kinds []nps.EventKind) string {
 }
 
 // webhookSubject names an endpoint in the audit log by its ID and its
-// address without the query, where a chat service's key may sit.
+// URL's scheme, host and first path segment: chat services (Slack,
+// Teams) and many receivers put the secret in the rest of the path, in
+// the query or in the user info, and the audit log outlives a rotation.
 func webhookSubject(e nps.WebhookEndpoint) string {
-	u := e.URL
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
+	u, err := url.Parse(e.URL)
+	if err != nil || u.Host == "" {
+		return fmt.Sprintf("webhook %d", e.ID)
 	}
-	return fmt.Sprintf("webhook %d %s", e.ID, u)
+	kept := url.URL{Scheme: u.Scheme, Host: u.Host}
+	if first, _, _ := strings.Cut(strings.TrimPrefix(u.Path, "/"), "/"); first != "" {
+		kept.Path = "/" + first
+	}
+	return fmt.Sprintf("webhook %d %s", e.ID, kept.String())
 }
 
 // CreateWebhookEndpoint adds an endpoint with a new signing secret, which

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,47 @@ func TestWebhookEndpoints(t *testing.T) {
 		}
 		if _, err := db.WebhookEndpoint(ctx, f.ws.ID, fresh.ID); !errors.Is(err, nps.ErrNotFound) {
 			t.Errorf("deleted endpoint: got %v, want not found", err)
+		}
+	})
+}
+
+// TestWebhookAuditKeepsNoSecret: Slack and Teams keep the secret in the
+// URL's path, others in the query or the user info; the audit log names
+// an endpoint by scheme, host and first path segment only, on every
+// action.
+func TestWebhookAuditKeepsNoSecret(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, "hooksecret")
+		events := []nps.EventKind{nps.EventAlertCreated}
+		e := must(db.CreateWebhookEndpoint(ctx, f.ws.ID, nps.WebhookEndpoint{URL: "https://hooks.slack.example/services/T0/B0/S3cretSlack",
+			Format: "slack", Events: events}))(t)
+		must(db.UpdateWebhookEndpoint(ctx, f.ws.ID, e.ID, nps.WebhookEndpoint{URL: "https://tenant.webhook.teams.example/webhookb2/S3cretTeams@x/IncomingWebhook/S3cretToo",
+			Format: "teams", Events: events}))(t)
+		must(db.UpdateWebhookEndpoint(ctx, f.ws.ID, e.ID, nps.WebhookEndpoint{URL: "https://hooks.example/in?token=S3cretQuery#S3cretFragment",
+			Events: events}))(t)
+		must(db.RotateWebhookSecret(ctx, f.ws.ID, e.ID))(t)
+		if _, err := db.DeleteWebhookEndpoint(ctx, f.ws.ID, e.ID); err != nil {
+			t.Fatal(err)
+		}
+		id := strconv.FormatInt(e.ID, 10)
+		want := map[nps.AuditAction][]string{
+			nps.AuditWebhookCreate: {"webhook " + id + " https://hooks.slack.example/services"},
+			nps.AuditWebhookUpdate: {"webhook " + id + " https://hooks.example/in", "webhook " + id + " https://tenant.webhook.teams.example/webhookb2"},
+			nps.AuditWebhookRotate: {"webhook " + id + " https://hooks.example/in"},
+			nps.AuditWebhookDelete: {"webhook " + id + " https://hooks.example/in"},
+		}
+		for action, subjects := range want {
+			var got []string
+			for _, entry := range must(db.AuditLog(ctx, f.ws.ID, store.AuditFilter{Action: action}))(t).Entries {
+				got = append(got, entry.Subject)
+				if strings.Contains(entry.Subject+entry.Detail, "S3cret") {
+					t.Errorf("%s entry keeps a secret: %+v", action, entry)
+				}
+			}
+			if !reflect.DeepEqual(got, subjects) {
+				t.Errorf("%s subjects: got %q, want %q", action, got, subjects)
+			}
 		}
 	})
 }

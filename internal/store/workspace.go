@@ -175,38 +175,69 @@ func user(ctx context.Context, q querier, id int64) (nps.User, error) {
 // SetFatigueDays sets the least number of days between two invitations
 // of a contact in the workspace (0: no limit).
 func (db *DB) SetFatigueDays(ctx context.Context, id int64, days int) error {
-	return db.setSetting(ctx, id, "fatigue_days", days, func(w *nps.Workspace) *int { return &w.FatigueDays })
+	return db.setSettings(ctx, id, setting{"fatigue_days", days, fatigueField})
 }
 
 // SetRetentionMonths sets how many months the workspace keeps personal
 // data (0: forever); the retention task erases what is older.
 func (db *DB) SetRetentionMonths(ctx context.Context, id int64, months int) error {
-	return db.setSetting(ctx, id, "retention_months", months, func(w *nps.Workspace) *int { return &w.RetentionMonths })
+	return db.setSettings(ctx, id, setting{"retention_months", months, retentionField})
 }
 
-// setSetting sets one whole-number setting of the workspace, the column
-// of field, after validating the workspace with it; a change is recorded
-// in the audit log, a save of the same value is not.
-func (db *DB) setSetting(ctx context.Context, id int64, column string, value int, field func(*nps.Workspace) *int) error {
+// SetSettings sets the settings page's values, fatigue days and retention
+// period, in one transaction: both are saved or, when the workspace is
+// invalid with them, neither.
+func (db *DB) SetSettings(ctx context.Context, id int64, fatigueDays, retentionMonths int) error {
+	return db.setSettings(ctx, id, setting{"fatigue_days", fatigueDays, fatigueField},
+		setting{"retention_months", retentionMonths, retentionField})
+}
+
+func fatigueField(w *nps.Workspace) *int   { return &w.FatigueDays }
+func retentionField(w *nps.Workspace) *int { return &w.RetentionMonths }
+
+// setting is one whole-number setting of a workspace: its column, the
+// value to set and the field of nps.Workspace it is.
+type setting struct {
+	column string
+	value  int
+	field  func(*nps.Workspace) *int
+}
+
+// setSettings sets whole-number settings of the workspace after
+// validating the workspace with all of them; each change is recorded in
+// the audit log, a save of the same value is not.
+func (db *DB) setSettings(ctx context.Context, id int64, settings ...setting) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		w, err := workspace(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		old := *field(&w)
-		if *field(&w) = value; old == value {
+		var changed []setting
+		old := map[string]int{}
+		for _, st := range settings {
+			if old[st.column] = *st.field(&w); old[st.column] != st.value {
+				*st.field(&w) = st.value
+				changed = append(changed, st)
+			}
+		}
+		if len(changed) == 0 {
 			return nil
 		}
 		if err := w.Validate(); err != nil {
 			return err
 		}
-		if _, err = tx.ExecContext(ctx, `UPDATE workspaces SET `+column+` = $2 WHERE id = $1`, id, value); err != nil {
-			return err
+		for _, st := range changed {
+			if _, err = tx.ExecContext(ctx, `UPDATE workspaces SET `+st.column+` = $2 WHERE id = $1`, id, st.value); err != nil {
+				return err
+			}
+			if err := db.auditWorkspace(ctx, tx, id, nps.AuditSettingsUpdate, st.column, fmt.Sprintf("%d → %d", old[st.column], st.value)); err != nil {
+				return err
+			}
 		}
-		return db.auditWorkspace(ctx, tx, id, nps.AuditSettingsUpdate, column, fmt.Sprintf("%d → %d", old, value))
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: set %s: %w", column, err)
+		return fmt.Errorf("store: set settings: %w", err)
 	}
 	return nil
 }

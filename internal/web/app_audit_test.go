@@ -41,7 +41,7 @@ func TestAuditScenarios(t *testing.T) {
 		w := "/w/acme"
 		f.run(t, []appScenario{
 			{name: "export", method: "GET", path: w + "/export/responses.csv", actor: "viewer", status: http.StatusOK},
-			{name: "fatigue", method: "POST", path: w + "/settings", form: appForm("fatigue_days", "30", "retention_months", "24"),
+			{name: "fatigue", method: "POST", path: w + "/settings", form: appForm("fatigue_days", "30", "retention_months", "24", "confirm_retention", "24"),
 				actor: "owner", status: http.StatusSeeOther, want: []string{w + "/settings?saved=1"}},
 			{name: "retention refused", method: "POST", path: w + "/settings", form: appForm("fatigue_days", "30", "retention_months", "3"),
 				actor: "owner", status: http.StatusUnprocessableEntity, want: []string{"from 6 to 120"}},

@@ -254,7 +254,7 @@ func (s *Server) handleCalculationExport(w http.ResponseWriter, r *http.Request,
 	} else if hs, weights, err = s.calcWeights(r, a, c); err != nil {
 		return err
 	}
-	if err := s.db.RecordAudit(r.Context(), a.Workspace.ID, nps.AuditExport, "calculation.csv", r.URL.RawQuery); err != nil {
+	if err := s.db.RecordAudit(r.Context(), a.Workspace.ID, nps.AuditExport, "calculation.csv", auditScope(r)); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

@@ -43,7 +43,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, a *appRequ
 	// Who took which data: exports are where personal data leaves. The
 	// entry is written before the first byte, so a download cut short is
 	// recorded too.
-	if err := s.db.RecordAudit(r.Context(), a.Workspace.ID, nps.AuditExport, r.PathValue("export"), r.URL.RawQuery); err != nil {
+	if err := s.db.RecordAudit(r.Context(), a.Workspace.ID, nps.AuditExport, r.PathValue("export"), auditScope(r)); err != nil {
 		return err
 	}
 	d := &download{w: w, contentType: format.ContentType(),
@@ -89,6 +89,24 @@ func (s *Server) exportScopeOf(r *http.Request, a *appRequest, kind dataset.Kind
 		return scope, badRequest("dash.err.by")
 	}
 	return scope, nil
+}
+
+// auditFreeText are the parameters of an export's query whose value is
+// typed text: a search may be a customer's name or words of their
+// comment.
+var auditFreeText = []string{"q"}
+
+// auditScope is the audit detail of an export: the scope it was asked
+// for, its query's parameters, with typed text replaced by "redacted",
+// since the audit log outlives the erasure of what the text named.
+func auditScope(r *http.Request) string {
+	q := r.URL.Query()
+	for _, key := range auditFreeText {
+		if q.Get(key) != "" {
+			q.Set(key, "redacted")
+		}
+	}
+	return q.Encode()
 }
 
 // exportError is the page of an export refused before its first byte.

@@ -142,7 +142,7 @@ func (s *Server) appReport(w http.ResponseWriter, r *http.Request, a *appRequest
 	if pdf {
 		what = "report.pdf"
 	}
-	if err := s.db.RecordAudit(r.Context(), a.Workspace.ID, nps.AuditExport, what, r.URL.RawQuery); err != nil {
+	if err := s.db.RecordAudit(r.Context(), a.Workspace.ID, nps.AuditExport, what, auditScope(r)); err != nil {
 		return err
 	}
 	return writeReport(w, rep, a.Workspace.Slug, pdf)
