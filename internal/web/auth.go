@@ -145,12 +145,14 @@ func (s *Server) guessFailed(now time.Time, limits ...guessLimit) {
 // in the session's transaction, with method as its detail ("password",
 // "sso login.example.com").
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u nps.User, next, method string) error {
+	// The old session's end is audited as the doing of who signs in now.
+	ctx := store.WithActor(r.Context(), s.userActor(r, u))
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
+		if err := s.db.DeleteSession(ctx, c.Value); err != nil {
 			return err
 		}
 	}
-	secret, _, err := s.db.CreateSession(store.WithActor(r.Context(), s.userActor(r, u)), u.ID, method)
+	secret, _, err := s.db.CreateSession(ctx, u.ID, method)
 	if err != nil {
 		return err
 	}
