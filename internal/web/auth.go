@@ -37,13 +37,20 @@ type loginPage struct {
 // where they were going.
 func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 	next := loginNextPath(r.URL.Query().Get("next"))
-	if _, ok, err := s.sessionUser(r); err != nil {
+	if done, err := s.signedInGoOn(w, r, next); done || err != nil {
 		return err
-	} else if ok {
-		http.Redirect(w, r, next, http.StatusSeeOther)
-		return nil
 	}
 	return s.render(w, http.StatusOK, "app/login", loginPage{appLayout: loginLayout(r), Next: next, SSO: s.ssoName()})
+}
+
+// signedInGoOn sends a visitor who is signed in already on to next, and
+// reports whether it did: the sign-in pages have nothing to ask them.
+func (s *Server) signedInGoOn(w http.ResponseWriter, r *http.Request, next string) (bool, error) {
+	_, ok, err := s.sessionUser(r)
+	if ok && err == nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+	}
+	return ok, err
 }
 
 // loginLayout is the layout of the sign-in page: in the browser's

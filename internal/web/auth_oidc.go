@@ -67,11 +67,8 @@ func (s *Server) handleOIDCStart(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("web: single sign-on is not configured: %w", nps.ErrNotFound)
 	}
 	next := loginNextPath(r.URL.Query().Get("next"))
-	if _, ok, err := s.sessionUser(r); err != nil {
+	if done, err := s.signedInGoOn(w, r, next); done || err != nil {
 		return err
-	} else if ok {
-		http.Redirect(w, r, next, http.StatusSeeOther)
-		return nil
 	}
 	req, authURL := s.opts.SSO.Start()
 	b, err := json.Marshal(oidcFlow{Request: req, Next: next, Started: s.db.Now().Unix()})
